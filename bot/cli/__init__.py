@@ -1,0 +1,70 @@
+"""The `loa` command line for staff. Each command group lives in its own module; this one
+builds the app, loads the config once and turns every expected failure into a Vietnamese
+message with exit code 2 (no traceback)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+import click
+import typer
+
+from bot.cli.common import AppContext, Fail, console_err
+
+app = typer.Typer(
+    name="loa",
+    help="Loa — lập lịch và đăng tin tuyên truyền cải cách hành chính.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    config: str = typer.Option(None, "--config", "-c", envvar="LOA_CONFIG",
+                               help="Đường dẫn tệp cấu hình (mặc định ./config.toml)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="In thêm nhật ký chi tiết."),
+) -> None:
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    ctx.obj = AppContext(config_path=config)
+
+
+def _register() -> None:
+    from bot.cli import calendar_cmd, plan_cmd
+
+    app.add_typer(plan_cmd.app, name="plan", help="Đọc, nhập và xem kế hoạch tuyên truyền.")
+    app.add_typer(calendar_cmd.app, name="calendar", help="Lịch nội dung theo kế hoạch.")
+
+
+_register()
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=False)
+    except Fail as e:
+        console_err.print(f"[bold red]Lỗi:[/] {e.message}", highlight=False)
+        sys.exit(e.code)
+    except click.exceptions.Exit as e:
+        sys.exit(e.exit_code)
+    except click.exceptions.Abort:
+        console_err.print("Đã hủy.")
+        sys.exit(130)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as e:  # noqa: BLE001 - last resort: no traceback for staff
+        if os.environ.get("LOA_DEBUG"):
+            raise
+        console_err.print(f"[bold red]Lỗi không mong đợi:[/] {type(e).__name__}: {e}\n"
+                          "Chạy lại với biến môi trường LOA_DEBUG=1 để xem chi tiết, "
+                          "và gửi thông báo này cho người quản trị.", highlight=False)
+        sys.exit(1)

@@ -1,0 +1,65 @@
+"""What every CLI command shares: the lazily loaded settings and database, the error type
+that becomes a clean Vietnamese message, and consoles for output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.console import Console
+
+from content import db as dbmod
+from content.settings import ConfigError, Settings, load
+
+console = Console(highlight=False, soft_wrap=True)
+console_err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class Fail(Exception):
+    """An expected failure: printed as `Lỗi: <message>` and the CLI exits with `code`."""
+
+    def __init__(self, message: str, code: int = 2):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@dataclass
+class AppContext:
+    config_path: str | None = None
+    _settings: Settings | None = field(default=None, repr=False)
+    _db: dbmod.Database | None = field(default=None, repr=False)
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            try:
+                self._settings = load(self.config_path)
+            except ConfigError as e:
+                raise Fail("Cấu hình chưa đúng:\n  - " + "\n  - ".join(e.problems)) from None
+        return self._settings
+
+    @property
+    def db(self) -> dbmod.Database:
+        if self._db is None:
+            try:
+                self._db = dbmod.open_db(self.settings.database_url)
+            except Exception as e:  # noqa: BLE001 - any driver error becomes a clear message
+                raise Fail(f"Không mở được cơ sở dữ liệu ({_safe_url(self.settings.database_url)}): "
+                           f"{type(e).__name__}: {e}") from None
+        return self._db
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001
+        return "(URL không hợp lệ)"
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")

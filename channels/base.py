@@ -1,0 +1,113 @@
+"""The one small interface every channel adapter implements, and the errors they raise.
+
+An adapter declares its `name` and its `limits` (body length, pacing) as class attributes and
+implements one coroutine, `send(message, target)`, that delivers one piece to one target and
+returns a `Receipt`. It raises `RetryableError` (maybe later), `RateLimited` (later, after
+exactly `retry_after` seconds), `PermanentError` (never) or `UnknownOutcome` (the request may
+have been delivered: never resend blindly). The publisher decides what to do; it never
+special-cases a channel.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Mapping
+
+if TYPE_CHECKING:
+    from channels.state import StateStore
+    from content.settings import ChannelSettings, Settings
+
+
+class ChannelError(Exception):
+    """Base of every adapter error. `message` is Vietnamese and safe to show to staff."""
+
+    def __init__(self, message: str, *, http_status: int | None = None, detail: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.http_status = http_status
+        self.detail = detail
+
+
+class RetryableError(ChannelError):
+    """A temporary failure (network, 5xx): try again later. `retry_after` in seconds, if known."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kw: Any):
+        super().__init__(message, **kw)
+        self.retry_after = retry_after
+
+
+class RateLimited(RetryableError):
+    """The server said "too many requests": wait exactly `retry_after` seconds for this target."""
+
+
+class PermanentError(ChannelError):
+    """The request is wrong and will stay wrong (400, 401/403, too long): do not retry."""
+
+
+class UnknownOutcome(ChannelError):
+    """The request left us but no answer came back (timeout, dropped connection)."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a channel accepts. None means no limit."""
+
+    body_maxlen: int | None = None        # characters in one message body
+    caption_maxlen: int | None = None     # characters in a media caption
+    title_maxlen: int | None = None
+    per_target_interval: float = 0.0      # seconds between two messages into one target
+    per_target_per_minute: int | None = None
+    global_per_second: float | None = None
+
+
+@dataclass(frozen=True)
+class Message:
+    """One piece to deliver: part `part` (1-based) of `parts` of an item's rendering."""
+
+    key: str                 # stable idempotency key, e.g. "post-12-part-1"
+    title: str
+    body: str
+    format: str = "text"     # "html" | "text"
+    part: int = 1
+    parts: int = 1
+    image: Path | None = None
+    extras: Mapping[str, Any] = field(default_factory=dict)  # channel-specific data from rendering
+
+
+@dataclass(frozen=True)
+class Receipt:
+    external_id: str | None = None
+    url: str | None = None
+    http_status: int | None = None
+
+
+class Channel(ABC):
+    name: ClassVar[str]
+    limits: ClassVar[Limits] = Limits()
+
+    def __init__(self, settings: "Settings", config: "ChannelSettings", state: "StateStore | None" = None):
+        self.settings = settings
+        self.config = config
+        self.state = state
+
+    def targets(self) -> list[str]:
+        """Where one post of this channel goes; one post row per target. Default: one place."""
+        return [""]
+
+    @abstractmethod
+    async def send(self, message: Message, target: str) -> Receipt:
+        """Deliver one message to one target, or raise a ChannelError subclass."""
+
+    async def reconcile(self, message: Message, target: str) -> Receipt | None:
+        """After an unknown outcome: a Receipt if the message is known to be delivered,
+        None if this channel cannot tell (staff must check)."""
+        return None
+
+    async def aclose(self) -> None:
+        """Release connections."""
+
+    def describe(self) -> str:
+        """One line for `loa doctor` and logs; secrets masked."""
+        return self.name

@@ -1,0 +1,1 @@
+"""Alembic migrations for Loa's database (applied by content.db.upgrade)."""
