@@ -1,0 +1,61 @@
+"""Glue between CLI commands and the channel layer: which adapters are live, queueing an
+approved item, and the per-channel limits that previews and the publisher share."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from channels.models import Post
+from channels.state import StateStore
+from content.db import Database
+from content.models import Item
+from content.settings import PUBLISHABLE, Settings
+from content.text import now_utc
+
+
+def live_channels(settings: Settings, db: Database):
+    from channels.registry import build_channels
+
+    return build_channels(settings, StateStore(db))
+
+
+def queue_item(session: Session, item: Item, settings: Settings, db: Database) -> tuple[int, list[tuple[str, str]]]:
+    """Create the item's posts; return (posts queued, [(channel, why it cannot publish)])."""
+    from channels.publisher import schedule_item
+    from channels.registry import channel_status
+
+    channels = live_channels(settings, db)
+    status = {st.name: st for st in channel_status(settings)}
+    missing = [(name, status[name].reason if name in status else "chưa cấu hình")
+               for name in item.channels if name not in channels]
+    posts = schedule_item(session, item, channels, now=now_utc())
+    return len(posts), missing
+
+
+def cancel_posts(session: Session, item: Item) -> int:
+    posts = session.scalars(select(Post).where(Post.item_id == item.id,
+                                               Post.state.in_(("pending", "failed", "unknown")))).all()
+    for p in posts:
+        p.state = "cancelled"
+    return len(posts)
+
+
+def body_limits(settings: Settings) -> dict[str, int | None]:
+    from channels.registry import adapter_class
+
+    limits: dict[str, int | None] = {}
+    for name in PUBLISHABLE:
+        try:
+            limits[name] = adapter_class(settings, name).limits.body_maxlen
+        except LookupError:
+            limits[name] = None
+    return limits
+
+
+def link_for(settings: Settings, item: Item) -> str | None:
+    from content.render import portal_link
+
+    if "portal" not in item.channels:
+        return None
+    return portal_link(settings, item.id, item.title)
