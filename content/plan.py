@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from os import PathLike
 from typing import Any
 
 CHANNEL_KINDS = (
@@ -132,3 +133,73 @@ def _jsonable(v: Any) -> Any:
     if isinstance(v, date):
         return v.isoformat()
     return v
+
+
+MAX_TEXT_CHARS = 2_000_000
+
+
+def parse_plan(text: str) -> Plan:
+    """Read a plan from its text (Markdown, plain text, or the lines of a .docx).
+
+    Pure: depends on nothing but `text`. Raises `PlanError` when the text is empty or has no
+    content section ("Nội dung tuyên truyền" / "Nội dung thông tin, tuyên truyền")."""
+    from content import plan_fields as pf
+    from content import plan_tasks as pt
+    from content import plan_text as tx
+    from content.plan_timing import report_duties
+
+    if not text or not text.strip():
+        raise PlanError("Tệp kế hoạch trống, không có nội dung để đọc. "
+                        "Hãy chọn đúng tệp kế hoạch (.docx, .md hoặc .txt) rồi thử lại.")
+    if len(text) > MAX_TEXT_CHARS:
+        raise PlanError("Văn bản quá dài để là một kế hoạch tuyên truyền (trên 2 triệu ký tự). "
+                        "Hãy kiểm tra lại tệp đã chọn.")
+    lines = tx.to_lines(text)
+    content = tx.find_section(lines, tx.content_heading)
+    if content is None:
+        raise PlanError("Không tìm thấy mục “Nội dung tuyên truyền” (hoặc “Nội dung thông tin, tuyên truyền”) "
+                        "trong văn bản, nên đây có vẻ không phải một kế hoạch tuyên truyền. "
+                        "Hãy kiểm tra lại tệp đã chọn; nếu đúng là kế hoạch, hãy đặt tiêu đề mục nội dung "
+                        "thành một dòng riêng, ví dụ “1. Nội dung tuyên truyền”.")
+    leaves = [tx.clean_item(leaf.text) for root in tx.section_items(lines[content[0]:content[1]])
+              for leaf in root.leaves()]
+    themes = [Theme(id=f"t{i}", text=t) for i, t in enumerate((t for t in leaves if t), start=1)]
+    if not themes:
+        raise PlanError("Mục “Nội dung tuyên truyền” của kế hoạch không có nội dung nào. "
+                        "Hãy kiểm tra lại tệp: mỗi nội dung nên là một dòng bắt đầu bằng “-” hoặc số thứ tự.")
+
+    form_section = tx.find_section(lines, tx.forms_heading)
+    form_texts = []
+    if form_section:
+        form_texts = [tx.clean_item(leaf.text) for root in tx.section_items(lines[form_section[0]:form_section[1]])
+                      for leaf in root.leaves()]
+    forms, channels = pt.forms([t for t in form_texts if t])
+
+    whole = tx.flat(lines)
+    number = pf.header_number(lines)
+    place, issued, issue_year = pf.place_and_date(lines)
+    app_number, app_date, app_issuer = pf.appendix_reference(whole)
+    number = number or app_number
+    issued = issued or app_date
+    issuer = pf.issuer_from_opening(lines) or app_issuer
+    place = place or pf.place_from_issuer(issuer)
+    title = pf.title(lines)
+    year, span = pf.year_and_period(title, issue_year or (issued.year if issued else None))
+    period = Period(*span) if span else None
+    name, position = pf.signer(lines)
+
+    return Plan(
+        number=number, issuer=issuer, place=place, date=issued, year=year, period=period,
+        title=title, signer=Signer(name=name, position=position),
+        themes=themes, forms=forms, channels=channels,
+        tasks=pt.tasks(lines, period),
+        reports=report_duties("\n".join(ln.text for ln in lines)),
+        references=pf.references(whole, number),
+    )
+
+
+def read_plan(path: str | PathLike[str]) -> Plan:
+    """Read and parse a plan file (.md, .txt or .docx). Raises `PlanError` (Vietnamese)."""
+    from content.plan_reader import read_plan_source
+
+    return parse_plan(read_plan_source(path).text)
