@@ -93,6 +93,7 @@ class Settings:
     schedule: Mapping[str, Any] = field(default_factory=dict)
     publisher: Mapping[str, Any] = field(default_factory=dict)
     qa: Mapping[str, Any] = field(default_factory=dict)
+    report: Mapping[str, Any] = field(default_factory=dict)
     feeds: tuple[Mapping[str, Any], ...] = ()
     outbox_path: str = "var/outbox"
     base_dir: Path = field(default_factory=Path.cwd)
@@ -130,7 +131,7 @@ def mask(secret: str | None) -> str:
 
 _KNOWN_TOP = {
     "timezone", "database", "unit", "channels", "schedule", "qa", "calendar", "holidays",
-    "content", "publisher", "feeds", "outbox",
+    "content", "publisher", "feeds", "outbox", "report",
 }
 _KNOWN_CHANNELS = {"portal", "telegram", "zalo", "radio", "hotline"}
 
@@ -257,6 +258,7 @@ def from_mapping(raw: Mapping[str, Any], *, env: Mapping[str, str] | None = None
         schedule=schedule,
         publisher=dict(raw.get("publisher", {}) or {}),
         qa=dict(raw.get("qa", {}) or {}),
+        report=dict(raw.get("report", {}) or {}),
         feeds=feeds,
         outbox_path=str((raw.get("outbox", {}) or {}).get("path", "var/outbox")),
         base_dir=base_dir,

@@ -36,12 +36,13 @@ def _root(
 
 
 def _register() -> None:
-    from bot.cli import calendar_cmd, item_cmd, plan_cmd, schedule_cmd
+    from bot.cli import calendar_cmd, item_cmd, plan_cmd, report_cmd, schedule_cmd
 
     app.add_typer(plan_cmd.app, name="plan", help="Đọc, nhập và xem kế hoạch tuyên truyền.")
     app.add_typer(calendar_cmd.app, name="calendar", help="Lịch nội dung theo kế hoạch.")
     app.add_typer(item_cmd.app, name="item", help="Soạn, duyệt, xem trước và hủy bài.")
     app.add_typer(schedule_cmd.app, name="schedule", help="Xem trước lịch đăng theo tuần.")
+    app.command("report", help="Lập báo cáo kết quả tuyên truyền cải cách hành chính theo kỳ.")(report_cmd.report)
 
 
 _register()

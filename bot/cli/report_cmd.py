@@ -1,0 +1,70 @@
+"""`loa report`: the periodic report on the communication plan (.docx to print and sign,
+.html for the portal, .md for quick reading), from what was actually published."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Optional
+
+import typer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.cli.common import Fail, console
+from content.models import PlanRecord
+from schedules.report import FORMATS, default_name, make_report
+from schedules.report_period import Period, PeriodError, parse_period
+
+
+def _plan_for(session: Session, plan_id: Optional[int], period: Period) -> PlanRecord | None:
+    """The plan asked for, or else the newest plan whose time span overlaps the period."""
+    if plan_id is not None:
+        rec = session.get(PlanRecord, plan_id)
+        if rec is None:
+            raise Fail(f"Không có kế hoạch mã số {plan_id}. Xem danh sách bằng “loa plan list”.")
+        return rec
+    plans = session.scalars(select(PlanRecord).order_by(PlanRecord.imported_at.desc(), PlanRecord.id.desc())).all()
+    for rec in plans:
+        start, end = rec.period_start, rec.period_end
+        if (start is None or end is None) and rec.year:
+            start, end = date(rec.year, 1, 1), date(rec.year, 12, 31)
+        if start is not None and end is not None and start <= period.end and period.start <= end:
+            return rec
+    return None
+
+
+def report(
+    ctx: typer.Context,
+    period: str = typer.Option(..., "--period", "-p", show_default=False,
+                               help="Kỳ báo cáo: 2024-Q1 (quý), 2024-H1 (6 tháng), 2024 (năm), "
+                                    "2024-03 (tháng) hoặc 2024-01-01..2024-03-31."),
+    plan: Optional[int] = typer.Option(None, "--plan", help="Mã số kế hoạch (mặc định: kế hoạch "
+                                                             "mới nhất có thời gian trùng kỳ báo cáo)."),
+    fmt: str = typer.Option("docx", "--format", "-f", help="docx (để in, ký), html (đăng cổng) hoặc md."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Tệp kết quả (mặc định: "
+                                                                       "bao-cao-<kỳ>.<định dạng> ở thư mục hiện tại)."),
+) -> None:
+    """Lập báo cáo kết quả tuyên truyền cải cách hành chính theo kỳ."""
+    fmt = fmt.strip().lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise Fail(f"Định dạng “{fmt}” không hỗ trợ. Chọn một trong: {', '.join(FORMATS)}.")
+    try:
+        p = parse_period(period)
+    except PeriodError as e:
+        raise Fail(str(e)) from None
+    settings = ctx.obj.settings
+    with ctx.obj.db.session() as s:
+        rec = _plan_for(s, plan, p)
+        path = output or Path(default_name(p, rec.id if rec else None, fmt))
+        if path.exists() and path.is_dir():
+            path = path / default_name(p, rec.id if rec else None, fmt)
+        try:
+            written, data = make_report(s, settings, p, rec, fmt, path)
+        except OSError as e:
+            raise Fail(f"Không ghi được tệp {path}: {e.strerror or e}") from None
+    which = f"theo kế hoạch {data.plan_number or f'mã số {data.plan_id}'}" if data.plan_id else "(không gắn kế hoạch)"
+    console.print(f"Đã lập báo cáo {p.label} {which}: {written}", highlight=False)
+    console.print(f"  {data.total_posts} lượt đăng, {data.total_items} tin, bài; {len(data.tasks)} nhiệm vụ; "
+                  f"{len(data.missed)} lượt theo lịch chưa đăng; {len(data.failures)} lượt đăng lỗi.",
+                  highlight=False)
