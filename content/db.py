@@ -78,7 +78,9 @@ def make_engine(url: str) -> Engine:
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record):  # noqa: ANN001
             # pysqlite's own transaction handling breaks SAVEPOINTs; SQLAlchemy's documented
-            # recipe: let SQLAlchemy emit BEGIN itself.
+            # recipe: let SQLAlchemy emit BEGIN itself. IMMEDIATE takes the write lock up front,
+            # so a transaction that reads then writes waits (busy_timeout) instead of failing
+            # with "database is locked" when another writer committed in between.
             dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
@@ -88,7 +90,7 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(conn):  # noqa: ANN001
-            conn.exec_driver_sql("BEGIN")
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True)
