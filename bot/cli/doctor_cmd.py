@@ -1,0 +1,47 @@
+"""`loa doctor`: what is configured, what is not, and what to do about it — for the operator."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+from sqlalchemy import func, select, text
+
+from bot.cli.common import Fail, _safe_url, console
+from channels.models import Post
+
+MODES = {"live": "đang đăng thật", "outbox": "ghi vào hộp thư đi (chưa có mã truy cập)", "disabled": "tắt"}
+
+
+def doctor(ctx: typer.Context) -> None:
+    """Kiểm tra cấu hình, cơ sở dữ liệu và các kênh."""
+    from channels.registry import channel_status
+
+    obj = ctx.obj
+    settings = obj.settings
+    console.print(f"Tệp cấu hình: {settings.path or '(mặc định, không có config.toml)'}")
+    console.print(f"Đơn vị: {settings.unit.name} · múi giờ {settings.timezone}")
+    console.print(f"Cơ sở dữ liệu: {_safe_url(settings.database_url)}")
+    problems = 0
+    with obj.db.session() as s:
+        version = s.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        stuck = dict(s.execute(select(Post.state, func.count()).where(
+            Post.state.in_(("dead", "unknown", "failed"))).group_by(Post.state)).all())
+    console.print(f"  lược đồ: phiên bản {version}")
+    t = Table(title="Các kênh")
+    for col in ("Kênh", "Chế độ", "Ghi chú"):
+        t.add_column(col)
+    for st in channel_status(settings):
+        t.add_row(st.name, MODES.get(st.mode, st.mode), st.reason)
+    console.print(t)
+    tg = settings.channel("telegram")
+    if not tg.get("staff_chat_id"):
+        console.print("[yellow]Chưa đặt staff_chat_id ([channels.telegram]): nhắc việc và câu hỏi của "
+                      "người dân chỉ ghi vào nhật ký.[/]")
+    if not settings.feeds:
+        console.print("Chưa khai báo nguồn tin ([[feeds]]).")
+    for state, n in stuck.items():
+        problems += 1
+        console.print(f"[red]{n} bài đăng ở trạng thái “{state}”: xem loa post list --state {state}[/]")
+    if problems:
+        raise Fail(f"Có {problems} việc cần xử lý (xem ở trên).", code=1)
+    console.print("Mọi thứ sẵn sàng.")

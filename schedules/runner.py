@@ -1,0 +1,271 @@
+"""The scheduler: one pass of everything that is due (`tick`), and the long-running loop
+(`serve`) that `loa run` hosts.
+
+The database rows are the truth (posts, editions, notices, feed state); APScheduler only
+wakes the process for the weekly edition, feed polling and the daily reminders. Due posts are
+dispatched by a small loop that sleeps until the next `due_at` it reads from the database
+(re-read every `poll_seconds`, so posts queued by another process are seen), which keeps
+publication within a second of its time without a fixed polling lag.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Callable, Mapping
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from channels.base import Channel, Message
+from channels.models import Post
+from channels.publisher import Publisher, Summary, schedule_item
+from content.db import Database
+from content.render import portal_link
+from content.settings import Settings
+from content.text import fmt_date, now_utc
+from schedules import feeds as feedmod
+from schedules import reminders
+from schedules.edition import gaps_text, make_edition
+from schedules.models import Edition, Notice
+from schedules.timing import Weekly, edition_due, week_start
+
+log = logging.getLogger("loa.schedule")
+DIGEST_CHANNELS = ("portal", "telegram", "zalo", "radio")
+
+
+@dataclass
+class PassReport:
+    edition: str | None = None
+    edition_gaps: int = 0
+    published: Summary = field(default_factory=Summary)
+    feed_items: int = 0
+    reminders: list[str] = field(default_factory=list)
+    reports: list[str] = field(default_factory=list)
+
+
+class StaffNotifier:
+    """Tells staff: always the log; the Telegram staff chat when one is configured (through the
+    telegram adapter, so an unset token means the outbox). Safe to call from worker threads:
+    texts are queued and sent by `flush()` on the event loop."""
+
+    def __init__(self, settings: Settings, channels: Mapping[str, Channel]):
+        self.chat = str(settings.channel("telegram").get("staff_chat_id") or "")
+        self.adapter = channels.get("telegram") if self.chat else None
+        self._pending: list[str] = []
+        self._lock = threading.Lock()
+        self.sent: list[str] = []
+
+    def __call__(self, text: str) -> None:
+        log.warning("[gửi cán bộ] %s", text)
+        with self._lock:
+            self._pending.append(text)
+
+    async def flush(self) -> None:
+        with self._lock:
+            texts, self._pending = self._pending, []
+        for text in texts:
+            self.sent.append(text)
+            if self.adapter is None:
+                continue
+            key = f"staff-{abs(hash((text, len(self.sent)))):x}"
+            try:
+                await self.adapter.send(Message(key=key, title="", body=html.escape(text), format="html"), self.chat)
+            except Exception as e:  # noqa: BLE001 - the log already holds the text
+                log.error("could not tell staff on Telegram: %s", e)
+
+
+class Runner:
+    def __init__(self, db: Database, settings: Settings, channels: Mapping[str, Channel], *,
+                 worker_id: str | None = None, clock: Callable[[], datetime] = now_utc,
+                 qa_column: Callable[..., Any] | None = None):
+        self.db, self.settings, self.channels, self.clock = db, settings, dict(channels), clock
+        self.notify = StaffNotifier(settings, self.channels)
+        self.publisher = Publisher(db, self.channels, settings, worker_id=worker_id, clock=clock,
+                                   notify=self.notify)
+        sched = settings.schedule
+        self.weekly = Weekly.parse(settings.weekly)
+        self.grace = timedelta(hours=float(sched.get("catch_up_hours", 36)))
+        self.poll_seconds = float(sched.get("poll_seconds", 2))
+        self.remind_days = int(sched.get("remind_days_ahead", 3))
+        self.report_days = int(sched.get("report_days_ahead", 7))
+        self.qa_column = qa_column
+        self._wake = asyncio.Event()
+
+    # ---------------------------------------------------------------- one pass
+    async def tick(self, now: datetime | None = None) -> PassReport:
+        """Everything due at `now`, once: edition, posts, feeds, reminders, report drafts."""
+        now = now or self.clock()
+        report = PassReport()
+        report.edition, report.edition_gaps = await asyncio.to_thread(self.make_edition_if_due, now)
+        report.published = await self.publisher.publish_due(now)
+        report.feed_items = await asyncio.to_thread(self.poll_feeds, now)
+        report.reminders = await asyncio.to_thread(self.send_reminders, now)
+        report.reports = await asyncio.to_thread(self.draft_reports, now)
+        await self.notify.flush()
+        return report
+
+    def release_orphans(self, now: datetime) -> int:
+        """At start with SQLite (we hold the only lock), no other process can be sending: posts
+        left `sending` by a crash are stale at once instead of after their lease."""
+        if not self.db.is_sqlite:
+            return 0
+        with self.db.session() as s:
+            res = s.execute(update(Post).where(Post.state == "sending").values(lease_until=now - timedelta(seconds=1))
+                            .execution_options(synchronize_session=False))
+            return res.rowcount or 0
+
+    # ---------------------------------------------------------------- weekly edition
+    def make_edition_if_due(self, now: datetime) -> tuple[str | None, int]:
+        tz = self.settings.tz
+        with self.db.session() as s:
+            since = week_start(now.astimezone(tz).date()) - timedelta(days=14)
+            made = set(s.scalars(select(Edition.week_start).where(Edition.week_start >= since)))
+        due = edition_due(self.weekly, tz, now, made_for=made, grace=self.grace)
+        if due is None:
+            return None, 0
+        week, caught_up = due
+        fire_day = now.astimezone(tz).date()
+        try:
+            with self.db.session() as s:
+                qa_item = self.qa_column(s, self.settings, week, now) if self.qa_column else None
+                # The hotline notice goes out monthly: with the edition of each month's first week.
+                first_week_of_month = (week - timedelta(days=7)).month != week.month
+                chans = DIGEST_CHANNELS + (("hotline",) if first_week_of_month else ())
+                chans = tuple(c for c in chans if c in self.channels) or ("portal",)
+                edition, digest, gaps = make_edition(
+                    s, week, now=now, fire_day=fire_day, caught_up=caught_up, channels=chans,
+                    link_for=lambda item_id, title: portal_link(self.settings, item_id, title),
+                    qa_item=qa_item)
+                for item in (digest, qa_item):
+                    if item is not None:
+                        schedule_item(s, item, self.channels, now=now, edition=edition.code)
+                code = edition.code
+        except IntegrityError:
+            log.info("the edition of week %s was made by another instance", week)
+            return None, 0
+        how = "bù (máy tắt lúc đến giờ)" if caught_up else "đúng giờ"
+        log.info("Bản tin CCHC số %s (tuần %s) lập %s", code, fmt_date(week), how)
+        if gaps:
+            self.notify(f"Bản tin CCHC số {code}: {len(gaps)} ô lịch trong tuần chưa có bài được duyệt:\n"
+                        + gaps_text(gaps))
+        if digest is None:
+            self.notify(f"Bản tin CCHC số {code} không có bài nào được duyệt nên không đăng.")
+        self._wake.set()
+        return code, len(gaps)
+
+    # ---------------------------------------------------------------- feeds, reminders, reports
+    def poll_feeds(self, now: datetime) -> int:
+        added = 0
+        for feed in self.settings.feeds:
+            result = feedmod.poll(self.db, feed, now=now)
+            added += len(result.added)
+            if result.added:
+                self.notify(f"Có {len(result.added)} tin mới từ {feed.get('name', feed['url'])} đang chờ duyệt "
+                            f"(loa item list --state draft).")
+        return added
+
+    def send_reminders(self, now: datetime) -> list[str]:
+        today = now.astimezone(self.settings.tz).date()
+        with self.db.session() as s:
+            fresh = reminders.deliver(s, reminders.collect(s, today, self.remind_days), self.notify, now=now)
+        return [r.text for r in fresh]
+
+    def draft_reports(self, now: datetime) -> list[str]:
+        from content.plan import Plan
+        from content.models import PlanRecord
+        from schedules.report import draft_report
+        from schedules.report_period import due_reports
+
+        today = now.astimezone(self.settings.tz).date()
+        out_dir = self.settings.resolve(self.settings.report.get("path", "var/reports"))
+        made: list[str] = []
+        with self.db.session() as s:
+            for rec in s.scalars(select(PlanRecord).order_by(PlanRecord.id)).all():
+                plan = Plan.from_dict(rec.data)
+                for period, due in due_reports(plan.reports, today, self.report_days):
+                    key = f"report:{rec.id}:{period.key}"
+                    if s.get(Notice, key) is not None:
+                        continue
+                    path = draft_report(s, self.settings, rec, period, out_dir, now=now)
+                    text = (f"Đã soạn sẵn dự thảo báo cáo {period.label} theo kế hoạch "
+                            f"{rec.number or rec.title or rec.id}, hạn nộp {fmt_date(due)}: {path}. "
+                            "Hãy kiểm tra, bổ sung phần “…” rồi trình ký.")
+                    s.add(Notice(key=key, text=text, sent_at=now))
+                    self.notify(text)
+                    made.append(str(path))
+        return made
+
+    # ---------------------------------------------------------------- the long-running loop
+    def next_due(self) -> datetime | None:
+        with self.db.session() as s:
+            due = s.scalar(select(func.min(Post.due_at)).where(Post.state == "pending"))
+            retry = s.scalar(select(func.min(Post.next_attempt_at)).where(Post.state == "failed",
+                                                                          Post.next_attempt_at.is_not(None)))
+            lease = s.scalar(select(func.min(Post.lease_until)).where(Post.state == "sending"))
+        times = [t for t in (due, retry, lease) if t is not None]
+        return min(times) if times else None
+
+    async def _dispatch(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            now = self.clock()
+            nxt = await asyncio.to_thread(self.next_due)
+            if nxt is not None and nxt <= now:
+                try:
+                    await self.publisher.publish_due(now)
+                except Exception:  # noqa: BLE001 - keep the daemon alive; the next pass retries
+                    log.exception("publishing pass failed")
+                await self.notify.flush()
+                continue
+            wait = self.poll_seconds if nxt is None else min(self.poll_seconds, (nxt - now).total_seconds())
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=max(wait, 0.01))
+            except asyncio.TimeoutError:
+                pass
+
+    async def _job(self, fn: Callable[[datetime], Any]) -> None:
+        try:
+            await asyncio.to_thread(fn, self.clock())
+        except Exception:  # noqa: BLE001
+            log.exception("scheduled job %s failed", getattr(fn, "__name__", fn))
+        await self.notify.flush()
+
+    async def serve(self, stop: asyncio.Event) -> None:
+        """Run until `stop` is set; in-flight posts finish, nothing new is claimed after."""
+        from apscheduler.schedulers.asyncio import AsyncIOScheduler
+        from apscheduler.triggers.cron import CronTrigger
+        from apscheduler.triggers.interval import IntervalTrigger
+
+        tz = self.settings.tz
+        now = self.clock()
+        await asyncio.to_thread(self.release_orphans, now)
+        scheduler = AsyncIOScheduler(timezone=tz, job_defaults={
+            "coalesce": True, "max_instances": 1, "misfire_grace_time": int(self.grace.total_seconds())})
+        scheduler.add_job(self._job, CronTrigger(timezone=tz, **self.weekly.cron_kwargs()),
+                          args=[self.make_edition_if_due], id="weekly")
+        if self.settings.feeds:
+            minutes = float(self.settings.schedule.get("feeds_every_minutes", 60))
+            scheduler.add_job(self._job, IntervalTrigger(minutes=minutes, timezone=tz), args=[self.poll_feeds],
+                              id="feeds", next_run_time=now)
+        hour = int(self.settings.schedule.get("remind_hour", 8))
+        for name, fn in (("reminders", self.send_reminders), ("reports", self.draft_reports)):
+            scheduler.add_job(self._job, CronTrigger(day_of_week="mon-fri", hour=hour, timezone=tz),
+                              args=[fn], id=name)
+        scheduler.start()
+        # A missed weekly run (machine off on Monday morning) is caught up once, here.
+        await self._job(self.make_edition_if_due)
+        await self._job(self.send_reminders)
+        dispatcher = asyncio.create_task(self._dispatch(stop))
+        try:
+            await stop.wait()
+        finally:
+            scheduler.shutdown(wait=False)
+            self.publisher.stopping = True
+            self._wake.set()
+            await dispatcher
+            await self.notify.flush()
