@@ -12,8 +12,9 @@ goes out. Every function takes the session and the time; nothing here commits.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -84,7 +85,10 @@ def _clean_text(title: str, body: str) -> tuple[str, str]:
     return title, body
 
 
-def create_item(session: Session, new: NewItem, *, now: datetime, require_approval: bool = True) -> Item:
+def create_item(session: Session, new: NewItem, *, now: datetime, require_approval: bool = True,
+                tz: ZoneInfo | None = None) -> Item:
+    """Validate and add a new item. Given a theme and a publication time (and `tz`), the item
+    fills the plan's empty publish slot for that theme on that day, if there is one."""
     title, body = _clean_text(new.title, new.body)
     channels = parse_channels(",".join(new.channels))
     plan_id = new.plan_id
@@ -107,11 +111,14 @@ def create_item(session: Session, new: NewItem, *, now: datetime, require_approv
             raise ItemError(f"Kế hoạch số {plan.id} không có chủ đề “{theme_id}”. "
                             f"Các chủ đề: {', '.join(themes)}.")
         plan_id = plan.id
+    slot_id = new.slot_id
+    if slot_id is None and theme_id is not None and new.publish_at is not None and tz is not None:
+        slot_id = find_slot(session, plan_id, theme_id, as_utc(new.publish_at).astimezone(tz).date(), channels)
     if new.image_path is not None and not Path(new.image_path).is_file():
         raise ItemError(f"Không tìm thấy ảnh: {new.image_path}")
     item = Item(
         title=title, body=body, summary=nfc(new.summary).strip(), plan_id=plan_id, theme_id=theme_id,
-        task_no=new.task_no, slot_id=new.slot_id, channels=list(channels),
+        task_no=new.task_no, slot_id=slot_id, channels=list(channels),
         publish_at=as_utc(new.publish_at) if new.publish_at else None,
         image_path=str(Path(new.image_path).resolve()) if new.image_path else None,
         state="draft", source=new.source, source_key=new.source_key, source_url=new.source_url,
@@ -122,6 +129,15 @@ def create_item(session: Session, new: NewItem, *, now: datetime, require_approv
     session.add(item)
     session.flush()
     return item
+
+
+def find_slot(session: Session, plan_id: int | None, theme_id: str, day: date,
+              channels: tuple[str, ...]) -> int | None:
+    """The id of an empty publish slot of the plan for this theme, day and one of the channels."""
+    taken = select(Item.slot_id).where(Item.slot_id.is_not(None), Item.state.not_in(("cancelled", "rejected")))
+    return session.scalar(select(Slot.id).where(
+        Slot.plan_id == plan_id, Slot.kind == "publish", Slot.theme_id == theme_id, Slot.day == day,
+        Slot.channel.in_(channels), Slot.id.not_in(taken)).order_by(Slot.id).limit(1))
 
 
 def _plan_for_theme(session: Session, plan_id: int | None) -> PlanRecord:

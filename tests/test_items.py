@@ -113,3 +113,18 @@ def test_article_date_is_local(db, settings):
         at = datetime(2024, 3, 3, 18, 30, tzinfo=timezone.utc)  # 01:30 on 04/03 in Hà Nội
         item = items.create_item(s, NewItem(title="Tin", body="x", publish_at=at), now=NOW)
         assert items.article_of(s, item, settings).date == date(2024, 3, 4)
+
+
+def test_theme_and_date_fill_the_matching_empty_slot(db, settings):
+    with db.session() as s:
+        plan = _plan(s)
+        radio = Slot(plan_id=plan.id, key="r", day=date(2024, 3, 4), kind="publish", channel="radio", theme_id="t1")
+        other = Slot(plan_id=plan.id, key="p", day=date(2024, 3, 4), kind="publish", channel="portal", theme_id="t2")
+        s.add_all([radio, other])
+        s.flush()
+        monday_8am = datetime(2024, 3, 4, 1, 0, tzinfo=timezone.utc)
+        new = NewItem(title="Tin", body="x", theme_id="t1", channels=("radio", "portal"), publish_at=monday_8am)
+        first = items.create_item(s, new, now=NOW, tz=settings.tz)
+        assert first.slot_id == radio.id
+        second = items.create_item(s, new, now=NOW, tz=settings.tz)
+        assert second.slot_id is None, "a filled slot is not filled twice"

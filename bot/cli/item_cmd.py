@@ -99,7 +99,8 @@ def add(
             image_path=str(image) if image else None, summary=summary, created_by=_actor(by),
         )
         with obj.db.session() as s:
-            item = items_mod.create_item(s, new, now=now_utc(), require_approval=settings.require_approval)
+            item = items_mod.create_item(s, new, now=now_utc(), require_approval=settings.require_approval,
+                                          tz=settings.tz)
             data = _item_dict(item, settings.tz)
     except ItemError as e:
         raise Fail(str(e)) from None
@@ -107,6 +108,8 @@ def add(
         print_json(data)
         return
     console.print(f"Đã tạo bài số {data['id']}: “{data['title']}” ({STATE_NAMES[data['state']]}).")
+    if data["slot_id"]:
+        console.print(f"Bài lấp ô lịch số {data['slot_id']}.")
     if data["state"] == "draft":
         console.print(f"Xem trước: loa item preview {data['id']} — duyệt: loa item approve {data['id']}")
 
