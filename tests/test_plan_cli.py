@@ -62,7 +62,8 @@ def test_import_update_list_show(plans_dir, tmp_path):
 
     r = run_loa("plan", "list", cwd=tmp_path, config=cfg)
     assert r.code == 0, r.err
-    assert "11/KH-UBND" in r.out and "136/KH-STTTT" in r.out and "01/01/2024" in r.out
+    assert "11/KH-UBND" in r.out and "136/KH-STTTT" in r.out and "Ủy ban nhân dân xã Ngọc Lâm" in r.out
+    assert "│ 2024 " in r.out, "the period is shown"
 
     r = run_loa("plan", "show", "2", "--json", cwd=tmp_path, config=cfg)
     assert r.code == 0, r.err

@@ -143,14 +143,21 @@ def list_cmd(ctx: typer.Context) -> None:
             console.print("Chưa có kế hoạch nào. Dùng “loa plan import TỆP” để nhập.")
             return
         table = Table(title="Kế hoạch đã nhập")
-        for col in ("Mã số", "Số hiệu", "Cơ quan ban hành", "Tên kế hoạch", "Thời gian", "Nội dung",
-                    "Nhiệm vụ", "Tệp"):
-            table.add_column(col, no_wrap=col in ("Mã số", "Số hiệu", "Thời gian"))
+        table.add_column("Mã", no_wrap=True)
+        table.add_column("Số hiệu", no_wrap=True)
+        table.add_column("Cơ quan ban hành", ratio=1)
+        table.add_column("Thời gian", no_wrap=True)
+        table.add_column("ND/NV", no_wrap=True)
         for rec in rows:
             data = rec.data or {}
-            period = f"{_d(rec.period_start)} – {_d(rec.period_end)}" if rec.period_start else "—"
-            table.add_row(str(rec.id), rec.number or "(không số)", rec.issuer or "—", rec.title or "—", period,
-                          str(len(data.get("themes", []))), str(len(data.get("tasks", []))), rec.source_name)
+            period = f"{rec.period_start.year}" if rec.period_start else "—"
+            if rec.period_start and rec.period_end and rec.period_end.year != rec.period_start.year:
+                period = f"{rec.period_start.year}–{rec.period_end.year}"
+            table.add_row(str(rec.id), rec.number or "(không số)", rec.issuer or "—", period,
+                          f"{len(data.get('themes', []))}/{len(data.get('tasks', []))}")
+        console.print(table)
+        console.print("ND/NV: số nội dung tuyên truyền / số nhiệm vụ trong phụ lục. "
+                      "Xem chi tiết: loa plan show MÃ")
         console.print(table)
 
 
