@@ -135,3 +135,12 @@ def test_parse_docx_gives_the_same_counts_as_markdown(plans_dir, tmp_path):
     data = json.loads(r.out)
     assert (len(data["themes"]), len(data["forms"]), len(data["tasks"])) == (10, 9, 10)
     assert data["number"] == "136/KH-STTTT"
+
+
+def test_list_json_for_scripts(plans_dir, tmp_path):
+    cfg = write_config(tmp_path)
+    run_loa("plan", "import", str(plans_dir / "ha-nam-so-tttt-2021-2030.md"), cwd=tmp_path, config=cfg)
+    r = run_loa("plan", "list", "--json", cwd=tmp_path, config=cfg)
+    assert r.code == 0, r.err
+    [plan] = json.loads(r.out)
+    assert plan["number"] is None and plan["period"] == {"start": "2021-01-01", "end": "2030-12-31"}

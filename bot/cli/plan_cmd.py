@@ -134,11 +134,21 @@ def import_cmd(
                   f"{len(plan.forms)} hình thức, {len(plan.tasks)} nhiệm vụ.", highlight=False)
 
 
+def _iso(d) -> str | None:  # noqa: ANN001
+    return d.isoformat() if d else None
+
+
 @app.command("list")
-def list_cmd(ctx: typer.Context) -> None:
+def list_cmd(ctx: typer.Context,
+             as_json: bool = typer.Option(False, "--json", help="In danh sách dạng JSON.")) -> None:
     """Danh sách kế hoạch đã nhập."""
     with ctx.obj.db.session() as s:
         rows = plans_store.list_plans(s)
+        if as_json:
+            print_json([{"id": r.id, "number": r.number, "issuer": r.issuer, "title": r.title, "year": r.year,
+                         "period": {"start": _iso(r.period_start), "end": _iso(r.period_end)},
+                         "source": r.source_name} for r in rows])
+            return
         if not rows:
             console.print("Chưa có kế hoạch nào. Dùng “loa plan import TỆP” để nhập.")
             return
