@@ -1,0 +1,220 @@
+"""`loa qa …`: staff handle citizens' questions from the command line, as in the staff chat
+(answers, transfers and refusals reach the citizen through the same sending code; a channel
+without a token writes the reply to the outbox), and `loa serve` runs the Q&A bots alone."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import signal
+from typing import Optional
+
+import typer
+from sqlalchemy import select
+
+from bot.cli.common import Fail, console, print_json
+from content import qa
+from content.questions import STATE_NAMES, Attachment, Question
+from content.text import fmt_date, fmt_datetime, now_utc
+
+app = typer.Typer(no_args_is_help=True, help="Hỏi – đáp với người dân.")
+
+
+def _who(by: Optional[str]) -> str:
+    return f"cli:{by or getpass.getuser()}"
+
+
+def _row(q: Question, tz) -> dict:  # noqa: ANN001
+    return {"code": q.code, "state": q.state, "state_name": STATE_NAMES[q.state], "channel": q.channel,
+            "received": fmt_datetime(q.received_at, tz), "due": fmt_date(q.due_on), "unit": q.unit,
+            "consent": q.consent, "public": q.public, "item_id": q.item_id, "erased": q.erased_at is not None}
+
+
+@app.command("list")
+def list_(ctx: typer.Context, state: Optional[str] = typer.Option(None, "--state", help="received|assigned|answered|rejected"),
+          as_json: bool = typer.Option(False, "--json")) -> None:
+    """Danh sách câu hỏi."""
+    s_ = ctx.obj.settings
+    with ctx.obj.db.session() as s:
+        stmt = select(Question).order_by(Question.id)
+        if state:
+            stmt = stmt.where(Question.state == state)
+        rows = [_row(q, s_.tz) for q in s.scalars(stmt)]
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        console.print("Chưa có câu hỏi nào.")
+    for r in rows:
+        console.print(f"{r['code']}  {r['state_name']:<24} hạn {r['due']}  {r['channel']}  {r['unit']}")
+
+
+@app.command("show")
+def show(ctx: typer.Context, code: str, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Chi tiết một câu hỏi."""
+    tz = ctx.obj.settings.tz
+    with ctx.obj.db.session() as s:
+        try:
+            q = qa.get(s, code)
+        except qa.QAError as e:
+            raise Fail(str(e)) from None
+        data = {**_row(q, tz), "text": q.text, "answer": q.answer, "reject_reason": q.reject_reason,
+                "public_text": q.public_text, "attachments": [a.kind for a in s.scalars(
+                    select(Attachment).where(Attachment.question_id == q.id))]}
+    if as_json:
+        print_json(data)
+        return
+    for k, v in data.items():
+        console.print(f"{k}: {v}")
+
+
+def _act(ctx: typer.Context, action: str, code: str, arg: Optional[str], by: Optional[str], as_json: bool) -> None:
+    from bot.qa_relay import relay_from_settings
+    from bot.qa_service import Actor, QAService
+
+    settings = ctx.obj.settings
+    relay = relay_from_settings(settings)
+    svc = QAService(settings, ctx.obj.db, relay)
+
+    async def go() -> str:
+        try:
+            if relay.bot is not None:
+                async with relay.bot:
+                    return await svc.act(Actor(_who(by), trusted=True), action, code, arg)
+            return await svc.act(Actor(_who(by), trusted=True), action, code, arg)
+        except qa.QAError as e:
+            raise Fail(str(e)) from None
+    text = asyncio.run(go())
+    plain = __import__("re").sub(r"<[^>]+>", "", text)
+    plain = __import__("html").unescape(plain)
+    if as_json:
+        print_json({"code": code, "action": action, "result": plain})
+    else:
+        console.print(plain)
+
+
+@app.command("answer")
+def answer(ctx: typer.Context, code: str, text: str, by: Optional[str] = typer.Option(None, "--by"),
+           as_json: bool = typer.Option(False, "--json")) -> None:
+    """Trả lời câu hỏi và gửi câu trả lời cho người hỏi."""
+    _act(ctx, "answer", code, text, by, as_json)
+
+
+@app.command("assign")
+def assign(ctx: typer.Context, code: str, unit: str, by: Optional[str] = typer.Option(None, "--by"),
+           as_json: bool = typer.Option(False, "--json")) -> None:
+    """Chuyển câu hỏi cho đơn vị khác trả lời."""
+    _act(ctx, "assign", code, unit, by, as_json)
+
+
+@app.command("reject")
+def reject(ctx: typer.Context, code: str, reason: str, by: Optional[str] = typer.Option(None, "--by"),
+           as_json: bool = typer.Option(False, "--json")) -> None:
+    """Từ chối câu hỏi (ghi lý do, báo cho người hỏi)."""
+    _act(ctx, "reject", code, reason, by, as_json)
+
+
+@app.command("publish")
+def publish(ctx: typer.Context, code: str, text: Optional[str] = typer.Option(None, "--text", help="Nội dung câu hỏi đã biên tập."),
+            answer_text: Optional[str] = typer.Option(None, "--answer", help="Nội dung trả lời đã biên tập."),
+            off: bool = typer.Option(False, "--off", help="Bỏ đánh dấu công khai."),
+            by: Optional[str] = typer.Option(None, "--by"), as_json: bool = typer.Option(False, "--json")) -> None:
+    """Đánh dấu câu hỏi được đăng (ẩn danh) trong chuyên mục tuần, khi người hỏi đồng ý."""
+    with ctx.obj.db.session() as s:
+        try:
+            q = qa.get(s, code)
+            qa.mark_public(s, q, by=_who(by), now=now_utc(), public=not off, public_text=text, public_answer=answer_text)
+        except qa.QAError as e:
+            raise Fail(str(e)) from None
+        data = {"code": q.code, "public": q.public, "consent": q.consent, "public_text": q.public_text}
+    if as_json:
+        print_json(data)
+        return
+    console.print(f"Câu hỏi {data['code']}: {'sẽ đăng' if data['public'] else 'không đăng'} công khai"
+                  + ("" if data["consent"] else " (người hỏi chưa đồng ý: chưa đăng được)") + ".")
+    if data["public"]:
+        console.print(f"Nội dung đăng: {data['public_text']}")
+
+
+@app.command("erase")
+def erase(ctx: typer.Context, code: str, yes: bool = typer.Option(False, "--yes", help="Không hỏi lại."),
+          by: Optional[str] = typer.Option(None, "--by"), as_json: bool = typer.Option(False, "--json")) -> None:
+    """Xóa dữ liệu cá nhân của câu hỏi (giữ số liệu thống kê ẩn danh)."""
+    if not yes and not typer.confirm(f"Xóa dữ liệu cá nhân của câu hỏi {code}?"):
+        raise typer.Abort()
+    with ctx.obj.db.session() as s:
+        try:
+            q = qa.get(s, code)
+            qa.erase(s, q, by=_who(by), now=now_utc())
+        except qa.QAError as e:
+            raise Fail(str(e)) from None
+    if as_json:
+        print_json({"code": code, "erased": True})
+    else:
+        console.print(f"Đã xóa dữ liệu cá nhân của câu hỏi {code}.")
+
+
+@app.command("stats")
+def stats(ctx: typer.Context, start: str = typer.Option(..., "--from"), end: str = typer.Option(..., "--to"),
+          as_json: bool = typer.Option(False, "--json")) -> None:
+    """Số liệu hỏi – đáp trong khoảng ngày (--from 01/01/2025 --to 31/03/2025, tính cả hai ngày)."""
+    from datetime import timedelta
+
+    from content.text import parse_local
+
+    tz = ctx.obj.settings.tz
+    try:
+        a, b = parse_local(start, tz), parse_local(end, tz) + timedelta(days=1)
+    except ValueError as e:
+        raise Fail(str(e)) from None
+    with ctx.obj.db.session() as s:
+        data = qa.qa_stats(s, a, b, tz=tz)
+    if as_json:
+        print_json(data)
+        return
+    console.print(f"Tiếp nhận {data['received']}, đã trả lời {data['answered']} (đúng hạn {data['on_time']}), "
+                  f"quá hạn {data['overdue']}, từ chối {data['rejected']}, đang xử lý {data['open']}; "
+                  f"trung vị {data['median_hours'] if data['median_hours'] is not None else '—'} giờ.")
+
+
+@app.command("due")
+def due(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Câu hỏi sắp đến hạn (còn ≤ 1 ngày làm việc) hoặc quá hạn."""
+    from content.qa_stats import reminder_text
+
+    with ctx.obj.db.session() as s:
+        items = qa.due_questions(s, now_utc(), ctx.obj.settings)
+    if as_json:
+        print_json([{"code": d.code, "due": fmt_date(d.due_on), "working_days_left": d.working_days_left}
+                    for d in items])
+    else:
+        console.print(reminder_text(items) or "Không có câu hỏi nào sắp đến hạn.")
+
+
+@app.command("purge")
+def purge(ctx: typer.Context) -> None:
+    """Xóa dữ liệu cá nhân quá thời hạn lưu trữ ([qa] retention_days)."""
+    with ctx.obj.db.session() as s:
+        n = qa.purge_expired(s, ctx.obj.settings, now_utc())
+    console.print(f"Đã xóa dữ liệu cá nhân của {n} câu hỏi quá thời hạn lưu trữ.")
+
+
+def serve_cmd(ctx: typer.Context) -> None:
+    """Chạy riêng bot hỏi – đáp (Telegram, webhook Zalo) đến khi nhấn Ctrl+C."""
+    from bot.serve import serve
+
+    settings, db = ctx.obj.settings, ctx.obj.db
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+
+        def ready(info) -> None:  # noqa: ANN001
+            console.print("Bot hỏi – đáp đang chạy: Telegram " + ("bật" if info.telegram else "tắt")
+                          + (f", webhook Zalo {info.zalo_url}" if info.zalo_url else ", webhook Zalo tắt") + ".")
+            for note in info.notes:
+                console.print(f"  {note}")
+        await serve(settings, db, stop=stop, ready=ready)
+    asyncio.run(main())
