@@ -1,0 +1,116 @@
+"""Outbox: stands in for a channel whose credentials are not set. It writes exactly what the
+channel would have sent to `<outbox>/<channel>/`: one JSON file per message (target, key, title,
+body, format, part/parts, extras without binary values) and the body as .html or .txt, so staff
+can post it by hand. It declares the limits of the channel it replaces, so the rendering is
+split identically.
+
+Also home of `write_atomic`, used by every file-writing adapter.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, ClassVar
+
+from channels.base import Channel, Limits, Message, PermanentError, Receipt
+from content.text import now_utc
+
+
+def write_atomic(path: Path, data: bytes | str) -> None:
+    """Write `path` via a temporary file in the same folder and os.replace (never half a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def safe_name(text: str) -> str:
+    """A file-name-safe form of a key or target ("@xangoclam" → "xangoclam")."""
+    cleaned = re.sub(r"[^\w.-]+", "_", text, flags=re.ASCII).strip("._")
+    return cleaned or "mac-dinh"
+
+
+def _jsonable(value: Any) -> Any:
+    """Extras as JSON: bytes are replaced by a note of their size; paths and dates as text."""
+    if isinstance(value, (bytes, bytearray)):
+        return f"<{len(value)} byte nhị phân, không lưu>"
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (Path, date, datetime)):
+        return str(value)
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+class OutboxChannel(Channel):
+    """Built by the registry as `OutboxChannel.for_channel(live_class, settings, config, state)`."""
+
+    name: ClassVar[str] = "outbox"
+    limits: ClassVar[Limits] = Limits()
+    stands_for: ClassVar[type[Channel] | None] = None
+
+    @classmethod
+    def for_channel(cls, live: type[Channel]) -> type["OutboxChannel"]:
+        """A subclass with the live channel's name and limits."""
+        return type(f"Outbox{live.__name__}", (cls,),
+                    {"name": live.name, "limits": live.limits, "stands_for": live})
+
+    def __init__(self, settings, config, state=None, *, reason: str = ""):
+        super().__init__(settings, config, state)
+        self.reason = reason
+        self.folder = settings.resolve(settings.outbox_path) / self.name
+        self._live = self.stands_for(settings, config, state) if self.stands_for else None
+
+    def targets(self) -> list[str]:
+        return self._live.targets() if self._live else [""]
+
+    def describe(self) -> str:
+        why = f" ({self.reason})" if self.reason else ""
+        return f"{self.name} → hộp thư đi {self.folder}{why}"
+
+    def _stem(self, message: Message, target: str) -> str:
+        stem = safe_name(message.key)
+        return f"{stem}--{safe_name(target)}" if target else stem
+
+    async def send(self, message: Message, target: str) -> Receipt:
+        stem = self._stem(message, target)
+        record = {
+            "channel": self.name, "target": target, "key": message.key, "title": message.title,
+            "body": message.body, "format": message.format, "part": message.part, "parts": message.parts,
+            "image": str(message.image) if message.image else None, "extras": _jsonable(dict(message.extras)),
+            "written_at": now_utc().isoformat(), "reason": self.reason,
+        }
+        ext = ".html" if message.format == "html" else ".txt"
+        try:
+            write_atomic(self.folder / (stem + ext), message.body)
+            write_atomic(self.folder / (stem + ".json"),
+                         json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+        except OSError as e:
+            raise PermanentError(f"Không ghi được vào hộp thư đi {self.folder}: {e.strerror}.") from e
+        path = self.folder / (stem + ".json")
+        return Receipt(external_id=stem, url=path.resolve().as_uri())
+
+    async def reconcile(self, message: Message, target: str) -> Receipt | None:
+        path = self.folder / (self._stem(message, target) + ".json")
+        if path.exists():
+            return Receipt(external_id=path.stem, url=path.resolve().as_uri())
+        return None

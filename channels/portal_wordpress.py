@@ -1,0 +1,106 @@
+"""WordPress portal: `POST /wp-json/wp/v2/posts` with an Application Password (HTTP Basic).
+
+Config `[channels.portal]` kind = "wordpress": url (site root), user, password_env (variable
+holding the application password), status (default "publish"), categories / tags (term ids),
+meta_key (a registered post meta that receives the Loa key; WordPress ignores unregistered
+meta). The slug is the rendering's slug, which identifies the item: before posting, and in
+`reconcile` after a crash, `GET …/posts?slug=<slug>&status=any` finds an existing post, so the
+same item is never posted twice.
+
+WordPress errors are JSON `{code, message, data:{status}}`: 401/403/400 → PermanentError,
+429 (or 503 with Retry-After) → RateLimited, 5xx and connection failures → RetryableError,
+read timeout or dropped connection → UnknownOutcome.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, ClassVar
+
+import requests
+
+from channels import http
+from channels.base import Channel, Limits, Message, PermanentError, Receipt
+from content.settings import mask
+
+WHAT = "WordPress"
+
+
+class WordPressPortal(Channel):
+    name: ClassVar[str] = "portal"
+    limits: ClassVar[Limits] = Limits(title_maxlen=200)
+
+    def __init__(self, settings, config, state=None):
+        super().__init__(settings, config, state)
+        self.url = str(config.get("url", "")).rstrip("/")
+        self.user = str(config.get("user", ""))
+        self.password = settings.secret(config.get("password_env", "LOA_WORDPRESS_PASSWORD"))
+        self.timeout = (5.0, float(config.get("timeout", 30)))
+        self._session = requests.Session()
+        self._session.auth = (self.user, self.password or "")
+        self._session.headers["User-Agent"] = "Loa/1 (+WordPress REST)"
+
+    def describe(self) -> str:
+        return f"portal (WordPress) → {self.url}, người dùng {self.user or '(trống)'}, mật khẩu {mask(self.password)}"
+
+    def slug(self, message: Message) -> str:
+        base = str(message.extras.get("slug") or message.key)
+        return base if message.parts == 1 else f"{base}-{message.part}"
+
+    def _post_body(self, message: Message) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "title": message.title, "content": message.body, "slug": self.slug(message),
+            "status": str(self.config.get("status", "publish")),
+        }
+        if message.extras.get("summary"):
+            body["excerpt"] = str(message.extras["summary"])
+        for key in ("categories", "tags"):
+            if self.config.get(key):
+                body[key] = [int(t) for t in self.config.get(key)]
+        meta_key = self.config.get("meta_key")
+        if meta_key:
+            body["meta"] = {str(meta_key): message.key}
+        return body
+
+    def _call(self, method: str, path: str, **kw: Any) -> Any:
+        resp = http.request(self._session, method, f"{self.url}/wp-json/wp/v2/{path}", what=WHAT,
+                            timeout=self.timeout, **kw)
+        data = http.json_or_none(resp)
+        if resp.status_code >= 400:
+            code = data.get("code") if isinstance(data, dict) else None
+            text = data.get("message") if isinstance(data, dict) else None
+            detail = f"{code}: {text}" if code else None
+            if resp.status_code == 401 and code in ("incorrect_password", "invalid_username", "rest_not_logged_in"):
+                raise PermanentError(
+                    f"WordPress từ chối đăng nhập của “{self.user}” ({code}); hãy tạo lại Application "
+                    "Password trong Hồ sơ người dùng và đặt vào biến môi trường "
+                    f"{self.config.get('password_env', 'LOA_WORDPRESS_PASSWORD')}.",
+                    http_status=401, detail=detail)
+            if resp.status_code == 400 and text:
+                raise PermanentError(f"WordPress từ chối bài viết: {text}", http_status=400, detail=detail)
+            http.raise_for_status(resp, what=WHAT, detail=detail)
+        if data is None:
+            raise PermanentError(f"WordPress trả lời không phải JSON (HTTP {resp.status_code}); "
+                                 "kiểm tra url có đúng địa chỉ trang WordPress.", http_status=resp.status_code)
+        return data
+
+    async def send(self, message: Message, target: str) -> Receipt:
+        if not self.password:
+            raise PermanentError("Chưa có mật khẩu ứng dụng WordPress (biến môi trường "
+                                 f"{self.config.get('password_env', 'LOA_WORDPRESS_PASSWORD')}).")
+        existing = await self.reconcile(message, target)      # same key again: no duplicate
+        if existing is not None:
+            return existing
+        post = await asyncio.to_thread(self._call, "POST", "posts", json=self._post_body(message))
+        return Receipt(external_id=str(post.get("id")), url=post.get("link"), http_status=201)
+
+    async def reconcile(self, message: Message, target: str) -> Receipt | None:
+        found = await asyncio.to_thread(self._call, "GET", "posts",
+                                        params={"slug": self.slug(message), "status": "any", "context": "edit"})
+        if isinstance(found, list) and found:
+            post = found[0]
+            return Receipt(external_id=str(post.get("id")), url=post.get("link"), http_status=200)
+        return None
+
+    async def aclose(self) -> None:
+        self._session.close()

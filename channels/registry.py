@@ -1,0 +1,111 @@
+"""The explicit list of channel adapters, and the choice for each configured channel: the live
+adapter, the outbox (credentials not set), or nothing (disabled).
+
+`ADAPTERS` maps a channel name (and, for the portal, its kind) to a class; nothing is found by
+naming pattern. An unknown name is a LookupError at start-up. `channel_status` is what
+`loa doctor` prints; `build_channels` is what the publisher uses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from channels.base import Channel
+from channels.hotline import HotlineChannel
+from channels.outbox import OutboxChannel
+from channels.portal_static import StaticPortal
+from channels.portal_wordpress import WordPressPortal
+from channels.radio import RadioChannel
+from channels.telegram import TelegramChannel
+from channels.zalo import ZaloChannel
+from content.settings import PUBLISHABLE, ChannelSettings, Settings
+
+if TYPE_CHECKING:
+    from channels.state import StateStore
+
+ADAPTERS: dict[str, type[Channel]] = {
+    "portal:static": StaticPortal,
+    "portal:wordpress": WordPressPortal,
+    "telegram": TelegramChannel,
+    "zalo": ZaloChannel,
+    "radio": RadioChannel,
+    "hotline": HotlineChannel,
+}
+
+
+@dataclass(frozen=True)
+class ChannelStatus:
+    name: str
+    mode: str          # "live" | "outbox" | "disabled"
+    reason_vi: str
+
+
+def adapter_class(name: str, config: ChannelSettings | None = None) -> type[Channel]:
+    """The adapter class for a channel name (the portal by its `kind`); LookupError if unknown."""
+    key = name
+    if name == "portal":
+        key = f"portal:{(config.get('kind', 'static') if config else 'static') or 'static'}"
+    cls = ADAPTERS.get(key)
+    if cls is None:
+        known = ", ".join(sorted(ADAPTERS))
+        raise LookupError(f"Không có bộ kết nối kênh “{key}”. Các kênh có: {known}.")
+    if not issubclass(cls, Channel):  # pragma: no cover - guards edits of ADAPTERS
+        raise TypeError(f"{cls!r} không phải một Channel")
+    return cls
+
+
+def missing_credentials(name: str, settings: Settings, config: ChannelSettings) -> str | None:
+    """Why the live adapter cannot run (Vietnamese), or None when its credentials are set."""
+    def unset(key: str, default: str) -> str | None:
+        env = config.get(key, default)
+        return None if settings.secret(env) else env
+
+    if name == "telegram":
+        env = unset("token_env", "LOA_TELEGRAM_TOKEN")
+        return f"chưa đặt biến môi trường {env} (token bot)" if env else None
+    if name == "zalo":
+        envs = [e for e in (unset("access_token_env", "LOA_ZALO_ACCESS_TOKEN"),
+                            unset("refresh_token_env", "LOA_ZALO_REFRESH_TOKEN")) if e]
+        if len(envs) == 2:     # either token is enough to start (a stored pair is checked later)
+            return f"chưa đặt biến môi trường {envs[0]} và {envs[1]} (token Zalo OA)"
+        return None
+    if name == "portal" and config.get("kind") == "wordpress":
+        env = unset("password_env", "LOA_WORDPRESS_PASSWORD")
+        return f"chưa đặt biến môi trường {env} (mật khẩu ứng dụng WordPress)" if env else None
+    return None
+
+
+def _status(name: str, settings: Settings, state: "StateStore | None") -> ChannelStatus:
+    config = settings.channel(name)
+    if not config.enabled:
+        return ChannelStatus(name, "disabled", config.disabled_reason or "tắt")
+    adapter_class(name, config)           # unknown adapter → LookupError at start-up
+    why = missing_credentials(name, settings, config)
+    if why and name == "zalo" and state is not None and state.get("zalo", "refresh_token"):
+        why = None                        # a pair stored by an earlier refresh is enough
+    if why:
+        return ChannelStatus(name, "outbox", f"{why}; bài sẽ được ghi vào hộp thư đi "
+                                             f"{settings.resolve(settings.outbox_path) / name}")
+    return ChannelStatus(name, "live", "sẵn sàng")
+
+
+def channel_status(settings: Settings, state: "StateStore | None" = None) -> list[ChannelStatus]:
+    """One line per publishable channel, for `loa doctor`."""
+    names = list(PUBLISHABLE) + [n for n in settings.channels if n not in PUBLISHABLE]
+    return [_status(n, settings, state) for n in names]
+
+
+def build_channels(settings: Settings, state: "StateStore | None" = None) -> dict[str, Channel]:
+    """The adapter (live or outbox) of every enabled channel, by name."""
+    out: dict[str, Channel] = {}
+    for st in channel_status(settings, state):
+        if st.mode == "disabled":
+            continue
+        config = settings.channel(st.name)
+        cls = adapter_class(st.name, config)
+        if st.mode == "outbox":
+            out[st.name] = OutboxChannel.for_channel(cls)(settings, config, state, reason=st.reason_vi)
+        else:
+            out[st.name] = cls(settings, config, state)
+    return out
