@@ -32,6 +32,8 @@ from schedules import feeds as feedmod
 from schedules import reminders
 from schedules.edition import gaps_text, make_edition
 from schedules.models import Edition, Notice
+from content.qa_stats import due_questions, reminder_text, report_figures
+from content.workdays import is_working_day
 from schedules.timing import Weekly, edition_due, week_start
 
 log = logging.getLogger("loa.schedule")
@@ -172,8 +174,19 @@ class Runner:
     def send_reminders(self, now: datetime) -> list[str]:
         today = now.astimezone(self.settings.tz).date()
         with self.db.session() as s:
-            fresh = reminders.deliver(s, reminders.collect(s, today, self.remind_days), self.notify, now=now)
-        return [r.text for r in fresh]
+            found = reminders.collect(s, today, self.remind_days)
+            fresh = reminders.deliver(s, found, self.notify, now=now)
+            texts = [r.text for r in fresh]
+            # Questions near or past their due date: reminded each working day, not once.
+            due = due_questions(s, now, self.settings)
+            if due and is_working_day(today, self.settings.holidays):
+                key = f"qa-due:{today.isoformat()}"
+                if s.get(Notice, key) is None:
+                    text = reminder_text(due)
+                    s.add(Notice(key=key, text=text, sent_at=now))
+                    self.notify(text)
+                    texts.append(text)
+        return texts
 
     def draft_reports(self, now: datetime) -> list[str]:
         from content.plan import Plan
@@ -191,7 +204,8 @@ class Runner:
                     key = f"report:{rec.id}:{period.key}"
                     if s.get(Notice, key) is not None:
                         continue
-                    path = draft_report(s, self.settings, rec, period, out_dir, now=now)
+                    path = draft_report(s, self.settings, rec, period, out_dir, now=now,
+                                        qa_provider=report_figures)
                     text = (f"Đã soạn sẵn dự thảo báo cáo {period.label} theo kế hoạch "
                             f"{rec.number or rec.title or rec.id}, hạn nộp {fmt_date(due)}: {path}. "
                             "Hãy kiểm tra, bổ sung phần “…” rồi trình ký.")

@@ -36,12 +36,15 @@ def _root(
 
 
 def _register() -> None:
-    from bot.cli import calendar_cmd, doctor_cmd, item_cmd, plan_cmd, publish_cmd, report_cmd, run_cmd, schedule_cmd
+    from bot.cli import (calendar_cmd, doctor_cmd, item_cmd, plan_cmd, publish_cmd, qa_cmd, report_cmd, run_cmd,
+                         schedule_cmd)
 
     app.add_typer(plan_cmd.app, name="plan", help="Đọc, nhập và xem kế hoạch tuyên truyền.")
     app.add_typer(calendar_cmd.app, name="calendar", help="Lịch nội dung theo kế hoạch.")
     app.add_typer(item_cmd.app, name="item", help="Soạn, duyệt, xem trước và hủy bài.")
     app.add_typer(schedule_cmd.app, name="schedule", help="Xem trước lịch đăng theo tuần.")
+    app.add_typer(qa_cmd.app, name="qa", help="Hỏi – đáp với người dân (Dân hỏi – Chính quyền trả lời).")
+    app.command("serve", help="Chạy riêng bot hỏi – đáp (Telegram, webhook Zalo).")(qa_cmd.serve_cmd)
     publish_cmd.register(app)
     app.command("doctor", help="Kiểm tra cấu hình, cơ sở dữ liệu và các kênh.")(doctor_cmd.doctor)
     app.command("run", help="Chạy Loa: đăng bài đúng giờ, bản tin tuần, nguồn tin, nhắc việc.")(run_cmd.run)

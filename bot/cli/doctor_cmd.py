@@ -31,7 +31,7 @@ def doctor(ctx: typer.Context) -> None:
     for col in ("Kênh", "Chế độ", "Ghi chú"):
         t.add_column(col)
     for st in channel_status(settings):
-        t.add_row(st.name, MODES.get(st.mode, st.mode), st.reason)
+        t.add_row(st.name, MODES.get(st.mode, st.mode), st.reason_vi)
     console.print(t)
     tg = settings.channel("telegram")
     if not tg.get("staff_chat_id"):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.cli.common import Fail, console
 from content.models import PlanRecord
+from content.qa_stats import report_figures
 from schedules.report import FORMATS, default_name, make_report
 from schedules.report_period import Period, PeriodError, parse_period
 
@@ -60,7 +61,7 @@ def report(
         if path.exists() and path.is_dir():
             path = path / default_name(p, rec.id if rec else None, fmt)
         try:
-            written, data = make_report(s, settings, p, rec, fmt, path)
+            written, data = make_report(s, settings, p, rec, fmt, path, qa_provider=report_figures)
         except OSError as e:
             raise Fail(f"Không ghi được tệp {path}: {e.strerror or e}") from None
     which = f"theo kế hoạch {data.plan_number or f'mã số {data.plan_id}'}" if data.plan_id else "(không gắn kế hoạch)"

@@ -27,7 +27,7 @@ def queue_item(session: Session, item: Item, settings: Settings, db: Database) -
 
     channels = live_channels(settings, db)
     status = {st.name: st for st in channel_status(settings)}
-    missing = [(name, status[name].reason if name in status else "chưa cấu hình")
+    missing = [(name, status[name].reason_vi if name in status else "chưa cấu hình")
                for name in item.channels if name not in channels]
     posts = schedule_item(session, item, channels, now=now_utc())
     return len(posts), missing
@@ -47,7 +47,7 @@ def body_limits(settings: Settings) -> dict[str, int | None]:
     limits: dict[str, int | None] = {}
     for name in PUBLISHABLE:
         try:
-            limits[name] = adapter_class(settings, name).limits.body_maxlen
+            limits[name] = adapter_class(name, settings.channel(name)).limits.body_maxlen
         except LookupError:
             limits[name] = None
     return limits
