@@ -17,16 +17,18 @@ $LOA plan list
 NGOC_LAM=$($LOA plan list --json | .venv/bin/python -c 'import json,sys; print(next(p["id"] for p in json.load(sys.stdin) if p["number"] == "11/KH-UBND"))')
 
 step "2. Lịch nội dung của kế hoạch 11/KH-UBND (xã Ngọc Lâm)"
-$LOA calendar build
+$LOA calendar build --plan "$NGOC_LAM"
 $LOA calendar show --week 2024-W10 --plan "$NGOC_LAM"
 $LOA calendar export --format ics --plan "$NGOC_LAM" --output var/lich-ngoc-lam.ics
 $LOA calendar export --format csv --plan "$NGOC_LAM" --output var/lich-ngoc-lam.csv
 
-step "3. Soạn bài, xem trước, duyệt"
-$LOA item add --plan "$NGOC_LAM" --theme t1 --title "Bộ phận một cửa xã Ngọc Lâm tiếp nhận hồ sơ cả tuần" \
+step "3. Soạn bài cho các ô lịch tuần 10, xem trước, duyệt"
+SLOTS=($($LOA calendar show --week 2024-W10 --plan "$NGOC_LAM" --json \
+  | .venv/bin/python -c 'import json,sys; print(" ".join(str(s["id"]) for s in json.load(sys.stdin)["slots"] if s["kind"] == "publish"))'))
+$LOA item add --slot "${SLOTS[0]}" --title "Bộ phận một cửa xã Ngọc Lâm tiếp nhận hồ sơ cả tuần" \
   --body-file scripts/demo/mot-cua.md --channels portal,telegram,zalo,radio --at "04/03/2024 08:00" --by "Công chức VH-XH"
-$LOA item add --plan "$NGOC_LAM" --theme t6 --title "Chỉ số hài lòng của người dân năm 2023 đạt 85,2%" \
-  --body-file scripts/demo/chi-so-hai-long.md --channels portal,telegram,radio --at "05/03/2024 08:00"
+$LOA item add --slot "${SLOTS[1]}" --title "Chỉ số hài lòng của người dân năm 2023 đạt 85,2%" \
+  --body-file scripts/demo/chi-so-hai-long.md --channels portal,telegram,radio --at "07/03/2024 08:00"
 $LOA item add --plan "$NGOC_LAM" --title "Hướng dẫn sử dụng dịch vụ công trực tuyến" \
   --body-file scripts/demo/dich-vu-cong.md --channels portal,zalo,radio,hotline --at "06/03/2024 08:00"
 $LOA item preview 1 --channel radio
@@ -35,7 +37,7 @@ for id in 1 2 3; do $LOA item approve "$id" --by "Chủ tịch UBND xã"; done
 
 step "4. Một tuần mô phỏng: bản tin tuần (thứ Hai 07:00) và các bài đến giờ"
 $LOA schedule preview --week 2024-W10
-for at in 2024-03-04T07:00 2024-03-04T08:00 2024-03-05T08:00 2024-03-06T08:00; do
+for at in 2024-03-04T07:00 2024-03-04T08:00 2024-03-06T08:00 2024-03-07T08:00; do
   $LOA run --once --now "$at"
 done
 $LOA log

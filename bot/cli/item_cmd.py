@@ -194,13 +194,14 @@ def _transition(ctx: typer.Context, item_id: int, action) -> dict:
 def approve(ctx: typer.Context, item_id: int = typer.Argument(...),
             by: Optional[str] = typer.Option(None, "--by", help="Người duyệt.")) -> None:
     """Duyệt bài và đưa vào hàng đợi đăng trên các kênh."""
-    from bot.cli.wiring import queue_item
+    from bot.cli.wiring import live_channels, queue_item
 
     settings = ctx.obj.settings
+    channels = live_channels(settings, ctx.obj.db)
 
     def act(s, item):
         items_mod.approve(item, by=_actor(by), now=now_utc())
-        return queue_item(s, item, settings, ctx.obj.db)
+        return queue_item(s, item, settings, channels)
 
     data = _transition(ctx, item_id, act)
     console.print(f"Đã duyệt bài số {item_id}: “{data['title']}”.")

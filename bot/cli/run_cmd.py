@@ -50,7 +50,11 @@ def run(
         lock.acquire()
     except AlreadyRunning as e:
         raise Fail(str(e)) from None
-    logging.getLogger().setLevel(min(logging.getLogger().level, logging.INFO))
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    if once:  # the summary printed below already says what staff are told
+        logging.getLogger("loa.schedule").setLevel(logging.ERROR)
+    else:
+        logging.getLogger().setLevel(min(logging.getLogger().level, logging.INFO))
     try:
         db = obj.db
         channels = live_channels(settings, db)

@@ -20,12 +20,13 @@ def live_channels(settings: Settings, db: Database):
     return build_channels(settings, StateStore(db))
 
 
-def queue_item(session: Session, item: Item, settings: Settings, db: Database) -> tuple[int, list[tuple[str, str]]]:
-    """Create the item's posts; return (posts queued, [(channel, why it cannot publish)])."""
+def queue_item(session: Session, item: Item, settings: Settings, channels: dict) -> tuple[int, list[tuple[str, str]]]:
+    """Create the item's posts; return (posts queued, [(channel, why it cannot publish)]).
+    `channels` comes from `live_channels`, built before the caller's transaction opens (building
+    adapters reads channel state, and SQLite allows one writer transaction at a time)."""
     from channels.publisher import schedule_item
     from channels.registry import channel_status
 
-    channels = live_channels(settings, db)
     status = {st.name: st for st in channel_status(settings)}
     missing = [(name, status[name].reason_vi if name in status else "chưa cấu hình")
                for name in item.channels if name not in channels]
