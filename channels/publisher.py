@@ -251,6 +251,9 @@ class Publisher:
         for post_id in ids:
             if self.stopping:
                 return
+            blocked = self.pacer.blocked_until(channel, target)
+            if blocked is not None and blocked - self.monotonic() > self.max_inline_wait:
+                return  # a long 429 for this target: its posts wait for a later pass, unclaimed
             job = await asyncio.to_thread(self._claim, post_id, now, False, summary)
             if job is not None:
                 await self._deliver(adapter, job, summary)

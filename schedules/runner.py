@@ -228,14 +228,21 @@ class Runner:
         while not stop.is_set():
             now = self.clock()
             nxt = await asyncio.to_thread(self.next_due)
+            progressed = False
             if nxt is not None and nxt <= now:
                 try:
-                    await self.publisher.publish_due(now)
+                    done = await self.publisher.publish_due(now)
+                    progressed = bool(done.published or done.failed or done.dead or done.unknown
+                                      or done.retried or done.reconciled)
                 except Exception:  # noqa: BLE001 - keep the daemon alive; the next pass retries
                     log.exception("publishing pass failed")
                 await self.notify.flush()
-                continue
-            wait = self.poll_seconds if nxt is None else min(self.poll_seconds, (nxt - now).total_seconds())
+                if progressed:
+                    continue
+            # Nothing due, or due posts that cannot go yet (channel off, chat rate-limited):
+            # sleep until the next due time or the poll interval, never spin.
+            wait = self.poll_seconds if nxt is None or nxt <= now else \
+                min(self.poll_seconds, (nxt - now).total_seconds())
             self._wake.clear()
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=max(wait, 0.01))

@@ -26,7 +26,10 @@ build_channels = pytest.importorskip("channels.registry", reason="channels/regis
 FakeBotAPI = pytest.importorskip("tests.fakes.telegram_api", reason="fake Bot API not there yet").FakeBotAPI
 
 T0 = datetime(2024, 3, 4, 1, 0, tzinfo=timezone.utc)   # 08:00 in Hà Nội
-NO_PACING = Pacer({"telegram": Limits()})
+def no_pacing() -> Pacer:
+    """A pacer with no limits, fresh for each publisher (a shared one would carry a 429 block
+    from one test into the next)."""
+    return Pacer({"telegram": Limits()})
 
 
 class Clock:
@@ -126,7 +129,7 @@ def test_publishes_due_posts_once_and_item_becomes_published(db, tmp_path, api):
     chans = live(settings, db, "telegram")
     now_item = add_item(db, chans, title="Đến hạn")
     later_item = add_item(db, chans, title="Chưa đến hạn", at=T0 + timedelta(days=1))
-    pub = Publisher(db, chans, settings, clock=Clock(), worker_id="w1", pacer=NO_PACING)
+    pub = Publisher(db, chans, settings, clock=Clock(), worker_id="w1", pacer=no_pacing())
     summary = run(pub.publish_due(T0))
     assert summary.published == 2 and summary.failed == summary.dead == summary.unknown == 0
     assert sorted(str(m.chat_id) for m in api.sent) == ["@a", "@b"]
@@ -175,7 +178,7 @@ def test_5xx_is_retried_later_with_backoff_then_succeeds(db, tmp_path, api):
     chans = live(settings, db, "telegram")
     item = add_item(db, chans)
     clock = Clock()
-    pub = Publisher(db, chans, settings, clock=clock, pacer=NO_PACING)
+    pub = Publisher(db, chans, settings, clock=clock, pacer=no_pacing())
     api.fail_next(1, status=502, description="Bad Gateway")
     s1 = run(pub.publish_due(T0))
     assert (s1.published, s1.retried) == (0, 1)
@@ -201,7 +204,7 @@ def test_server_retry_after_is_kept_exactly_when_too_long_to_wait(db, tmp_path, 
     settings = tg_settings(tmp_path, api, chats=("@a",), publisher={"max_inline_wait": 5})
     chans = live(settings, db, "telegram")
     add_item(db, chans)
-    pub = Publisher(db, chans, settings, clock=Clock(), pacer=NO_PACING)
+    pub = Publisher(db, chans, settings, clock=Clock(), pacer=no_pacing())
     api.fail_next(1, status=429, retry_after=120)
     s = run(pub.publish_due(T0))
     assert (s.rate_limited, s.retried, s.published) == (1, 1, 0)
@@ -235,7 +238,7 @@ def test_permanent_error_fails_tells_staff_and_is_not_retried(db, tmp_path, api)
     chans = live(settings, db, "telegram")
     item = add_item(db, chans, title="Thông báo tiếp dân")
     alerts: list[str] = []
-    pub = Publisher(db, chans, settings, clock=Clock(), notify=alerts.append, pacer=NO_PACING)
+    pub = Publisher(db, chans, settings, clock=Clock(), notify=alerts.append, pacer=no_pacing())
     api.fail_next(1, status=400, description="Bad Request: chat not found", chat_id="@b")
     s = run(pub.publish_due(T0))
     assert (s.published, s.failed) == (1, 1)
@@ -257,7 +260,7 @@ def test_dead_after_max_attempts_and_staff_told(db, tmp_path, api):
     add_item(db, chans, title="Tin hỏng mạng")
     alerts: list[str] = []
     clock = Clock()
-    pub = Publisher(db, chans, settings, clock=clock, notify=alerts.append, pacer=NO_PACING)
+    pub = Publisher(db, chans, settings, clock=clock, notify=alerts.append, pacer=no_pacing())
     api.fail_next(10, status=500, description="Internal Server Error")
     outcomes = []
     for _ in range(5):
@@ -278,7 +281,7 @@ def test_dropped_connection_is_unknown_and_never_resent_blindly(db, tmp_path, ap
     chans = live(settings, db, "telegram")
     item = add_item(db, chans, title="Tin mất kết nối")
     alerts: list[str] = []
-    pub = Publisher(db, chans, settings, clock=Clock(), notify=alerts.append, pacer=NO_PACING)
+    pub = Publisher(db, chans, settings, clock=Clock(), notify=alerts.append, pacer=no_pacing())
     api.fail_next(1, status=200, drop=True)
     s = run(pub.publish_due(T0))
     assert s.unknown == 1 and s.published == 0
@@ -383,7 +386,7 @@ def test_retry_post_rules(db, tmp_path, api):
             retry_post(s, post.id, T0)
         with pytest.raises(PostError, match="Không có bài đăng số 999"):
             retry_post(s, 999, T0)
-    run(Publisher(db, chans, settings, clock=Clock(), pacer=NO_PACING).publish_due(T0))
+    run(Publisher(db, chans, settings, clock=Clock(), pacer=no_pacing()).publish_due(T0))
     with db.session() as s:
         with pytest.raises(PostError, match="đã đăng"):
             retry_post(s, post.id, T0)
@@ -392,3 +395,20 @@ def test_retry_post_rules(db, tmp_path, api):
     with db.session() as s:
         p = retry_post(s, post.id, T0 + timedelta(hours=1))
         assert (p.state, p.attempts, p.next_attempt_at) == ("pending", 0, T0 + timedelta(hours=1))
+
+
+def test_a_long_429_leaves_that_chats_other_posts_unclaimed(db, tmp_path, api):
+    settings = tg_settings(tmp_path, api, chats=("@a",), publisher={"max_inline_wait": 5})
+    chans = live(settings, db, "telegram")
+    first, second = add_item(db, chans, title="Tin một"), add_item(db, chans, title="Tin hai")
+    pub = Publisher(db, chans, settings, clock=Clock(), pacer=no_pacing(), sleep=_no_long_sleep)
+    api.fail_next(1, status=429, retry_after=120)
+    s = run(pub.publish_due(T0))
+    assert (s.rate_limited, s.retried, s.published) == (1, 1, 0)
+    (held,) = posts_of(db, second)
+    assert held.state == "pending" and held.attempts == 0, "not claimed while the chat is blocked"
+    assert [m.text for m in api.sent] == []
+
+
+async def _no_long_sleep(seconds: float) -> None:
+    assert seconds <= 5, f"the publisher slept {seconds:.0f} s for a blocked chat"
