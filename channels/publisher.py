@@ -42,12 +42,10 @@ from channels.retry import DEAD, PERMANENT, RATE_LIMITED, RETRY, UNKNOWN, RetryP
 from content.db import Database
 from content.models import Item
 from content.settings import Settings
-from content.text import now_utc
+from content.text import CHANNEL_NAMES, now_utc
 
 logger = logging.getLogger(__name__)
 
-CHANNEL_NAMES = {"portal": "Cổng TTĐT", "telegram": "Telegram", "zalo": "Zalo",
-                 "radio": "Đài truyền thanh", "hotline": "Đường dây nóng"}
 SCHEDULABLE_ITEM_STATES = ("approved", "scheduled", "published")
 MAX_INLINE_WAITS = 3       # 429s one post may wait out within one run before the wait is persisted
 

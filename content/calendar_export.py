@@ -24,10 +24,8 @@ from typing import Iterable, Mapping
 from icalendar import Calendar, Event
 
 from content.calendar_store import SlotView
-from content.text import UTC, fmt_date, nfc
+from content.text import CHANNEL_NAMES, UTC, fmt_date, nfc
 
-CHANNEL_NAMES = {"portal": "Cổng TTĐT", "radio": "Đài truyền thanh", "telegram": "Telegram",
-                 "zalo": "Zalo", "hotline": "Đường dây nóng"}
 KIND_NAMES = {"publish": "Đăng bài", "task_deadline": "Hạn nhiệm vụ", "task_window": "Nhiệm vụ",
               "report_due": "Hạn báo cáo", "holiday": "Nghỉ lễ"}
 WEEKDAY_NAMES = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")

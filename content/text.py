@@ -9,6 +9,10 @@ from zoneinfo import ZoneInfo
 
 UTC = timezone.utc
 
+# How staff name each channel, everywhere Loa shows one.
+CHANNEL_NAMES = {"portal": "Cổng TTĐT", "telegram": "Telegram", "zalo": "Zalo",
+                 "radio": "Đài truyền thanh", "hotline": "Đường dây nóng"}
+
 
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)

@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from content.holidays import holidays_between
+from content.holidays import is_working_day as _is_working_day
 from content.settings import Holiday
 
 MAX_SPAN_DAYS = 3660  # a guard against endless loops on absurd inputs
@@ -28,8 +29,8 @@ def holiday_dates(year: int, configured: Iterable[Holiday] = ()) -> frozenset[da
 
 
 def is_working_day(day: date, configured: Iterable[Holiday] = ()) -> bool:
-    """Monday to Friday and not a holiday."""
-    return day.weekday() < 5 and day not in holiday_dates(day.year, configured)
+    """Monday to Friday and not a holiday (built-in or configured)."""
+    return _is_working_day(day, holiday_dates(day.year, configured))
 
 
 def add_working_days(start: date, n: int, configured: Iterable[Holiday] = ()) -> date:

@@ -17,12 +17,10 @@ from sqlalchemy.orm import Session
 
 from content.items import NewItem, create_item
 from content.models import Item, PlanRecord, Slot
-from content.text import fmt_date
+from content.text import CHANNEL_NAMES, fmt_date
 from schedules.models import Edition
 
 LIVE = ("approved", "scheduled", "published")
-CHANNEL_NAMES = {"portal": "Cổng TTĐT", "telegram": "Telegram", "zalo": "Zalo",
-                 "radio": "Đài truyền thanh", "hotline": "Đường dây nóng"}
 
 
 @dataclass(frozen=True)

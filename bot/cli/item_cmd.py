@@ -16,12 +16,10 @@ from content.items import STATE_NAMES, ItemError, NewItem
 from content.models import Item
 from content.render import render
 from content.settings import PUBLISHABLE
-from content.text import fmt_datetime, now_utc, parse_local
+from content.text import CHANNEL_NAMES, fmt_datetime, now_utc, parse_local
 
 app = typer.Typer(no_args_is_help=True)
 
-CHANNEL_NAMES = {"portal": "Cổng TTĐT", "telegram": "Telegram", "zalo": "Zalo",
-                 "radio": "Đài truyền thanh", "hotline": "Đường dây nóng"}
 
 
 def _read_body(path: Optional[Path]) -> str:
