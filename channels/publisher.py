@@ -112,6 +112,25 @@ def schedule_item(session: Session, item: Item, channels: Mapping[str, Channel],
     return Scheduled(out, unavailable)
 
 
+def alert_text(state: str, post_id: int, item_id: int, title: str, channel: str, target: str,
+               error: str | None, attempts: int | None = None) -> str:
+    """The staff message for a post that needs a person: names the item, the channel and the fix."""
+    text = (error or "").rstrip()
+    if text and text[-1] not in ".!?…":
+        text += "."
+    name = CHANNEL_NAMES.get(channel, channel)
+    where = f"{name} ({target})" if target else name
+    what = f"bài số {item_id} “{title}”"
+    if state == "unknown":
+        return (f"Chưa rõ {what} đã lên {where} hay chưa: {text} Hãy kiểm tra trên {name}; "
+                f"nếu chưa có, chạy: loa post retry {post_id}")
+    if state == "dead":
+        tries = f"sau {attempts} lần thử" if attempts else "sau nhiều lần thử"
+        return f"Không đăng được {what} lên {where} {tries}: {text} Sửa lỗi rồi chạy: loa post retry {post_id}"
+    return (f"Không đăng được {what} lên {where}: {text} Lỗi này không tự hết; "
+            f"sửa xong chạy: loa post retry {post_id}")
+
+
 def retry_post(session: Session, post_id: int, now: datetime) -> Post:
     """Staff ask for a dead, failed or unknown post to be sent again, now (`loa post retry ID`).
     The attempt budget starts afresh; delivered parts are not resent."""
@@ -513,23 +532,7 @@ class Publisher:
 
     @staticmethod
     def _alert(state: str, post: Post, title: str, text: str) -> str:
-        """The staff message for a post that needs a person: names the item and the channel."""
-        text = text.rstrip()
-        if text and text[-1] not in ".!?…":
-            text += "."
-        name = CHANNEL_NAMES.get(post.channel, post.channel)
-        where = f"{name} ({post.target})" if post.target else name
-        what = f"bài số {post.item_id} “{title}”"
-        if state == "unknown":
-            msg = (f"Chưa rõ {what} đã lên {where} hay chưa: {text} Hãy kiểm tra trên {name}; "
-                   f"nếu chưa có, chạy: loa post retry {post.id}")
-        elif state == "dead":
-            msg = (f"Không đăng được {what} lên {where} sau {post.attempts} lần thử: {text} "
-                   f"Sửa lỗi rồi chạy: loa post retry {post.id}")
-        else:
-            msg = (f"Không đăng được {what} lên {where}: {text} Lỗi này không tự hết; "
-                   f"sửa xong chạy: loa post retry {post.id}")
-        return msg
+        return alert_text(state, post.id, post.item_id, title, post.channel, post.target, text, post.attempts)
 
     def _tell(self, summary: Summary, msg: str) -> None:
         summary.notices.append(msg)

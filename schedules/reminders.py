@@ -5,13 +5,14 @@ deadlines and windows starting soon. The rules are pure functions of rows and `t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Callable, Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from channels.models import Post
+from channels.publisher import alert_text
 from content.models import Item, PlanRecord, Slot
 from content.plan import Plan
 from content.text import fmt_date
@@ -38,19 +39,13 @@ def empty_slots(slots: Iterable[tuple[int, date, str, str]], today: date, days_a
     return out
 
 
-def stuck_posts(rows: Iterable[tuple[int, int, str, str, str, str | None]]) -> list[Reminder]:
-    """(post id, item id, item title, channel, state, last error) of dead/unknown posts."""
-    out = []
-    for post_id, item_id, title, channel, state, error in rows:
-        name = CHANNEL_NAMES.get(channel, channel)
-        if state == "dead":
-            text = (f"Không đăng được bài số {item_id} “{title}” lên {name} sau nhiều lần thử"
-                    f"{f': {error}' if error else ''}. Sửa lỗi rồi chạy: loa post retry {post_id}")
-        else:
-            text = (f"Chưa rõ bài số {item_id} “{title}” đã lên {name} hay chưa (mất kết nối khi đang gửi). "
-                    f"Hãy kiểm tra trên {name}; nếu chưa có, chạy: loa post retry {post_id}")
-        out.append(Reminder(f"post:{post_id}:{state}", text))
-    return out
+def stuck_posts(rows: Iterable[tuple[int, int, str, str, str, str, str | None]]) -> list[Reminder]:
+    """(post id, item id, item title, channel, target, state, last error) of posts still dead or
+    unknown since before yesterday. The publisher told staff when it happened; this is the one
+    follow-up, in the same words."""
+    return [Reminder(f"post:{post_id}:{state}",
+                     "Vẫn chưa xử lý: " + alert_text(state, post_id, item_id, title, channel, target, error))
+            for post_id, item_id, title, channel, target, state, error in rows]
 
 
 def task_deadlines(plan_id: int, plan: Plan, today: date, days_ahead: int) -> list[Reminder]:
@@ -77,8 +72,11 @@ def collect(session: Session, today: date, days_ahead: int = 3) -> list[Reminder
     theme = {(pid, t["id"]): t["text"] for pid, p in plans.items() for t in p.data.get("themes", [])}
     out = empty_slots(((s.id, s.day, s.channel, theme.get((s.plan_id, s.theme_id), s.label))
                        for s in slots if s.id not in filled), today, days_ahead)
-    rows = session.execute(select(Post.id, Post.item_id, Item.title, Post.channel, Post.state, Post.last_error)
-                           .join(Item, Item.id == Post.item_id).where(Post.state.in_(("dead", "unknown")))
+    since = datetime.combine(today - timedelta(days=1), time(0), tzinfo=timezone.utc)
+    rows = session.execute(select(Post.id, Post.item_id, Item.title, Post.channel, Post.target, Post.state,
+                                  Post.last_error)
+                           .join(Item, Item.id == Post.item_id)
+                           .where(Post.state.in_(("dead", "unknown")), Post.updated_at < since)
                            .order_by(Post.id))
     out += stuck_posts(rows)
     for pid, rec in plans.items():

@@ -55,9 +55,26 @@ def test_collect_and_deliver_once(db):
 
 def test_stuck_posts_name_the_item_channel_and_the_fix():
     dead, unknown = reminders.stuck_posts([
-        (7, 3, "Lịch tiếp dân", "telegram", "dead", "bot đã bị xóa khỏi kênh"),
-        (8, 3, "Lịch tiếp dân", "zalo", "unknown", None),
+        (7, 3, "Lịch tiếp dân", "telegram", "@xangoclam", "dead", "bot đã bị xóa khỏi kênh"),
+        (8, 3, "Lịch tiếp dân", "zalo", "article", "unknown", None),
     ])
-    assert "bài số 3" in dead.text and "Telegram" in dead.text and "loa post retry 7" in dead.text
+    assert dead.text.startswith("Vẫn chưa xử lý:")
+    assert "bài số 3" in dead.text and "Telegram (@xangoclam)" in dead.text and "loa post retry 7" in dead.text
     assert "bot đã bị xóa khỏi kênh" in dead.text
     assert "Chưa rõ" in unknown.text and "Zalo" in unknown.text and unknown.key == "post:8:unknown"
+
+
+def test_stuck_post_reminded_only_when_still_stuck_the_next_day(db):
+    from channels.models import Post
+
+    with db.session() as s:
+        item = Item(title="Lịch tiếp dân", body="x", state="scheduled", channels=["telegram"])
+        s.add(item)
+        s.flush()
+        s.add_all([Post(item_id=item.id, channel="telegram", target="@a", state="dead", due_at=NOW,
+                        updated_at=datetime(2024, 3, 2, 9, 0, tzinfo=timezone.utc), last_error="bị chặn"),
+                   Post(item_id=item.id, channel="telegram", target="@b", state="dead", due_at=NOW,
+                        updated_at=NOW)])
+    with db.session() as s:
+        keys = [r.key for r in reminders.collect(s, TODAY) if r.key.startswith("post:")]
+    assert len(keys) == 1, "the post that died today was already reported by the publisher"
