@@ -8,12 +8,20 @@ never resends the others). The gateway is generic: `[channels.hotline]` sms_url,
 sender="from"}), sms_sender, sms_format ("json" | "form"). Empty sms_url → notice only.
 Gateway answers: 401/403 and other 4xx → PermanentError, 429/5xx → RetryableError (RateLimited
 with Retry-After), read timeout or dropped connection → UnknownOutcome.
+
+Every SMS the gateway accepts is recorded in `<path>/.sms/<key>/<number>.json` (written
+atomically, one file per number, so parallel sends never race). Sending the same key to a
+recorded number again returns the recorded receipt instead of texting twice, so a retry after a
+partial failure, or a deliberate `loa post retry`, only reaches the numbers still missing.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import json
+import time
+from pathlib import Path
 from typing import Any, ClassVar
 
 import requests
@@ -64,6 +72,24 @@ class HotlineChannel(Channel):
             raise PermanentError(f"Không ghi được thông báo đường dây nóng vào {self.folder}: {e.strerror}.") from e
         return Receipt(external_id=path.name, url=path.resolve().as_uri())
 
+    def sms_record(self, message: Message, number: str) -> Path:
+        return self.folder / ".sms" / safe_name(message.key) / f"{safe_name(number)}.json"
+
+    def _recorded(self, message: Message, number: str) -> Receipt | None:
+        try:
+            data = json.loads(self.sms_record(message, number).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return Receipt(external_id=data.get("id"), http_status=data.get("http_status"))
+
+    def _record(self, message: Message, number: str, receipt: Receipt) -> None:
+        entry = {"key": message.key, "to": number, "id": receipt.external_id,
+                 "http_status": receipt.http_status, "at": time.time()}
+        try:
+            write_atomic(self.sms_record(message, number), json.dumps(entry, ensure_ascii=False))
+        except OSError:
+            pass    # the SMS went out; only the guard against a duplicate on retry is lost
+
     def _auth(self) -> dict[str, str]:
         if not self.secret:
             raise PermanentError("Chưa có khóa của cổng SMS (biến môi trường "
@@ -77,6 +103,14 @@ class HotlineChannel(Channel):
         raise PermanentError(f"sms_auth = “{self.sms_auth}” không hỗ trợ (bearer, basic hoặc header:Tên).")
 
     def _sms(self, message: Message, number: str) -> Receipt:
+        done = self._recorded(message, number)
+        if done is not None:
+            return done                      # already accepted by the gateway: never text twice
+        receipt = self._send_sms(message, number)
+        self._record(message, number, receipt)
+        return receipt
+
+    def _send_sms(self, message: Message, number: str) -> Receipt:
         text = str(message.extras.get("sms") or "")
         if not text:
             raise PermanentError("Bản dựng không có nội dung SMS (extras[\"sms\"]).")
@@ -100,7 +134,9 @@ class HotlineChannel(Channel):
 
     async def reconcile(self, message: Message, target: str) -> Receipt | None:
         if target.startswith("sms:"):
-            return None            # a generic gateway offers no lookup by our key
+            # A generic gateway offers no lookup by our key. The local record could vouch for an
+            # accepted SMS, but the shared contract treats this target as unknowable: staff check.
+            return None
         path = self.notice_path(message)
         return Receipt(external_id=path.name, url=path.resolve().as_uri()) if path.exists() else None
 

@@ -70,12 +70,16 @@ class WordPressPortal(Channel):
             code = data.get("code") if isinstance(data, dict) else None
             text = data.get("message") if isinstance(data, dict) else None
             detail = f"{code}: {text}" if code else None
-            if resp.status_code == 401 and code in ("incorrect_password", "invalid_username", "rest_not_logged_in"):
+            if resp.status_code == 401:
                 raise PermanentError(
-                    f"WordPress từ chối đăng nhập của “{self.user}” ({code}); hãy tạo lại Application "
-                    "Password trong Hồ sơ người dùng và đặt vào biến môi trường "
-                    f"{self.config.get('password_env', 'LOA_WORDPRESS_PASSWORD')}.",
+                    f"WordPress từ chối đăng nhập của “{self.user}” ({code or 'HTTP 401'}): sai tên đăng nhập "
+                    "hoặc mật khẩu ứng dụng; hãy tạo lại Application Password trong Hồ sơ người dùng và đặt "
+                    f"vào biến môi trường {self.config.get('password_env', 'LOA_WORDPRESS_PASSWORD')}.",
                     http_status=401, detail=detail)
+            if resp.status_code == 403:
+                raise PermanentError(
+                    f"Tài khoản WordPress “{self.user}” không có quyền đăng bài ({code or 'HTTP 403'}); hãy "
+                    "nhờ quản trị trang cấp vai trò Tác giả hoặc Biên tập viên.", http_status=403, detail=detail)
             if resp.status_code == 400 and text:
                 raise PermanentError(f"WordPress từ chối bài viết: {text}", http_status=400, detail=detail)
             http.raise_for_status(resp, what=WHAT, detail=detail)

@@ -11,16 +11,21 @@ variables, which only seed the first pair. When Zalo says the access token is in
 stores the NEW pair at once (`set_many`; never an empty one — each refresh token works once)
 and retries the call once. A refresh that fails for a temporary reason (network, 5xx) is a
 RetryableError and the old pair is kept; a rejected refresh token is a PermanentError telling
-staff how to get a new one.
+staff how to get a new one. When staff put a NEW refresh token in the environment, it
+replaces the stored pair (each stored pair remembers a fingerprint of the environment token it
+grew from), so following the instructions works even though the database normally wins.
 
 Config `[channels.zalo]`: access_token_env, refresh_token_env, app_id, secret_key_env, base_url
 and oauth_url (empty = the real services), recipient_user_ids, articles (default true),
-cover_url (the article cover when the item has no image URL), timeout.
+cover_url (the article cover when the item has no image URL), timeout, per_target_interval and
+global_per_second (pacing; defaults in `limits`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import hashlib
 import threading
 import time
 from typing import Any, ClassVar
@@ -37,15 +42,20 @@ WHAT = "Zalo"
 TOKEN_ERRORS = {-216, -220, -124}   # access token invalid / expired (codes seen from the OA API)
 RATE_ERRORS = {-32}                 # "exceed rate limit"
 TEMPORARY_REFRESH_ERRORS = {-14000}  # unknown internal error of the OAuth server
-HOW_TO_RENEW = ("Hãy vào Zalo for Developers (developers.zalo.me) → ứng dụng → Official Account "
-                "→ cấp quyền lại cho OA để lấy refresh token mới, rồi đặt vào biến môi trường {env} "
-                "và chạy lại.")
+EXPLAINED = {   # what staff should understand from a refusal (Zalo's own text is English)
+    -213: "người nhận chưa quan tâm (follow) OA hoặc đã bỏ quan tâm, nên OA không nhắn được cho họ",
+}
+HOW_TO_RENEW = ("Cách lấy cặp token mới: quản trị viên OA vào Zalo for Developers (developers.zalo.me) "
+                "→ ứng dụng → Official Account → API → cấp quyền lại cho OA để lấy access token và "
+                "refresh token mới; đặt refresh token vào biến môi trường {env} (access token vào {access_env}), "
+                "khởi động lại Loa rồi chạy `loa doctor` để kiểm tra.")
 _refresh_lock = threading.Lock()
 
 
 class ZaloChannel(Channel):
     name: ClassVar[str] = "zalo"
-    limits: ClassVar[Limits] = Limits(body_maxlen=2000, title_maxlen=150, per_target_interval=1.0)
+    limits: ClassVar[Limits] = Limits(body_maxlen=2000, title_maxlen=150, per_target_interval=0.2,
+                                      global_per_second=5.0)
 
     def __init__(self, settings, config, state=None):
         super().__init__(settings, config, state)
@@ -53,12 +63,16 @@ class ZaloChannel(Channel):
         self.oauth_url = str(config.get("oauth_url") or OAUTH).rstrip("/")
         self.app_id = str(config.get("app_id", "") or "")
         self.refresh_env = config.get("refresh_token_env", "LOA_ZALO_REFRESH_TOKEN")
+        self.access_env = config.get("access_token_env", "LOA_ZALO_ACCESS_TOKEN")
         self.secret_key = settings.secret(config.get("secret_key_env", "LOA_ZALO_SECRET_KEY"))
-        self._env_pair = (settings.secret(config.get("access_token_env", "LOA_ZALO_ACCESS_TOKEN")),
-                          settings.secret(self.refresh_env))
+        self._env_pair = (settings.secret(self.access_env), settings.secret(self.refresh_env))
         self._memory: dict[str, str] = {}      # the pair when there is no StateStore
         self.timeout = (5.0, float(config.get("timeout", 30)))
         self._session = requests.Session()
+        pacing = {k: float(config.get(k)) for k in ("per_target_interval", "global_per_second")
+                  if config.get(k) not in (None, "")}
+        if pacing:  # an instance attribute shadows the class default for this unit's pacer
+            self.limits = dataclasses.replace(type(self).limits, **pacing)
 
     # -- configuration ---------------------------------------------------------------------
 
@@ -77,16 +91,29 @@ class ZaloChannel(Channel):
         return self.state.all(self.name) if self.state else dict(self._memory)
 
     def tokens(self) -> tuple[str | None, str | None]:
+        """The pair to use: the stored one, unless staff have since put a different refresh token
+        in the environment (then the environment seeds a new pair)."""
         stored = self._stored()
-        return (stored.get("access_token") or self._env_pair[0],
-                stored.get("refresh_token") or self._env_pair[1])
+        env_access, env_refresh = self._env_pair
+        seed = stored.get("seed")
+        if stored.get("refresh_token") and not (env_refresh and seed and seed != _fingerprint(env_refresh)):
+            return stored.get("access_token") or env_access, stored["refresh_token"]
+        return env_access, env_refresh
+
+    def _seed(self) -> str:
+        stored = self._stored()
+        env_refresh = self._env_pair[1]
+        if stored.get("refresh_token") and stored.get("seed") and not (
+                env_refresh and stored["seed"] != _fingerprint(env_refresh)):
+            return stored["seed"]
+        return _fingerprint(env_refresh or "")
 
     def _save_pair(self, access: str, refresh: str, expires_in: Any) -> None:
         try:
             seconds = float(expires_in)
         except (TypeError, ValueError):
             seconds = 3600.0
-        values = {"access_token": access, "refresh_token": refresh,
+        values = {"access_token": access, "refresh_token": refresh, "seed": self._seed(),
                   "expires_at": str(time.time() + seconds), "refreshed_at": str(time.time())}
         if self.state:
             self.state.set_many(self.name, values)
@@ -94,8 +121,12 @@ class ZaloChannel(Channel):
             self._memory.update(values)
 
     def _expired(self) -> bool:
+        """The stored pair is in use and its access token's lifetime has (nearly) passed."""
+        stored = self._stored()
+        if not stored.get("refresh_token") or self.tokens()[1] != stored["refresh_token"]:
+            return False                      # a pair from the environment: its expiry is unknown
         try:
-            return time.time() > float(self._stored().get("expires_at", "inf")) - 60
+            return time.time() > float(stored.get("expires_at", "inf")) - 60
         except ValueError:
             return False
 
@@ -106,7 +137,7 @@ class ZaloChannel(Channel):
             if access and access != failed_access:
                 return access                  # someone else refreshed meanwhile
             if not refresh:
-                raise PermanentError("Chưa có refresh token Zalo. " + HOW_TO_RENEW.format(env=self.refresh_env))
+                raise PermanentError("Chưa có refresh token Zalo. " + self._how_to_renew())
             if not self.app_id or not self.secret_key:
                 raise PermanentError("Thiếu app_id hoặc secret key của ứng dụng Zalo để gia hạn access token.")
             try:
@@ -133,9 +164,14 @@ class ZaloChannel(Channel):
             reason = data.get("error_reason") or data.get("error_description") or data.get("message") or ""
             if code in TEMPORARY_REFRESH_ERRORS:
                 raise RetryableError(f"Máy chủ cấp token Zalo lỗi tạm thời ({reason}); sẽ thử lại.")
-            raise PermanentError(f"Zalo từ chối refresh token (mã {code}: {reason}). "
-                                 + HOW_TO_RENEW.format(env=self.refresh_env),
+            now_access, now_refresh = self.tokens()
+            if now_access and now_refresh and now_refresh != refresh:
+                return now_access              # another instance renewed it with our refresh token
+            raise PermanentError(f"Zalo từ chối refresh token (mã {code}: {reason}). " + self._how_to_renew(),
                                  http_status=resp.status_code, detail=str(data)[:500])
+
+    def _how_to_renew(self) -> str:
+        return HOW_TO_RENEW.format(env=self.refresh_env, access_env=self.access_env)
 
     # -- API calls -------------------------------------------------------------------------
 
@@ -163,8 +199,9 @@ class ZaloChannel(Channel):
                                   retry_after=60.0, detail=str(data)[:500])
             if code in TOKEN_ERRORS:
                 raise PermanentError(f"Zalo vẫn từ chối access token sau khi gia hạn ({text}). "
-                                     + HOW_TO_RENEW.format(env=self.refresh_env), detail=str(data)[:500])
-            raise PermanentError(f"Zalo từ chối yêu cầu: {text} (mã {code}).", detail=str(data)[:500])
+                                     + self._how_to_renew(), detail=str(data)[:500])
+            why = f"{EXPLAINED[code]} ({text}, mã {code})" if code in EXPLAINED else f"{text} (mã {code})"
+            raise PermanentError(f"Zalo từ chối yêu cầu: {why}.", detail=str(data)[:500])
         raise AssertionError("unreachable")
 
     def _article_body(self, message: Message) -> dict[str, Any]:
@@ -238,3 +275,8 @@ class ZaloChannel(Channel):
 
     async def aclose(self) -> None:
         self._session.close()
+
+
+def _fingerprint(token: str) -> str:
+    """A short one-way fingerprint of an environment token (the token itself is not stored twice)."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()[:16]

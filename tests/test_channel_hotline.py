@@ -87,3 +87,29 @@ def test_missing_key_is_permanent(tmp_path: Path) -> None:
         with pytest.raises(PermanentError, match="SMS_KEY"):
             send(channel(tmp_path, gw, secret=""), "sms:0912345678")
         assert gw.calls == []
+
+
+def test_partial_failure_resumes_without_resending(tmp_path: Path) -> None:
+    """The gateway fails for the second number; sending every target again texts only that one."""
+    with FakeSMSGateway(auth="bearer", secret="SMS-KEY") as gw:
+        ch = channel(tmp_path, gw)
+        targets = ch.targets()[1:]
+        first = send(ch, targets[0])
+        gw.fail_next(status=500)
+        with pytest.raises(RetryableError):
+            send(ch, targets[1])
+        again = [send(ch, t) for t in targets]           # a retry pass over every number
+        assert [m["to"] for m in gw.messages] == ["0912345678", "0987654321"]
+        assert len(gw.calls) == 3
+    assert again[0].external_id == first.external_id == "sms-1" and again[1].external_id == "sms-2"
+    record = tmp_path / "hotline" / ".sms" / "post-12-part-1" / "0912345678.json"
+    assert '"id": "sms-1"' in record.read_text(encoding="utf-8")
+
+
+def test_unknown_outcome_is_not_recorded(tmp_path: Path) -> None:
+    """A dropped answer proves nothing: no record, so nothing claims the SMS went out."""
+    with FakeSMSGateway(auth="bearer", secret="SMS-KEY") as gw:
+        gw.fail_next(status=200, drop=True)
+        with pytest.raises(UnknownOutcome):
+            send(channel(tmp_path, gw), "sms:0912345678")
+    assert not (tmp_path / "hotline" / ".sms").exists()

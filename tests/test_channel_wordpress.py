@@ -49,12 +49,14 @@ CASES = [
     (dict(status=429, retry_after=30), RateLimited, 30),
     (dict(status=503, retry_after=120), RateLimited, 120),
     (dict(status=403, code="rest_cannot_create", message="Không được phép"), PermanentError, None),
+    (dict(status=401, code="rest_cannot_create", message="Không được phép"), PermanentError, None),
+    (dict(status=413, code="http_413"), PermanentError, None),
     (dict(status=200, drop=True, method="POST"), UnknownOutcome, None),
 ]
 
 
 @pytest.mark.parametrize(("fail", "error", "retry_after"), CASES,
-                         ids=["500", "502", "429", "503-retry-after", "403", "dropped"])
+                         ids=["500", "502", "429", "503-retry-after", "403", "401", "413", "dropped"])
 def test_documented_errors(tmp_path: Path, fail: dict, error: type, retry_after: float | None) -> None:
     with FakeWordPress(app_password=PASSWORD) as wp:
         wp.fail_next(**{"method": "POST", **fail})
@@ -108,3 +110,29 @@ def test_reconcile_sees_drafts_too(tmp_path: Path) -> None:
             ch = channel(tmp_path, wp)
             return await ch.reconcile(message(), "")
         assert run(go()) is not None
+
+
+def test_user_without_publishing_rights(tmp_path: Path) -> None:
+    with FakeWordPress(app_password=PASSWORD) as wp:
+        wp.read_only_users.add("bientap")
+        with pytest.raises(PermanentError) as info:
+            send(channel(tmp_path, wp))
+    assert info.value.http_status == 403 and "không có quyền đăng bài" in info.value.message
+
+
+def test_dropped_connection_is_unknown_then_reconcile_finds_the_post(tmp_path: Path) -> None:
+    with FakeWordPress(app_password=PASSWORD) as wp:
+        wp.fail_next(method="POST", status=200, drop=True)
+        with pytest.raises(UnknownOutcome):
+            send(channel(tmp_path, wp))
+        assert len(wp.posts) == 1                    # WordPress stored it before the line dropped
+
+        async def go():
+            ch = channel(tmp_path, wp)
+            try:
+                return await ch.reconcile(message(), "")
+            finally:
+                await ch.aclose()
+        found = run(go())
+    assert found is not None and found.external_id == str(wp.posts[0]["id"]) and found.url == wp.posts[0]["link"]
+    assert [c["method"] for c in wp.calls] == ["GET", "POST", "GET"]   # looked first, posted once, found

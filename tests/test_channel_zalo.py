@@ -18,9 +18,11 @@ from tests.fakes.zalo_api import FakeZaloAPI
 from tests.test_channel_contract import message, run, zalo_config, zalo_env
 
 
-def channel(tmp_path: Path, zalo: FakeZaloAPI, state: StateStore | None, **cfg) -> ZaloChannel:
-    s = make_settings(tmp_path, {"channels": {"zalo": zalo_config(zalo, recipient_user_ids=["u-1"], **cfg)}},
-                      env=zalo_env(zalo))
+def channel(tmp_path: Path, zalo: FakeZaloAPI, state: StateStore | None, env: dict | None = None,
+            **cfg) -> ZaloChannel:
+    cfg = {"recipient_user_ids": ["u-1"], **cfg}
+    s = make_settings(tmp_path, {"channels": {"zalo": zalo_config(zalo, **cfg)}},
+                      env={**zalo_env(zalo), **(env or {})})
     return ZaloChannel(s, s.channel("zalo"), state)
 
 
@@ -100,7 +102,7 @@ def test_invalid_refresh_token_is_permanent_with_instructions(tmp_path: Path, db
         with pytest.raises(PermanentError) as info:
             send(channel(tmp_path, zalo, state))
     msg = info.value.message
-    assert "-14014" in msg and "refresh token mới" in msg and "ZR" in msg
+    assert "-14014" in msg and "refresh token mới" in msg and "ZR" in msg and "loa doctor" in msg
     assert state.get("zalo", "refresh_token") is None     # nothing empty was stored
 
 
@@ -160,3 +162,63 @@ def test_reconcile_article_by_title_without_state(tmp_path: Path) -> None:
         found, missing = run(go())
     assert found is not None and found.external_id == zalo.articles[0]["id"]
     assert missing is None
+
+
+def test_text_goes_to_every_recipient(tmp_path: Path, db: Database) -> None:
+    with FakeZaloAPI() as zalo:
+        ch = channel(tmp_path, zalo, StateStore(db), recipient_user_ids=["u-1", "u-2"])
+        assert ch.targets() == ["article", "user:u-1", "user:u-2"]
+        receipts = [send(ch, t) for t in ch.targets()[1:]]
+        assert [(m["user_id"], m["text"]) for m in zalo.messages] == [("u-1", message().body),
+                                                                       ("u-2", message().body)]
+        assert [r.external_id for r in receipts] == [m["message_id"] for m in zalo.messages]
+
+
+def test_new_refresh_token_in_environment_replaces_a_dead_stored_pair(tmp_path: Path, db: Database) -> None:
+    state = StateStore(db)
+    with FakeZaloAPI() as zalo:
+        zalo.expire_access()
+        send(channel(tmp_path, zalo, state))                  # AT-2/RT-2 stored, seeded from RT-1
+        zalo.expire_access()
+        zalo.revoke_refresh()                                 # the stored pair dies (e.g. 3 months idle)
+        with pytest.raises(PermanentError):
+            send(channel(tmp_path, zalo, state))
+        zalo.valid_access.add("AT-MOI")                       # staff fetch a new pair from Zalo
+        zalo.valid_refresh.add("RT-MOI")
+        fresh = {"ZA": "AT-MOI", "ZR": "RT-MOI"}
+        send(channel(tmp_path, zalo, state, env=fresh))        # the environment wins: it changed
+        assert zalo.calls[-1]["access_token"] == "AT-MOI"
+        zalo.expire_access()
+        send(channel(tmp_path, zalo, state, env=fresh))        # renewed from RT-MOI and stored
+        assert state.get("zalo", "refresh_token") == zalo.issued[-1]["refresh_token"]
+        zalo.expire_access()
+        send(channel(tmp_path, zalo, state, env=fresh))        # env unchanged: the stored pair wins again
+        assert zalo.refresh_calls[-1]["form"]["refresh_token"] == zalo.issued[-2]["refresh_token"]
+        assert len(zalo.messages) == 4
+
+
+def test_refresh_lost_to_another_instance_uses_its_stored_pair(tmp_path: Path, db: Database) -> None:
+    """Two instances on one database: the other one spends RT-1 first and stores its pair; ours
+    then gets "invalid refresh token" and must take the stored pair, not fail for good."""
+    state = StateStore(db)
+    with FakeZaloAPI() as zalo:
+        zalo.expire_access()
+
+        def other_instance(refresh: str) -> None:
+            pair = zalo.use_refresh_token(refresh)
+            assert pair is not None
+            state.set_many("zalo", {"access_token": pair["access_token"], "refresh_token": pair["refresh_token"],
+                                    "expires_at": "9999999999"})
+        zalo.before_refresh = other_instance
+        receipt = send(channel(tmp_path, zalo, state))
+        assert zalo.calls[-1]["access_token"] == "AT-2" and receipt.external_id
+    assert state.get("zalo", "refresh_token") == "RT-2"
+
+
+def test_pacing_is_configurable(tmp_path: Path) -> None:
+    with FakeZaloAPI() as zalo:
+        default = channel(tmp_path, zalo, None)
+        tuned = channel(tmp_path, zalo, None, per_target_interval=1.5, global_per_second=2)
+    assert (default.limits.per_target_interval, default.limits.global_per_second) == (0.2, 5.0)
+    assert (tuned.limits.per_target_interval, tuned.limits.global_per_second, tuned.limits.body_maxlen) == (1.5, 2.0, 2000)
+    assert ZaloChannel.limits.per_target_interval == 0.2

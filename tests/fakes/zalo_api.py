@@ -16,7 +16,8 @@ Answers are HTTP 200 with `{"error": 0 | negative, "message": …}`: -216 access
 (or expired, after `expire_access()`), -201 invalid parameters, -213 user not following,
 -32 rate limit; a bad refresh token gives `error -14014` with `error_name`/`error_reason`.
 `fail_next(...)` scripts an HTTP status (5xx), a Zalo error code, a delay or a dropped
-connection for the next matching requests.
+connection for the next matching requests; `before_refresh` (one shot) runs just before a refresh
+is processed, e.g. to let "another instance" spend the refresh token first (`use_refresh_token`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from __future__ import annotations
 import itertools
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from tests.fakes.http import FakeServer, Request, Response
 
@@ -58,6 +59,7 @@ class FakeZaloAPI(FakeServer):
         self.articles: list[dict[str, Any]] = []        # created articles (with "id" once verified)
         self.calls: list[dict[str, Any]] = []           # every request: path, status, error, token
         self.blocked_users: set[str] = set()            # users who do not follow the OA (-213)
+        self.before_refresh: Callable[[str], None] | None = None   # one-shot hook: gets the refresh token
         self._failures: list[_Failure] = []
         self._seq = itertools.count(1)
         self._generation = itertools.count(2)   # AT-2/RT-2, AT-3/RT-3, …
@@ -154,17 +156,29 @@ class FakeZaloAPI(FakeServer):
             return Response(200, {"error": -14003, "error_name": "Invalid parameter",
                                   "error_reason": "Invalid grant type", "error_description": "grant_type is invalid"})
         refresh = req.form.get("refresh_token", "")
-        if refresh not in self.valid_refresh:
+        if self.before_refresh is not None:
+            hook, self.before_refresh = self.before_refresh, None
+            hook(refresh)
+        pair = self.use_refresh_token(refresh)
+        if pair is None:
             return Response(200, {"error": -14014, "error_name": "Invalid parameter",
                                   "error_reason": "Invalid refresh token",
                                   "error_description": "Refresh token is invalid or expired"})
-        self.valid_refresh.discard(refresh)
-        n = next(self._generation)
-        pair = {"access_token": f"AT-{n}", "refresh_token": f"RT-{n}", "expires_in": str(self.expires_in)}
-        self.valid_access.add(pair["access_token"])
-        self.valid_refresh.add(pair["refresh_token"])
-        self.issued.append(pair)
         return Response(200, dict(pair))
+
+    def use_refresh_token(self, refresh: str) -> dict[str, str] | None:
+        """Spend a refresh token (single use) for a new pair; None if it is not valid. Tests call
+        it to play another Loa instance that renewed the pair first."""
+        with self.lock:
+            if refresh not in self.valid_refresh:
+                return None
+            self.valid_refresh.discard(refresh)
+            n = next(self._generation)
+            pair = {"access_token": f"AT-{n}", "refresh_token": f"RT-{n}", "expires_in": str(self.expires_in)}
+            self.valid_access.add(pair["access_token"])
+            self.valid_refresh.add(pair["refresh_token"])
+            self.issued.append(pair)
+            return pair
 
     def _message(self, req: Request) -> Response:
         data = req.json if isinstance(req.json, dict) else {}
