@@ -4,6 +4,12 @@ folder (`<outbox>/<channel>/qa-*.json`) so staff can send it by hand, and the ca
 
 Buttons are (label, callback_data) rows; Zalo consultation messages carry none (the texts
 tell the citizen what to type instead).
+
+Every Telegram call goes through one `Pacer` (the publisher's, when `loa run` hosts both, since
+Telegram's limits are per bot): at most one message a second into a chat, 20 a minute into the
+staff group, 30 a second in all. A burst of citizens is answered a little later rather than
+refused by Telegram; a 429 that still comes back is waited out (`retry_after`, up to
+`max_retry_wait`) and the message sent again — a 429 means it was not delivered.
 """
 
 from __future__ import annotations
@@ -14,17 +20,22 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Awaitable, Callable, Sequence, TypeVar
 
 from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import TelegramError
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
-from bot.qa_zalo_send import ZaloSender, ZaloSendError
+from bot.qa_zalo_send import ZaloSender, ZaloSendError, zalo_sender
+from channels.pacing import Pacer
+from channels.telegram import TelegramChannel, retry_after_seconds
+from content.db import Database
 from content.settings import Settings
 
 log = logging.getLogger("loa.qa")
 Buttons = Sequence[Sequence[tuple[str, str]]]
 TELEGRAM_CHUNK = 4000
+PACED = "telegram"      # the Pacer's channel name: the publisher's Telegram limits and budget
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -61,12 +72,37 @@ def chunks(text: str, size: int) -> list[str]:
 
 
 class Relay:
-    def __init__(self, settings: Settings, *, bot: Bot | None = None, zalo: ZaloSender | None = None):
+    def __init__(self, settings: Settings, *, bot: Bot | None = None, zalo: ZaloSender | None = None,
+                 pacer: Pacer | None = None, monotonic: Callable[[], float] = time.monotonic,
+                 max_retry_wait: float = 120.0):
         self.settings = settings
         self.bot = bot
         self.zalo = zalo
         self.staff_chat = str(settings.channel("telegram").get("staff_chat_id") or "")
         self.outbox = settings.resolve(settings.outbox_path)
+        self.pacer = pacer or Pacer({})
+        self.pacer.limits.setdefault(PACED, TelegramChannel.limits)
+        self.monotonic = monotonic
+        self.max_retry_wait = max_retry_wait
+
+    async def paced(self, chat: str, call: Callable[[], Awaitable[T]]) -> T:
+        """Run one Telegram call into `chat` when the limits allow; wait out a 429 and try again."""
+        while True:
+            reserved = self.pacer.reserve(PACED, chat, self.monotonic())
+            delay = reserved - self.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            try:
+                result = await call()
+            except RetryAfter as e:
+                wait = retry_after_seconds(e)
+                self.pacer.rate_limited(PACED, chat, self.monotonic(), wait)
+                if wait > self.max_retry_wait:
+                    raise
+                log.info("Telegram asked to wait %.0f s before writing to %s again", wait, chat)
+                continue
+            self.pacer.confirm(PACED, chat, reserved, max(reserved, self.monotonic()))
+            return result
 
     # -- citizens ------------------------------------------------------------------------------
 
@@ -75,19 +111,21 @@ class Relay:
             if channel == "telegram":
                 if self.bot is None:
                     return Delivery("outbox", self._outbox("telegram", external_id, text))
+                bot = self.bot
+                chat = int(external_id) if external_id.lstrip("-").isdigit() else external_id
                 parts = chunks(text, TELEGRAM_CHUNK)
                 for i, part in enumerate(parts):
-                    await self.bot.send_message(int(external_id) if external_id.lstrip("-").isdigit() else external_id,
-                                                part, reply_markup=markup(buttons) if i == len(parts) - 1 else None)
+                    keys = markup(buttons) if i == len(parts) - 1 else None
+                    await self.paced(str(external_id), lambda: bot.send_message(chat, part, reply_markup=keys))
                 return Delivery("sent")
             if channel == "zalo":
                 if self.zalo is None:
                     return Delivery("outbox", self._outbox("zalo", external_id, text))
-                await asyncio.to_thread(self.zalo.send, external_id, text)
+                await self.zalo.send(external_id, text)
                 return Delivery("sent")
         except (TelegramError, ZaloSendError) as e:
             log.warning("could not reach citizen on %s: %s", channel, e)
-            return Delivery("failed", f"{type(e).__name__}: {e}")
+            return Delivery("failed", explain(e))
         return Delivery("failed", f"kênh không hỗ trợ: {channel}")
 
     def _outbox(self, channel: str, target: str, text: str) -> str:
@@ -109,9 +147,11 @@ class Relay:
             log.warning("[staff] %s", html_text)
             return None
         reply_markup = ForceReply(selective=True) if force_reply else markup(buttons)
+        bot = self.bot
         try:
-            msg = await self.bot.send_message(self.staff_chat, html_text, parse_mode="HTML",
-                                              reply_markup=reply_markup, reply_to_message_id=reply_to)
+            msg = await self.paced(self.staff_chat, lambda: bot.send_message(
+                self.staff_chat, html_text, parse_mode="HTML", reply_markup=reply_markup,
+                reply_to_message_id=reply_to))
             return msg.message_id
         except TelegramError as e:
             log.error("could not post to the staff chat: %s", e)
@@ -122,31 +162,66 @@ class Relay:
             return None
         try:
             send = self.bot.send_photo if kind == "photo" else self.bot.send_document
-            msg = await send(self.staff_chat, file_id, caption=caption, reply_to_message_id=reply_to)
+            msg = await self.paced(self.staff_chat, lambda: send(self.staff_chat, file_id, caption=caption,
+                                                                 reply_to_message_id=reply_to))
             return msg.message_id
         except TelegramError as e:
             log.error("could not forward an attachment to staff: %s", e)
             return None
 
 
-def relay_from_settings(settings: Settings, *, bot: Bot | None = None) -> Relay:
-    """A Relay with a Telegram Bot and a Zalo sender when their tokens are set."""
+    async def scrub_staff(self, chat: str, message_id: int, html_text: str) -> str:
+        """Replace a staff-chat message by `html_text`, or delete it when it has no text (a
+        forwarded photo or file). Returns "edited", "deleted", "gone" (no longer there),
+        "manual" (Telegram refuses: staff must remove it) or "retry" (try again later)."""
+        if self.bot is None:
+            return "retry"
+        bot, target = self.bot, int(chat) if chat.lstrip("-").isdigit() else chat
+        try:
+            await self.paced(chat, lambda: bot.edit_message_text(html_text, chat_id=target, message_id=message_id,
+                                                                 parse_mode="HTML", reply_markup=None))
+            return "edited"
+        except BadRequest as e:
+            why = str(e).lower()
+            if "not modified" in why:
+                return "edited"
+            if "not found" in why:
+                return "gone"
+        except TelegramError as e:
+            log.warning("could not edit staff message %s: %s", message_id, e)
+            return "retry"
+        try:
+            await self.paced(chat, lambda: bot.delete_message(target, message_id))
+            return "deleted"
+        except BadRequest as e:
+            return "gone" if "not found" in str(e).lower() else "manual"
+        except TelegramError as e:
+            log.warning("could not delete staff message %s: %s", message_id, e)
+            return "retry"
+
+
+def explain(e: Exception) -> str:
+    """Why a citizen could not be reached, for staff (Vietnamese)."""
+    if isinstance(e, ZaloSendError):
+        return str(e)
+    if isinstance(e, Forbidden):
+        return "người hỏi đã chặn bot hoặc xóa cuộc trò chuyện với bot (Telegram: Forbidden)"
+    if isinstance(e, RetryAfter):
+        return f"Telegram yêu cầu chờ {retry_after_seconds(e):.0f} giây; hãy gửi lại sau"
+    return f"Telegram báo lỗi: {e}"
+
+
+def relay_from_settings(settings: Settings, db: Database | None = None, *, bot: Bot | None = None,
+                        pacer: Pacer | None = None) -> Relay:
+    """A Relay with a Telegram Bot and a Zalo sender when their credentials are set. Pass the
+    database so Zalo replies use (and renew) the token pair the publisher stores there."""
     tg = settings.channel("telegram")
     if bot is None:
         token = settings.secret(tg.get("token_env", "LOA_TELEGRAM_TOKEN"))
         if token:
             base = tg.get("base_url") or None
             bot = Bot(token, base_url=base) if base else Bot(token)
-    return Relay(settings, bot=bot, zalo=zalo_sender(settings))
-
-
-def zalo_sender(settings: Settings) -> ZaloSender | None:
-    z = settings.channel("zalo")
-    token = settings.secret(z.get("access_token_env", "LOA_ZALO_ACCESS_TOKEN"))
-    if not token:
-        return None
-    return ZaloSender(str(z.get("base_url") or "https://openapi.zalo.me"), token,
-                      timeout=float(z.get("timeout", 15)))
+    return Relay(settings, bot=bot, zalo=zalo_sender(settings, db), pacer=pacer)
 
 
 __all__ = ["Delivery", "Relay", "relay_from_settings", "zalo_sender"]

@@ -50,6 +50,9 @@ class QAService:
         self._posting = 0                      # staff posts sent but not yet routed in the DB
         self._routed = asyncio.Event()
         self._routed.set()
+        self._cards: asyncio.Task | None = None    # posts the staff cards still missing
+        self._cards_again = False
+        self._cleaning = asyncio.Lock()
 
     @contextlib.asynccontextmanager
     async def _staff_post(self):  # noqa: ANN202
@@ -94,7 +97,7 @@ class QAService:
         zalo = inc.channel == "zalo"
         buttons = None if zalo else [[(T.BTN_CONSENT_YES, f"qa:c:{q.id}:y"), (T.BTN_CONSENT_NO, f"qa:c:{q.id}:n")]]
         await self.relay.to_citizen(inc.channel, inc.external_id, T.ack(q, zalo=zalo), buttons=buttons)
-        await self.post_card(q, attachments=list(inc.attachments))
+        self.cards_due()
         return q
 
     def _refusal(self, reason: str) -> str:
@@ -106,11 +109,70 @@ class QAService:
             return T.rate_limited(qa.option(self.settings, "rate_per_hour", 5))
         return T.need_text()
 
-    async def post_card(self, q: Question, attachments: list[tuple[str, str]] | None = None) -> int | None:
-        async with self._staff_post():
-            return await self._post_card(q, attachments or [])
+    # -- staff cards ---------------------------------------------------------------------------
+    # The card is posted apart from the citizen's acknowledgement: Telegram lets a bot write
+    # only 20 messages a minute into a group, so under a burst the citizens are answered at
+    # once and the cards follow at the pace the staff chat allows. A card that could not be
+    # posted (staff chat unreachable) stays owed: `cards_due()` runs again on the next
+    # question and every few minutes from `serve()`.
 
-    async def _post_card(self, q: Question, atts: list[tuple[str, str]]) -> int | None:
+    def cards_due(self) -> None:
+        """Post the staff cards still missing, in the background, one at a time, oldest first."""
+        if self._cards is None or self._cards.done():
+            self._cards = asyncio.get_running_loop().create_task(self._post_missing_cards())
+        else:
+            self._cards_again = True
+
+    async def cards_posted(self) -> None:
+        """Wait until the cards owed so far have been tried."""
+        while self._cards is not None and not self._cards.done():
+            await asyncio.shield(self._cards)
+
+    async def clean_erased(self) -> list[str]:
+        """Take erased questions out of the staff chat: each card is edited to the anonymised
+        text, each forwarded photo or file deleted. Returns the codes whose attachments Telegram
+        would not let the bot delete (too old), for staff to remove by hand; what failed for a
+        passing reason stays listed and is tried again next time."""
+        if self.relay.bot is None:
+            return []
+        manual: list[str] = []
+        async with self._cleaning:
+            for card in await self.run(qa.erased_cards):
+                outcome = await self.relay.scrub_staff(card.chat_id, card.message_id,
+                                                       T.erased_card(card.code, card.text))
+                if outcome == "retry":
+                    break
+                if outcome == "manual" and card.code not in manual:
+                    manual.append(card.code)
+                await self.run(qa.staff_message_cleaned, card.chat_id, card.message_id)
+        return manual
+
+    async def close(self) -> None:
+        """Stop posting cards (they stay owed and are posted after the next start)."""
+        if self._cards is not None and not self._cards.done():
+            self._cards.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._cards
+
+    async def _post_missing_cards(self) -> None:
+        if not self.relay.staff_chat or self.relay.bot is None:
+            return
+        while True:
+            self._cards_again = False
+            for qid in await self.run(lambda s: qa.awaiting_card(s, self.relay.staff_chat)):
+                if await self.post_card(qid) is None:
+                    log.warning("staff card for question %s not posted; will try again", qid)
+                    return
+            if not self._cards_again:
+                return
+
+    async def post_card(self, question_id: int) -> int | None:
+        async with self._staff_post():
+            return await self._post_card(question_id)
+
+    async def _post_card(self, question_id: int) -> int | None:
+        q, atts = await self.run(lambda s: (s.get(Question, question_id),
+                                            qa.attachments_of(s, s.get(Question, question_id))))
         until = as_utc(q.received_at) + qa.ZALO_WINDOW if q.channel == "zalo" else None
         mid = await self.relay.to_staff(T.card(q, self.settings, len(atts), until), buttons=[[
             (T.BTN_ANSWER, f"qa:s:answer:{q.id}"), (T.BTN_ASSIGN, f"qa:s:assign:{q.id}")],
@@ -123,7 +185,8 @@ class QAService:
             if aid is not None:
                 ids.append((aid, "card"))
         now = self.clock()
-        await self.run(lambda s: [qa.add_staff_message(s, q, self.relay.staff_chat, m, p, now=now) for m, p in ids])
+        await self.run(lambda s: [qa.add_staff_message(s, s.get(Question, q.id), self.relay.staff_chat, m, p, now=now)
+                                  for m, p in ids])
         return mid
 
     async def status(self, channel: str, external_id: str, text: str) -> str:
@@ -232,6 +295,8 @@ class QAService:
         if found is None:
             return None
         q, purpose = found
+        if purpose in ("erased", "cleaned"):
+            return T.erased_reply(q.code)
         action = {"card": "answer", "attachment": "answer"}.get(purpose, purpose)
         return await self.act(actor, action, q.id, text)
 

@@ -19,6 +19,7 @@ from telegram.ext import (Application, ApplicationBuilder, CallbackQueryHandler,
 from bot import qa_texts as T
 from bot.qa_relay import Relay, zalo_sender
 from bot.qa_service import Actor, QAService
+from channels.pacing import Pacer
 from content import qa
 from content.db import Database
 from content.settings import Settings
@@ -43,14 +44,16 @@ def _actor(update: Update) -> Actor:
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/start: greet and explain the column, the hotline and how answers come back."""
     svc = service_of(context)
-    await update.effective_message.reply_text(T.greet(svc.settings, qa.option(svc.settings, "answer_working_days", 7)))
+    await svc.relay.to_citizen("telegram", str(update.effective_chat.id),
+                               T.greet(svc.settings, qa.option(svc.settings, "answer_working_days", 7)))
 
 
 async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/trangthai CODE (/status): the state of the citizen's own question."""
     text = " ".join(context.args or [])
-    reply = await service_of(context).status("telegram", str(update.effective_chat.id), text)
-    await update.effective_message.reply_text(reply)
+    svc = service_of(context)
+    reply = await svc.status("telegram", str(update.effective_chat.id), text)
+    await svc.relay.to_citizen("telegram", str(update.effective_chat.id), reply)
 
 
 async def citizen_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -70,7 +73,7 @@ async def citizen_message(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stickers, voice, locations…: explain that questions are written."""
-    await update.effective_message.reply_text(T.unsupported())
+    await service_of(context).relay.to_citizen("telegram", str(update.effective_chat.id), T.unsupported())
 
 
 async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -85,7 +88,7 @@ async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await cq.edit_message_reply_markup(None)
         except Exception:  # noqa: BLE001 - the buttons staying is harmless
             log.debug("could not remove consent buttons", exc_info=True)
-        await cq.message.reply_text(reply)
+        await svc.relay.to_citizen("telegram", str(cq.message.chat.id), reply)
         return
     if len(parts) != 4 or parts[1] != "s" or not parts[3].isdigit() or not _in_staff_chat(svc, cq.message.chat):
         await cq.answer()
@@ -145,17 +148,19 @@ def staff_filter(staff_chat: str) -> filters.BaseFilter:
 
 
 def build_application(settings: Settings, db: Database, *, base_url: str | None = None,
-                      relay: Relay | None = None, clock: Callable[[], datetime] = now_utc) -> Application:
+                      relay: Relay | None = None, clock: Callable[[], datetime] = now_utc,
+                      pacer: Pacer | None = None) -> Application:
     tg = settings.channel("telegram")
     token = settings.secret(tg.get("token_env", "LOA_TELEGRAM_TOKEN"))
     if not token:
         raise QAConfigError(f"Chưa đặt mã bot Telegram (biến môi trường {tg.get('token_env', 'LOA_TELEGRAM_TOKEN')}).")
-    builder = ApplicationBuilder().token(token).concurrent_updates(int(settings.qa.get("concurrency", 8)))
+    builder = ApplicationBuilder().token(token).concurrent_updates(int(settings.qa.get("concurrency", 16)))
     url = base_url or tg.get("base_url")
     if url:
         builder = builder.base_url(url)
     app = builder.build()
-    app.bot_data["qa"] = QAService(settings, db, relay or Relay(settings, bot=app.bot, zalo=zalo_sender(settings)),
+    app.bot_data["qa"] = QAService(settings, db, relay or Relay(settings, bot=app.bot, zalo=zalo_sender(settings, db),
+                                                                   pacer=pacer),
                                    clock=clock)
     staff = staff_filter(str(tg.get("staff_chat_id") or ""))
     private = filters.ChatType.PRIVATE & ~staff

@@ -147,6 +147,21 @@ def card(q: Question, settings: Settings, attachments: int = 0, zalo_until=None)
     return "\n".join(lines)
 
 
+def erased_card(code: str, text: str) -> str:
+    return (f"<b>Câu hỏi {esc(code)}</b>: dữ liệu cá nhân của người hỏi đã được xóa.\n"
+            f"Nội dung còn lưu (đã ẩn thông tin cá nhân):\n<blockquote>{esc(text)}</blockquote>")
+
+
+def erased_reply(code: str) -> str:
+    return (f"Câu hỏi {esc(code)} đã xóa dữ liệu cá nhân nên không còn cách liên hệ người hỏi; "
+            "tin trả lời không được gửi.")
+
+
+def erased_left(codes: list[str]) -> str:
+    return ("Không xóa được ảnh/tệp người hỏi gửi kèm câu hỏi " + ", ".join(esc(c) for c in codes)
+            + " trong nhóm này (Telegram chỉ cho bot xóa tin trong 48 giờ). Đề nghị quản trị nhóm xóa tay.")
+
+
 def prompt(purpose: str, code: str) -> str:
     what = {"answer": "nội dung trả lời", "assign": "tên đơn vị nhận chuyển", "reject": "lý do từ chối",
             "public_text": "nội dung câu hỏi đã biên tập để đăng công khai"}[purpose]

@@ -6,6 +6,11 @@ Zalo posts events (`user_send_text`, `user_send_image`, `follow`, …) with head
 200 at once and the work runs after the response (a background task), because Zalo retries,
 then disables, a webhook that answers slowly. Retries of an event already seen are ignored.
 The formula lives in `zalo_signature` only, so it is easy to change if Zalo's differs.
+
+The OA secret key that signs webhooks (Zalo for Developers → Webhook) is not the app's secret
+key used to renew tokens; `[channels.zalo] oa_secret_key_env` names its variable (default
+LOA_ZALO_OA_SECRET_KEY), and when that variable is unset the app's `secret_key_env` is used,
+for set-ups where one key was put in both places.
 """
 
 from __future__ import annotations
@@ -26,7 +31,6 @@ from starlette.routing import Route
 from bot import qa_texts as T
 from bot.qa_relay import Relay, relay_from_settings
 from bot.qa_service import QAService
-from bot.qa_zalo_send import ZaloSender, ZaloSendError  # noqa: F401  (the reply sender lives there)
 from content import qa
 from content.db import Database
 from content.settings import Settings
@@ -34,6 +38,13 @@ from content.settings import Settings
 log = logging.getLogger("loa.qa.zalo")
 WEBHOOK_PATH = "/zalo/webhook"
 SIGNATURE_HEADER = "X-ZEvent-Signature"
+
+
+def webhook_secret(settings: Settings) -> str:
+    """The key that signs this OA's webhook events ("" when none is set)."""
+    z = settings.channel("zalo")
+    return (settings.secret(z.get("oa_secret_key_env", "LOA_ZALO_OA_SECRET_KEY"))
+            or settings.secret(z.get("secret_key_env", "LOA_ZALO_SECRET_KEY")) or "")
 
 
 def zalo_signature(app_id: str, raw_body: bytes, timestamp: str, secret_key: str) -> str:
@@ -100,8 +111,8 @@ def make_zalo_app(settings: Settings, db: Database, send: Relay | None = None, *
     from settings); pass `service` to share one QAService with the Telegram bot."""
     z = settings.channel("zalo")
     app_id = str(z.get("app_id") or "")
-    secret = settings.secret(z.get("secret_key_env", "LOA_ZALO_SECRET_KEY")) or ""
-    svc = service or QAService(settings, db, send or relay_from_settings(settings))
+    secret = webhook_secret(settings)
+    svc = service or QAService(settings, db, send or relay_from_settings(settings, db))
     seen = _Seen()
     if not app_id or not secret:
         log.warning("Zalo webhook: app_id or secret key not set; every event will be refused (403)")

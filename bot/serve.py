@@ -17,10 +17,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
 
+from bot import qa_texts as T
 from bot.qa_relay import Relay, relay_from_settings, zalo_sender
 from bot.qa_service import QAService
 from bot.qa_telegram import build_application
-from bot.qa_zalo import WEBHOOK_PATH, make_zalo_app
+from bot.qa_zalo import WEBHOOK_PATH, make_zalo_app, webhook_secret
+from channels.pacing import Pacer
 from content.db import Database
 from content.qa_stats import purge_expired
 from content.settings import Settings
@@ -38,6 +40,12 @@ class ServeInfo:
     notes: list[str] = field(default_factory=list)
     service: QAService | None = None
 
+    def lines(self) -> list[str]:
+        """What staff see when it starts (Vietnamese)."""
+        head = ("Bot hỏi – đáp đang chạy: Telegram " + ("bật" if self.telegram else "tắt")
+                + (f", webhook Zalo {self.zalo_url}" if self.zalo_url else ", webhook Zalo tắt") + ".")
+        return [head] + [f"  {note}" for note in self.notes]
+
 
 def telegram_ready(settings: Settings) -> bool:
     tg = settings.channel("telegram")
@@ -46,7 +54,7 @@ def telegram_ready(settings: Settings) -> bool:
 
 def zalo_ready(settings: Settings) -> bool:
     z = settings.channel("zalo")
-    return z.enabled and bool(z.get("app_id")) and bool(settings.secret(z.get("secret_key_env", "LOA_ZALO_SECRET_KEY")))
+    return z.enabled and bool(z.get("app_id")) and bool(webhook_secret(settings))
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -60,15 +68,17 @@ def _bind(host: str, port: int) -> socket.socket:
 
 async def serve(settings: Settings, db: Database, *, stop: asyncio.Event, base_url: str | None = None,
                 ready: Callable[[ServeInfo], None] | None = None, clock: Callable[[], datetime] = now_utc,
-                poll_timeout: float | None = None) -> ServeInfo:
+                poll_timeout: float | None = None, pacer: Pacer | None = None) -> ServeInfo:
+    """Run the Q&A bot (Telegram polling, the Zalo webhook, owed cards, retention) until `stop`.
+    `pacer`: share the publisher's Telegram pacing when both run in one process."""
     info = ServeInfo()
-    application = build_application(settings, db, base_url=base_url, clock=clock) if telegram_ready(settings) else None
+    application = build_application(settings, db, base_url=base_url, clock=clock, pacer=pacer) if telegram_ready(settings) else None
     if application is not None:
         service: QAService = application.bot_data["qa"]
         info.telegram = True
     else:
         info.notes.append("Telegram: chưa có mã bot, không nhận câu hỏi qua Telegram.")
-        service = QAService(settings, db, relay_from_settings(settings), clock=clock)
+        service = QAService(settings, db, relay_from_settings(settings, db, pacer=pacer), clock=clock)
     info.service = service
     server = sock = None
     if zalo_ready(settings):
@@ -107,6 +117,8 @@ async def serve(settings: Settings, db: Database, *, stop: asyncio.Event, base_u
             while not server.started and not tasks[0].done():
                 await asyncio.sleep(0.01)
         tasks.append(asyncio.create_task(_maintenance(settings, db, stop, clock), name="qa-retention"))
+        tasks.append(asyncio.create_task(
+            _staff_chat_upkeep(service, stop, float(settings.qa.get("card_retry_seconds", 60))), name="qa-cards"))
         if ready:
             ready(info)
         await stop.wait()
@@ -114,8 +126,9 @@ async def serve(settings: Settings, db: Database, *, stop: asyncio.Event, base_u
         if server is not None:
             server.should_exit = True
         for t in tasks:
-            if t.get_name() == "qa-retention":
+            if t.get_name() in ("qa-retention", "qa-cards"):
                 t.cancel()
+        await service.close()
         for t in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await t
@@ -128,6 +141,22 @@ async def serve(settings: Settings, db: Database, *, stop: asyncio.Event, base_u
         if sock is not None:
             sock.close()
     return info
+
+
+async def _staff_chat_upkeep(service: QAService, stop: asyncio.Event, every: float) -> None:
+    """At start and then every `every` seconds: post the staff cards still owed (the staff chat
+    was unreachable, or Loa stopped before a burst of cards was through), and take questions
+    erased meanwhile (`loa qa erase`, retention) out of the staff chat."""
+    while not stop.is_set():
+        service.cards_due()
+        try:
+            manual = await service.clean_erased()
+            if manual:
+                await service.relay.to_staff(T.erased_left(manual))
+        except Exception:  # noqa: BLE001 - try again next round
+            log.exception("cleaning erased questions out of the staff chat failed")
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=every)
 
 
 async def _maintenance(settings: Settings, db: Database, stop: asyncio.Event,

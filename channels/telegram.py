@@ -88,7 +88,7 @@ class TelegramChannel(Channel):
         """A PTB error as a Loa error (Vietnamese message naming the chat)."""
         detail = str(e)
         if isinstance(e, RetryAfter):
-            seconds = _seconds(e)
+            seconds = retry_after_seconds(e)
             return RateLimited(f"Telegram yêu cầu chờ {seconds:.0f} giây trước khi gửi tiếp vào {chat}.",
                                retry_after=seconds, http_status=429, detail=detail)
         if isinstance(e, BadRequest):          # before NetworkError: BadRequest subclasses it
@@ -126,7 +126,7 @@ class TelegramChannel(Channel):
                 self._bot = None
 
 
-def _seconds(e: RetryAfter) -> float:
+def retry_after_seconds(e: RetryAfter) -> float:
     """retry_after in seconds (PTB 22 keeps a timedelta; its int attribute is deprecated)."""
     raw = getattr(e, "_retry_after", None)
     if raw is None:

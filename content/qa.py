@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -259,8 +259,52 @@ def refuse(session: Session, q: Question | None, actor: str, attempted: str, *, 
 
 def add_staff_message(session: Session, q: Question, chat_id: object, message_id: int, purpose: str, *,
                       now: datetime) -> None:
+    if q.erased_at is not None:
+        if purpose != "card":
+            return
+        purpose = "erased"     # erased while its card was on its way: clean it up too
     session.merge(StaffMessage(chat_id=str(chat_id), message_id=int(message_id), question_id=q.id,
                                purpose=purpose, created_at=now))
+
+
+def awaiting_card(session: Session, chat_id: object, limit: int = 50) -> list[int]:
+    """Open questions that have no card in the staff chat `chat_id` yet, oldest first."""
+    carded = select(StaffMessage.question_id).where(StaffMessage.chat_id == str(chat_id),
+                                                    StaffMessage.purpose == "card")
+    return list(session.scalars(select(Question.id).where(Question.state.in_(OPEN_STATES),
+                                                          Question.erased_at.is_(None),
+                                                          Question.id.not_in(carded))
+                                .order_by(Question.received_at, Question.id).limit(limit)))
+
+
+@dataclass(frozen=True)
+class ErasedCard:
+    """A staff-chat message that still shows an erased question as the citizen wrote it."""
+
+    chat_id: str
+    message_id: int
+    code: str
+    text: str            # the question as kept after erasure (scrubbed)
+
+
+def erased_cards(session: Session, limit: int = 50) -> list[ErasedCard]:
+    rows = session.execute(select(StaffMessage, Question).join(Question, Question.id == StaffMessage.question_id)
+                           .where(StaffMessage.purpose == "erased").order_by(StaffMessage.created_at).limit(limit))
+    return [ErasedCard(sm.chat_id, sm.message_id, q.code, q.text) for sm, q in rows]
+
+
+def staff_message_cleaned(session: Session, chat_id: str, message_id: int) -> None:
+    """The staff-chat message has been cleaned (or cannot be): no more attempts; a reply to it
+    is still recognised, and told the question was erased."""
+    session.execute(update(StaffMessage).where(StaffMessage.chat_id == str(chat_id),
+                                               StaffMessage.message_id == int(message_id))
+                    .values(purpose="cleaned"))
+
+
+def attachments_of(session: Session, q: Question) -> list[tuple[str, str]]:
+    """(kind, file_id) of what the citizen attached, in the order received."""
+    rows = session.scalars(select(Attachment).where(Attachment.question_id == q.id).order_by(Attachment.id))
+    return [(a.kind, a.file_id) for a in rows if a.file_id]
 
 
 def staff_message(session: Session, chat_id: object, message_id: int) -> tuple[Question, str] | None:
@@ -287,7 +331,10 @@ def erase(session: Session, q: Question, *, by: str, now: datetime) -> None:
     q.public_text = scrub(q.public_text, names) if q.public_text else None
     q.citizen_id, q.erased_at = None, now
     session.execute(delete(Attachment).where(Attachment.question_id == q.id))
-    session.execute(delete(StaffMessage).where(StaffMessage.question_id == q.id))
+    # The cards (and forwarded attachments) in the staff chat still show the citizen's words:
+    # they stay listed as "erased" until the bot has edited or deleted them (`erased_cards`).
+    session.execute(delete(StaffMessage).where(StaffMessage.question_id == q.id, StaffMessage.purpose != "card"))
+    session.execute(update(StaffMessage).where(StaffMessage.question_id == q.id).values(purpose="erased"))
     session.flush()
     if c is not None and not session.scalar(select(func.count(Question.id)).where(Question.citizen_id == c.id)):
         session.delete(c)

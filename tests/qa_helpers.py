@@ -4,9 +4,11 @@ in-process for the length of a test body."""
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 from typing import Any, Awaitable, Callable
 
+from bot.qa_zalo import SIGNATURE_HEADER, zalo_signature
 from bot.serve import ServeInfo, serve
 from content.db import Database
 from content.settings import Settings
@@ -15,6 +17,20 @@ from tests.conftest import make_settings
 STAFF_CHAT = -1001234567890
 STAFF_USER = 42
 STRANGER = 666
+USER = "8417593125617700001"    # a Zalo user id
+
+
+def event(app_id: str, text: str, *, msg_id: str = "m1", name: str = "user_send_text", **extra) -> dict:  # noqa: ANN003
+    """A Zalo webhook event from USER."""
+    return {"app_id": app_id, "event_name": name, "sender": {"id": USER}, "recipient": {"id": "OA-1"},
+            "message": {"text": text, "msg_id": msg_id, **extra}, "timestamp": "1732000000000", "user_id_by_app": "x"}
+
+
+def signed(app_id: str, body: dict, secret: str = "OA-SECRET") -> tuple[bytes, dict[str, str]]:
+    """The raw body and the headers Zalo would send, signed with the OA secret key."""
+    raw = json.dumps(body, ensure_ascii=False).encode()
+    return raw, {SIGNATURE_HEADER: zalo_signature(app_id, raw, body["timestamp"], secret),
+                 "Content-Type": "application/json"}
 
 
 def qa_settings(tmp_path: Path, *, tg=None, zalo=None, qa: dict | None = None,  # noqa: ANN001
@@ -26,9 +42,11 @@ def qa_settings(tmp_path: Path, *, tg=None, zalo=None, qa: dict | None = None,  
                                 "staff_chat_id": str(STAFF_CHAT), "staff_user_ids": [STAFF_USER]}
         full_env["LOA_TELEGRAM_TOKEN"] = tg.token
     if zalo is not None:
-        channels["zalo"] = {"access_token_env": "LOA_ZALO_ACCESS_TOKEN", "secret_key_env": "LOA_ZALO_SECRET_KEY",
-                            "app_id": zalo.app_id, "base_url": zalo.base_url}
-        full_env.update(LOA_ZALO_ACCESS_TOKEN="AT-1", LOA_ZALO_SECRET_KEY="OA-SECRET")
+        channels["zalo"] = {"access_token_env": "LOA_ZALO_ACCESS_TOKEN", "refresh_token_env": "LOA_ZALO_REFRESH_TOKEN",
+                            "secret_key_env": "LOA_ZALO_SECRET_KEY", "oa_secret_key_env": "LOA_ZALO_OA_SECRET_KEY",
+                            "app_id": zalo.app_id, "base_url": zalo.base_url, "oauth_url": zalo.oauth_url}
+        full_env.update(LOA_ZALO_ACCESS_TOKEN="AT-1", LOA_ZALO_REFRESH_TOKEN="RT-1",
+                        LOA_ZALO_SECRET_KEY=zalo.secret_key, LOA_ZALO_OA_SECRET_KEY="OA-SECRET")
     extra = {"channels": channels, "qa": {"webhook_port": 0, "poll_timeout": 1, **(qa or {})}}
     return make_settings(tmp_path, extra, env=full_env)
 

@@ -140,3 +140,103 @@ def test_status_only_for_the_asker_and_prompts(tmp_path, db):  # noqa: ANN001
     with db.session() as s:
         q = s.scalars(select(Question)).one()
         assert q.state == "rejected" and q.unit == "Công chức Tư pháp – Hộ tịch"
+
+
+def test_a_burst_within_telegram_limits_loses_no_reply(tmp_path, db):  # noqa: ANN001
+    """The fake enforces Telegram's limits (1/s per chat, 20/min per group, 30/s in all).
+    Citizens writing at once are all acknowledged, the cards follow at the staff chat's pace,
+    and Telegram never has to refuse a message."""
+    citizens = [7000 + i for i in range(12)]
+    with FakeBotAPI(enforce_limits=True) as tg:
+        settings = qa_settings(tmp_path, tg=tg)
+
+        async def body(info):  # noqa: ANN001, ANN202
+            for i, chat in enumerate(citizens):
+                tg.push_update(U.message(chat, f"Câu hỏi số {i}: thủ tục cấp đổi căn cước?"))
+            tg.push_update(U.message(citizens[0], "Câu hỏi thêm: lệ phí bao nhiêu?"))
+            await wait(tg, lambda: sum(len(_to(tg, c)) for c in citizens) >= len(citizens) + 1, timeout=20)
+            await wait(tg, lambda: len(_to(tg, STAFF_CHAT)) >= len(citizens) + 1, timeout=30)
+        run_serving(settings, db, body)
+    assert tg.count_429 == 0
+    assert all("HD-" in (m["text"] or "") for c in citizens for m in _to(tg, c))
+    with db.session() as s:
+        codes = [q.code for q in s.scalars(select(Question).order_by(Question.received_at, Question.id))]
+    cards = [m["text"] for m in _to(tg, STAFF_CHAT)]
+    carded = [next(c for c in codes if c in text) for text in cards]
+    assert sorted(carded) == sorted(codes)                             # every question, each once
+    first_two = [m["at"] for m in _to(tg, citizens[0])]
+    assert first_two[1] - first_two[0] >= 0.9                          # one chat: at most 1 message/s
+
+
+def test_a_card_the_staff_chat_refused_is_posted_later(tmp_path, db):  # noqa: ANN001
+    with FakeBotAPI() as tg:
+        settings = qa_settings(tmp_path, tg=tg, qa={"card_retry_seconds": 0.5})
+
+        async def body(info):  # noqa: ANN001, ANN202
+            tg.fail_next(2, status=502, description="Bad Gateway", chat_id=str(STAFF_CHAT))
+            tg.push_update(U.message(CITIZEN, "Xin hỏi thủ tục đăng ký kết hôn?"))
+            await wait(tg, lambda: len(_to(tg, CITIZEN)) >= 1)
+            await wait(tg, lambda: len(_to(tg, STAFF_CHAT)) >= 1, timeout=15)
+            card = _to(tg, STAFF_CHAT)[0]
+            tg.push_update(U.message(STAFF_CHAT, "Mời anh/chị đến UBND xã vào giờ hành chính.",
+                                     from_id=STAFF_USER, reply_to=card["message_id"]))
+            await wait(tg, lambda: any("giờ hành chính" in (m["text"] or "") for m in _to(tg, CITIZEN)))
+            return card
+        card = run_serving(settings, db, body)
+    assert "HD-" in card["text"] and len(_to(tg, STAFF_CHAT)) >= 2
+    assert sum(1 for m in _to(tg, STAFF_CHAT) if "kết hôn" in (m["text"] or "")) == 1     # one card, not two
+
+
+def _erase(db, code):  # noqa: ANN001, ANN202
+    """What `loa qa erase` (or the retention purge) does to the database, from another process."""
+    from content import qa
+
+    with db.session() as s:
+        qa.erase(s, qa.get(s, code), by="cli:test", now=now_utc())
+
+
+def test_erasure_reaches_the_staff_chat(tmp_path, db):  # noqa: ANN001
+    """After erasure the card no longer shows the citizen's words, the forwarded photo is deleted,
+    and a reply to the old card does not reach anybody."""
+    with FakeBotAPI() as tg:
+        settings = qa_settings(tmp_path, tg=tg, qa={"card_retry_seconds": 0.3})
+
+        async def body(info):  # noqa: ANN001, ANN202
+            tg.push_update(U.photo(CITIZEN, QUESTION, file_id="CCCD-PHOTO"))
+            await wait(tg, lambda: len(_to(tg, STAFF_CHAT)) >= 2)
+            card, photo = _to(tg, STAFF_CHAT)[:2]
+            with db.session() as s:
+                code = s.scalars(select(Question)).one().code
+            _erase(db, code)
+            await wait(tg, lambda: card.get("edited") and photo.get("deleted"))
+            tg.push_update(U.message(STAFF_CHAT, "Trả lời muộn", from_id=STAFF_USER, reply_to=card["message_id"]))
+            await wait(tg, lambda: any("đã xóa dữ liệu cá nhân" in (m["text"] or "") for m in _to(tg, STAFF_CHAT)[2:]))
+            return card, code
+        card, code = run_serving(settings, db, body)
+    assert code in card["text"] and "đã được xóa" in card["text"]
+    for pii in ("Nguyễn Văn An", "0912 345 678", "001089012345", "an.nv@gmail.com", "số nhà 12"):
+        assert pii not in card["text"], pii
+    assert "giấy khai sinh" in card["text"]                  # staff keep the (anonymised) question
+    assert not any("Trả lời muộn" in (m["text"] or "") for m in _to(tg, CITIZEN))
+    from content.questions import StaffMessage
+    with db.session() as s:
+        assert {m.purpose for m in s.scalars(select(StaffMessage))} == {"cleaned"}   # nothing left to clean
+
+
+def test_erasure_asks_staff_to_remove_an_old_photo_by_hand(tmp_path, db):  # noqa: ANN001
+    with FakeBotAPI() as tg:
+        settings = qa_settings(tmp_path, tg=tg, qa={"card_retry_seconds": 0.3})
+
+        async def body(info):  # noqa: ANN001, ANN202
+            tg.push_update(U.photo(CITIZEN, "Xin hỏi giấy tờ này còn hạn không?", file_id="OLD-PHOTO"))
+            await wait(tg, lambda: len(_to(tg, STAFF_CHAT)) >= 2)
+            tg.delete_window = 0.0                          # as if the photo were sent days ago
+            with db.session() as s:
+                code = s.scalars(select(Question)).one().code
+            _erase(db, code)
+            await wait(tg, lambda: any("xóa tay" in (m["text"] or "") for m in _to(tg, STAFF_CHAT)))
+            return code
+        code = run_serving(settings, db, body)
+    note = next(m["text"] for m in _to(tg, STAFF_CHAT) if "xóa tay" in (m["text"] or ""))
+    assert code in note and tg.deleted == []
+    assert sum("xóa tay" in (m["text"] or "") for m in _to(tg, STAFF_CHAT)) == 1    # said once

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 from datetime import timedelta
 
 import requests
@@ -20,21 +19,7 @@ from content.text import now_utc
 from tests.fakes import telegram_updates as U
 from tests.fakes.telegram_api import FakeBotAPI
 from tests.fakes.zalo_api import FakeZaloAPI
-from tests.qa_helpers import STAFF_CHAT, STAFF_USER, qa_settings, run_serving, wait
-
-USER = "8417593125617700001"
-
-
-def event(app_id: str, text: str, *, msg_id: str = "m1", name: str = "user_send_text", **extra) -> dict:  # noqa: ANN003
-    return {"app_id": app_id, "event_name": name, "sender": {"id": USER}, "recipient": {"id": "OA-1"},
-            "message": {"text": text, "msg_id": msg_id, **extra}, "timestamp": "1732000000000", "user_id_by_app": "x"}
-
-
-def signed(app_id: str, body: dict, secret: str = "OA-SECRET") -> tuple[bytes, dict[str, str]]:
-    raw = json.dumps(body, ensure_ascii=False).encode()
-    return raw, {SIGNATURE_HEADER: zalo_signature(app_id, raw, body["timestamp"], secret),
-                 "Content-Type": "application/json"}
-
+from tests.qa_helpers import STAFF_CHAT, STAFF_USER, USER, event, qa_settings, run_serving, signed, wait
 
 def test_signature_formula_is_the_documented_one():
     raw = b'{"a":1}'
@@ -45,7 +30,7 @@ def test_signature_formula_is_the_documented_one():
 def test_webhook_refuses_missing_and_forged_signatures(tmp_path, db):  # noqa: ANN001
     with FakeZaloAPI() as zalo:
         settings = qa_settings(tmp_path, zalo=zalo)
-        client = TestClient(make_zalo_app(settings, db, relay_from_settings(settings)))
+        client = TestClient(make_zalo_app(settings, db, relay_from_settings(settings, db)))
         body = event(zalo.app_id, "Xin hỏi thủ tục cấp đổi giấy phép lái xe?")
         raw, headers = signed(zalo.app_id, body)
         assert client.post("/zalo/webhook", content=raw, headers={"Content-Type": "application/json"}).status_code == 403
@@ -68,7 +53,7 @@ def test_webhook_refuses_missing_and_forged_signatures(tmp_path, db):  # noqa: A
 def test_zalo_other_events(tmp_path, db):  # noqa: ANN001
     with FakeZaloAPI() as zalo:
         settings = qa_settings(tmp_path, zalo=zalo)
-        client = TestClient(make_zalo_app(settings, db, relay_from_settings(settings)))
+        client = TestClient(make_zalo_app(settings, db, relay_from_settings(settings, db)))
         for body in (event(zalo.app_id, "", name="follow", msg_id="f1"),
                      event(zalo.app_id, "", name="user_send_image", msg_id="i1",
                            attachments=[{"type": "image", "payload": {"url": "https://zalo.example/1.jpg"}}]),
@@ -126,16 +111,67 @@ def test_answer_outside_48_hours_warns_staff(tmp_path, db):  # noqa: ANN001
 
     with FakeZaloAPI() as zalo:
         settings = qa_settings(tmp_path, zalo=zalo)
-        client = TestClient(make_zalo_app(settings, db, relay_from_settings(settings)))
+        client = TestClient(make_zalo_app(settings, db, relay_from_settings(settings, db)))
         raw, headers = signed(zalo.app_id, event(zalo.app_id, "Hỏi về lệ phí chứng thực?"))
         client.post("/zalo/webhook", content=raw, headers=headers)
         with db.session() as s:
             c = s.scalars(select(Citizen)).one()
             c.last_message_at = now_utc() - timedelta(hours=50)
-        svc = QAService(settings, db, relay_from_settings(settings))
+        svc = QAService(settings, db, relay_from_settings(settings, db))
         reply = asyncio.run(svc.act(Actor("cli:test", trusted=True), "answer", 1, "Lệ phí 2.000 đồng/trang."))
         assert "quá 48 giờ" in reply
         assert "Lệ phí 2.000" in zalo.messages[-1]["text"]
         with db.session() as s:
             actions = [e.action for e in s.scalars(select(QuestionEvent))]
         assert "answered" in actions and "notified" in actions
+
+
+def _ask_by_webhook(settings, db, zalo, text="Xin hỏi lệ phí cấp bản sao trích lục?"):  # noqa: ANN001, ANN202
+    client = TestClient(make_zalo_app(settings, db, relay_from_settings(settings, db)))
+    raw, headers = signed(zalo.app_id, event(zalo.app_id, text))
+    assert client.post("/zalo/webhook", content=raw, headers=headers).status_code == 200
+    with db.session() as s:
+        return s.scalars(select(Question)).one().code
+
+
+def test_reply_renews_an_expired_token_and_stores_the_pair_for_the_publisher(tmp_path, db):  # noqa: ANN001
+    from bot.qa_service import Actor, QAService
+    from channels.registry import build_channels
+    from channels.state import StateStore
+
+    with FakeZaloAPI() as zalo:
+        settings = qa_settings(tmp_path, zalo=zalo)
+        code = _ask_by_webhook(settings, db, zalo)
+        assert zalo.calls[-1]["access_token"] == "AT-1"
+        zalo.expire_access()                          # hours later the environment's token is dead
+        svc = QAService(settings, db, relay_from_settings(settings, db))
+        reply = asyncio.run(svc.act(Actor("cli:test", trusted=True), "answer", code, "Lệ phí 8.000 đồng/bản."))
+        assert "Đã báo cho người hỏi qua Zalo" in reply
+        assert zalo.messages[-1]["text"].count("8.000") == 1 and zalo.calls[-1]["access_token"] == "AT-2"
+        assert StateStore(db).get("zalo", "refresh_token") == "RT-2"
+        # The publisher's adapter, built from the same database, uses the renewed pair.
+        channel = build_channels(settings, StateStore(db))["zalo"]
+        assert channel.tokens() == ("AT-2", "RT-2")
+    assert len(zalo.refresh_calls) == 1
+
+
+def test_reply_retries_a_temporary_failure_and_reports_a_refusal(tmp_path, db):  # noqa: ANN001
+    from bot.qa_service import Actor, QAService
+
+    with FakeZaloAPI() as zalo:
+        settings = qa_settings(tmp_path, zalo=zalo)
+        code = _ask_by_webhook(settings, db, zalo)
+        svc = QAService(settings, db, relay_from_settings(settings, db))
+        sent = len(zalo.messages)
+        zalo.blocked_users.add(USER)                  # the citizen unfollowed the OA
+        reply = asyncio.run(svc.act(Actor("cli:test", trusted=True), "assign", code, "Phòng Tư pháp"))
+        assert "Chưa gửi được cho người hỏi" in reply and "-213" in reply and "chưa quan tâm" in reply
+        assert len(zalo.messages) == sent
+        zalo.blocked_users.clear()                    # followed again; the API stumbles once
+        zalo.fail_next(status=502, path="/v3.0/oa/message/cs")
+        reply = asyncio.run(svc.act(Actor("cli:test", trusted=True), "answer", code, "Lệ phí 8.000 đồng/bản."))
+        assert "Đã báo cho người hỏi qua Zalo" in reply and "8.000" in zalo.messages[-1]["text"]
+        assert len(zalo.messages) == sent + 1
+    with db.session() as s:
+        notes = [e.detail for e in s.scalars(select(QuestionEvent).where(QuestionEvent.action == "notified"))]
+    assert notes[-2:] == ["assign: failed", "answer: sent"]

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from bot.cli.common import Fail, console, print_json
 from content import qa
-from content.questions import STATE_NAMES, Attachment, Question
+from content.questions import STATE_NAMES, Attachment, Question, StaffMessage
 from content.text import fmt_date, fmt_datetime, now_utc
 
 app = typer.Typer(no_args_is_help=True, help="Hỏi – đáp với người dân.")
@@ -73,7 +73,7 @@ def _act(ctx: typer.Context, action: str, code: str, arg: Optional[str], by: Opt
     from bot.qa_service import Actor, QAService
 
     settings = ctx.obj.settings
-    relay = relay_from_settings(settings)
+    relay = relay_from_settings(settings, ctx.obj.db)
     svc = QAService(settings, ctx.obj.db, relay)
 
     async def go() -> str:
@@ -148,10 +148,47 @@ def erase(ctx: typer.Context, code: str, yes: bool = typer.Option(False, "--yes"
             qa.erase(s, q, by=_who(by), now=now_utc())
         except qa.QAError as e:
             raise Fail(str(e)) from None
+    staff_chat = _clean_staff_chat(ctx, q.code)
     if as_json:
-        print_json({"code": code, "erased": True})
-    else:
-        console.print(f"Đã xóa dữ liệu cá nhân của câu hỏi {code}.")
+        print_json({"code": q.code, "erased": True, "staff_chat": staff_chat})
+        return
+    console.print(f"Đã xóa dữ liệu cá nhân của câu hỏi {q.code}.")
+    console.print({
+        "cleaned": "Tin về câu hỏi trong nhóm cán bộ đã được sửa (ẩn thông tin cá nhân), ảnh/tệp kèm đã xóa.",
+        "manual": "Tin trong nhóm cán bộ đã được sửa, nhưng Telegram không cho xóa ảnh/tệp kèm (quá 48 giờ): "
+                  "đề nghị quản trị nhóm xóa tay.",
+        "pending": "Chưa sửa được tin trong nhóm cán bộ lúc này; Loa (loa run) sẽ tự làm trong ít phút.",
+        "none": "",
+    }[staff_chat], markup=False)
+
+
+def _clean_staff_chat(ctx: typer.Context, code: str) -> str:
+    """Take the erased question out of the staff chat now, when the bot can reach it."""
+    from bot.qa_relay import relay_from_settings
+    from bot.qa_service import QAService
+
+    def owed() -> int:
+        with ctx.obj.db.session() as s:
+            q = qa.get(s, code)
+            return len(s.scalars(select(StaffMessage).where(StaffMessage.question_id == q.id,
+                                                            StaffMessage.purpose == "erased")).all())
+
+    if not owed():
+        return "none"
+    relay = relay_from_settings(ctx.obj.settings, ctx.obj.db)
+    if relay.bot is None:
+        return "pending"
+
+    async def go() -> list[str]:
+        async with relay.bot:
+            return await QAService(ctx.obj.settings, ctx.obj.db, relay).clean_erased()
+    try:
+        manual = asyncio.run(go())
+    except Exception:  # noqa: BLE001 - the running bot tries again
+        return "pending"
+    if owed():
+        return "pending"
+    return "manual" if code in manual else "cleaned"
 
 
 @app.command("stats")
@@ -212,9 +249,7 @@ def serve_cmd(ctx: typer.Context) -> None:
             loop.add_signal_handler(sig, stop.set)
 
         def ready(info) -> None:  # noqa: ANN001
-            console.print("Bot hỏi – đáp đang chạy: Telegram " + ("bật" if info.telegram else "tắt")
-                          + (f", webhook Zalo {info.zalo_url}" if info.zalo_url else ", webhook Zalo tắt") + ".")
-            for note in info.notes:
-                console.print(f"  {note}")
+            for line in info.lines():
+                console.print(line, markup=False)
         await serve(settings, db, stop=stop, ready=ready)
     asyncio.run(main())

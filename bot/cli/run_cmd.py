@@ -90,7 +90,11 @@ async def _forever(settings, db, channels) -> None:
     except ImportError:
         serve_bot = None
     if serve_bot is not None:
-        tasks.append(asyncio.create_task(serve_bot(settings, db, stop=stop)))
+        def ready(info) -> None:  # noqa: ANN001
+            for line in info.lines():
+                console.print(line, markup=False)
+        tasks.append(asyncio.create_task(serve_bot(settings, db, stop=stop, ready=ready,
+                                                    pacer=runner.publisher.pacer)))
     console.print(f"Loa đang chạy (PID {__import__('os').getpid()}). Nhấn Ctrl+C để dừng.")
     try:
         done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)

@@ -7,8 +7,8 @@
 
 It implements getMe, sendMessage, sendPhoto (multipart upload, file_id or URL), sendDocument,
 getUpdates (long polling with `timeout` and `offset`), deleteWebhook, setWebhook,
-setMyCommands, answerCallbackQuery, editMessageText and editMessageReplyMarkup, with the
-documented errors:
+setMyCommands, answerCallbackQuery, editMessageText, editMessageReplyMarkup and deleteMessage,
+with the documented errors:
 
 - wrong token → 401 "Unauthorized"; unknown method or malformed path → 404 "Not Found";
 - text empty / longer than 4096 UTF-16 code units after entity parsing → 400;
@@ -16,6 +16,10 @@ documented errors:
 - an HTML tag Telegram does not support → 400 "can't parse entities: Unsupported start tag …";
 - a chat not in `known_chats` (None = every chat exists) → 400 "chat not found";
 - a chat in `kicked_chats` → 403 "Forbidden: bot was kicked from the channel chat";
+- editing an unknown or deleted message → 400 "message to edit not found"; editMessageText on a
+  photo or document → 400 "there is no text in the message to edit"; deleting a message older
+  than `delete_window` seconds (48 h) → 400 "message can't be deleted". An edit changes the
+  entry in `sent` (and is logged in `edits`); a deletion marks it `deleted`;
 - with `enforce_limits=True`: more than 1 message/s into one chat (0.9 s tolerance), more than
   20 per 60 s into a group or channel (ids starting with "-" or "@"), or more than 30/s in
   all → 429 "Too Many Requests: retry after N" with `parameters.retry_after`.
@@ -45,7 +49,7 @@ MESSAGE_MAX = 4096
 CAPTION_MAX = 1024
 SEND_METHODS = {"sendMessage", "sendPhoto", "sendDocument"}
 KNOWN_METHODS = SEND_METHODS | {"getMe", "getUpdates", "deleteWebhook", "setWebhook", "setMyCommands",
-                                "answerCallbackQuery", "editMessageText", "editMessageReplyMarkup"}
+                                "answerCallbackQuery", "editMessageText", "editMessageReplyMarkup", "deleteMessage"}
 _DEFAULT_DESCRIPTIONS = {
     400: "Bad Request", 401: "Unauthorized", 403: "Forbidden: bot was kicked from the channel chat",
     404: "Not Found", 409: "Conflict", 500: "Internal Server Error", 502: "Bad Gateway",
@@ -164,6 +168,8 @@ class FakeBotAPI(FakeServer):
         self.webhook_url = ""
         self.answered_callbacks: list[dict[str, Any]] = []
         self.edits: list[dict[str, Any]] = []
+        self.deleted: list[tuple[str, int]] = []
+        self.delete_window = 48 * 3600.0     # seconds after sending that a bot may delete its message
         self.bot_user = {"id": int(token.split(":")[0]) if token.split(":")[0].isdigit() else 1,
                          "is_bot": True, "first_name": "Loa", "username": "loa_test_bot",
                          "can_join_groups": True, "can_read_all_group_messages": False,
@@ -276,6 +282,8 @@ class FakeBotAPI(FakeServer):
             return True
         if method in ("editMessageText", "editMessageReplyMarkup"):
             return self._edit(method, req, chat_id)
+        if method == "deleteMessage":
+            return self._delete(req, chat_id, now)
         return self._send(method, req, chat_id, now)
 
     def _check_chat(self, chat_id: str | None) -> None:
@@ -373,30 +381,57 @@ class FakeBotAPI(FakeServer):
             info.setdefault("file_name", info.get("filename", "file"))
         return info
 
+    def _sent_record(self, chat_id: str, message_id: int) -> Record | None:
+        for r in reversed(self.sent):
+            if r["chat_id"] == chat_id and r["message_id"] == message_id and not r.get("deleted"):
+                return r
+        return None
+
     def _edit(self, method: str, req: Request, chat_id: str | None) -> Any:
         if req.param("inline_message_id"):
             return True
         self._check_chat(chat_id)
         assert chat_id is not None
         message_id = int(req.param("message_id", 0) or 0)
-        if message_id < 1 or message_id > self._message_ids.get(chat_id, 0):
+        record = self._sent_record(chat_id, message_id)
+        if record is None:
             raise _Reject(400, "Bad Request: message to edit not found")
         msg = self._message(chat_id, message_id)
         entry = {"method": method, "chat_id": chat_id, "message_id": message_id,
                  "reply_markup": _json(req.param("reply_markup"))}
         if method == "editMessageText":
+            if record["method"] != "sendMessage":
+                raise _Reject(400, "Bad Request: there is no text in the message to edit")
             try:
                 msg["text"] = entry["text"] = visible(str(req.param("text", "") or ""), req.param("parse_mode"))
             except ParseError as e:
                 raise _Reject(400, f"Bad Request: can't parse entities: {e}") from None
             if not msg["text"].strip():
                 raise _Reject(400, "Bad Request: message text is empty")
+            if msg["text"] == record["text"] and entry["reply_markup"] == record.get("reply_markup"):
+                raise _Reject(400, "Bad Request: message is not modified")
+            record["text"] = msg["text"]
+            record["edited"] = True
         else:
-            msg["text"] = ""
+            msg["text"] = record["text"] or ""
+        record["reply_markup"] = entry["reply_markup"]
         self.edits.append(entry)
         if entry["reply_markup"]:
             msg["reply_markup"] = entry["reply_markup"]
         return msg
+
+    def _delete(self, req: Request, chat_id: str | None, now: float) -> bool:
+        self._check_chat(chat_id)
+        assert chat_id is not None
+        message_id = int(req.param("message_id", 0) or 0)
+        record = self._sent_record(chat_id, message_id)
+        if record is None:
+            raise _Reject(400, "Bad Request: message to delete not found")
+        if now - record["at"] > self.delete_window:
+            raise _Reject(400, "Bad Request: message can't be deleted")
+        record["deleted"] = True
+        self.deleted.append((chat_id, message_id))
+        return True
 
     def _message(self, chat_id: str, message_id: int) -> dict[str, Any]:
         return {"message_id": message_id, "date": int(time.time()), "chat": _chat(chat_id)}
