@@ -92,6 +92,7 @@ class QAService:
             now = self.clock()
             q = await self.run(lambda s: qa.receive(s, self.settings, inc, now=now))
         except qa.Refused as r:
+            await self.run(qa.touch, inc.channel, inc.external_id, now)    # rolled back with the refusal
             await self.relay.to_citizen(inc.channel, inc.external_id, self._refusal(r.reason))
             return None
         zalo = inc.channel == "zalo"
@@ -225,12 +226,13 @@ class QAService:
         """A Zalo text: a consent reply, a status request, or a new question."""
         text = nfc(text or "")
         m = _CONSENT.match(text)
+        status = _fold(text).startswith(("/trangthai", "/status", "trang thai"))
         if m:
             yes = _fold(m.group(1)) in ("dong y", "dong y cong khai", "co", "yes")
             reply = await self.consent("zalo", user_id, None, yes, code=m.group(2))
             await self.relay.to_citizen("zalo", user_id, reply)
             return
-        if _fold(text).startswith(("/trangthai", "/status", "trang thai")):
+        if status:
             await self.relay.to_citizen("zalo", user_id, await self.status("zalo", user_id, text))
             return
         await self.citizen_message(qa.Incoming("zalo", user_id, text, display_name=display_name))

@@ -83,6 +83,8 @@ async def handle_event(service: QAService, event: dict[str, Any]) -> None:
     if not user:
         return
     try:
+        if name.startswith("user_send_"):      # any message reopens Zalo's 48-hour reply window
+            await service.run(qa.touch, "zalo", user, service.clock())
         if name == "user_send_text":
             await service.zalo_text(user, str(message.get("text") or ""))
         elif name in ("user_send_image", "user_send_file"):

@@ -126,6 +126,14 @@ def citizen_for(session: Session, inc: Incoming, now: datetime) -> Citizen:
     return c
 
 
+def touch(session: Session, channel: str, external_id: str, now: datetime) -> None:
+    """A known citizen wrote again (a consent reply, a status request, a refused message): on
+    Zalo that reopens the free 48-hour reply window."""
+    c = session.scalar(select(Citizen).where(Citizen.channel == channel, Citizen.external_id == str(external_id)))
+    if c is not None and (c.last_message_at is None or as_utc(c.last_message_at) < as_utc(now)):
+        c.last_message_at = now
+
+
 def receive(session: Session, settings: Settings, inc: Incoming, *, now: datetime) -> Question:
     """Open a question for a citizen's message, or raise Refused with the reason."""
     text = nfc(inc.text or "").replace("\r\n", "\n").strip()

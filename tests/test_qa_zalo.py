@@ -175,3 +175,27 @@ def test_reply_retries_a_temporary_failure_and_reports_a_refusal(tmp_path, db): 
     with db.session() as s:
         notes = [e.detail for e in s.scalars(select(QuestionEvent).where(QuestionEvent.action == "notified"))]
     assert notes[-2:] == ["assign: failed", "answer: sent"]
+
+
+def test_any_later_message_reopens_the_48_hour_window(tmp_path, db):  # noqa: ANN001
+    """A consent reply, a sticker or a refused question are messages too: after one, an answer
+    is inside Zalo's free window again and staff get no warning."""
+    from bot.qa_service import Actor, QAService
+
+    with FakeZaloAPI() as zalo:
+        settings = qa_settings(tmp_path, zalo=zalo, qa={"rate_per_hour": 1})
+        client = TestClient(make_zalo_app(settings, db, relay_from_settings(settings, db)))
+        code = _ask_by_webhook(settings, db, zalo)
+        svc = QAService(settings, db, relay_from_settings(settings, db))
+        for n, (name, text) in enumerate([("user_send_text", "Hỏi thêm: lệ phí bao nhiêu?"),   # over the rate
+                                          ("user_send_sticker", ""), ("user_send_text", f"Đồng ý {code}")]):
+            with db.session() as s:
+                s.scalars(select(Citizen)).one().last_message_at = now_utc() - timedelta(hours=50)
+            raw, headers = signed(zalo.app_id, event(zalo.app_id, text, msg_id=f"later-{n}", name=name))
+            assert client.post("/zalo/webhook", content=raw, headers=headers).status_code == 200
+            with db.session() as s:
+                left = now_utc() - s.scalars(select(Citizen)).one().last_message_at
+            assert left < timedelta(minutes=1), name
+        reply = asyncio.run(svc.act(Actor("cli:test", trusted=True), "answer", code, "Lệ phí 8.000 đồng/bản."))
+    assert "quá 48 giờ" not in reply and "Đã báo cho người hỏi qua Zalo" in reply
+    assert "tối đa 1 câu hỏi" in zalo.messages[1]["text"]
