@@ -118,5 +118,11 @@ def test_export_ics_and_csv(tmp_path):
     assert len(rows) == len(evs)
     assert rows[0]["Ngày"] == "01/01/2024" and rows[0]["Loại"] == "Nghỉ lễ"
 
+    r = run_loa("calendar", "export", "--format", "csv", "--plan", "1", "--delimiter", ";", cwd=tmp_path, config=cfg)
+    assert r.code == 0
+    assert list(csv.DictReader(io.StringIO(r.out.removeprefix("\ufeff")), delimiter=";")) == rows
+    r = run_loa("calendar", "export", "--format", "csv", "--delimiter", "|", cwd=tmp_path, config=cfg)
+    assert r.code == 2 and "--delimiter tab" in r.err
+
     r = run_loa("calendar", "export", "--format", "pdf", cwd=tmp_path, config=cfg)
     assert r.code == 2 and "ics" in r.err and "csv" in r.err

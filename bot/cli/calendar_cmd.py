@@ -175,11 +175,17 @@ def export(
     fmt: str = typer.Option("ics", "--format", "-f", help="ics (lịch Google/Outlook) hoặc csv (Excel)."),
     output: Path = typer.Option(None, "--output", "-o", help="Tệp ghi ra; bỏ trống = in ra màn hình."),
     plan_id: str = typer.Option(None, "--plan", help=PLAN_HELP),
+    delimiter: str = typer.Option(",", "--delimiter", help="Dấu phân cách cột của CSV: “,” (mặc định), “;” "
+                                  "(Excel cài đặt vùng Việt Nam) hoặc “tab”."),
 ) -> None:
     """Xuất lịch nội dung ra tệp iCalendar (.ics) hoặc CSV."""
     fmt = (fmt or "").strip().lower()
     if fmt not in ("ics", "csv"):
         raise Fail(f"Định dạng “{fmt}” không hỗ trợ. Chọn --format ics hoặc --format csv.")
+    sep = {",": ",", ";": ";", "tab": "\t", "\\t": "\t", "\t": "\t"}.get(delimiter.lower())
+    if sep is None:
+        raise Fail(f"Dấu phân cách “{delimiter}” không hỗ trợ. Chọn --delimiter \",\", --delimiter \";\" "
+                   "hoặc --delimiter tab.")
     settings = ctx.obj.settings
     with ctx.obj.db.session() as s:
         plans = _plans(s, plan_id)
@@ -191,7 +197,7 @@ def export(
         data = to_ics(slots, now=now_utc(), plan_names=names,
                       calendar_name=f"Lịch tuyên truyền CCHC – {settings.unit.name}")
     else:
-        data = to_csv(slots, plan_names=names)
+        data = to_csv(slots, plan_names=names, delimiter=sep)
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
