@@ -144,3 +144,24 @@ def test_list_json_for_scripts(plans_dir, tmp_path):
     assert r.code == 0, r.err
     [plan] = json.loads(r.out)
     assert plan["number"] is None and plan["period"] == {"start": "2021-01-01", "end": "2030-12-31"}
+
+
+def test_reimporting_a_changed_plan_updates_its_calendar(plans_dir, tmp_path):
+    cfg = write_config(tmp_path)
+    plan = tmp_path / NL
+    plan.write_text((plans_dir / NL).read_text(encoding="utf-8"), encoding="utf-8")
+    r = run_loa("plan", "import", str(plan), cwd=tmp_path, config=cfg)
+    assert r.code == 0 and "loa calendar build --plan 1" in r.out
+    assert run_loa("calendar", "build", cwd=tmp_path, config=cfg).code == 0
+    dropped = "Phát hiện đưa vào thí điểm các mô hình, sáng kiến"
+    before = run_loa("calendar", "export", "--format", "csv", cwd=tmp_path, config=cfg).out
+    assert dropped in before
+
+    text = plan.read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if dropped in x)
+    plan.write_text(text.replace(line + "\n", ""), encoding="utf-8")   # the leaders drop one theme
+    r = run_loa("plan", "import", str(plan), cwd=tmp_path, config=cfg)
+    assert r.code == 0, r.err
+    assert "Đã cập nhật kế hoạch" in r.out and "Đã lập lại lịch nội dung" in r.out
+    after = run_loa("calendar", "export", "--format", "csv", cwd=tmp_path, config=cfg).out
+    assert dropped not in after

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from bot.cli.common import Fail, console, console_err, print_json
-from content import plans_store
+from content import calendar_store, plans_store
 from content.plan import Plan, PlanError, parse_plan
 from content.plan_reader import PlanSource, read_plan_source
 from content.text import fmt_date
@@ -126,12 +126,23 @@ def import_cmd(
 ) -> None:
     """Nhập kế hoạch vào cơ sở dữ liệu (nhập lại cùng kế hoạch thì cập nhật)."""
     source, plan = _load(file)
+    rebuilt = None
     with ctx.obj.db.session() as s:
         rec, created = plans_store.import_plan(s, plan, source.name, source.sha256)
         plan_id = rec.id
+        if not created and calendar_store.count_slots(s, [rec.id]):
+            # The plan changed under an existing calendar: bring it up to date in the same
+            # transaction (filled slots are kept), so staff never work from a stale one.
+            rebuilt = calendar_store.rebuild(s, rec, ctx.obj.settings)
     verb = "Đã nhập" if created else "Đã cập nhật"
     console.print(f"{verb} kế hoạch {_label(plan)}, mã số {plan_id}: {len(plan.themes)} nội dung, "
                   f"{len(plan.forms)} hình thức, {len(plan.tasks)} nhiệm vụ.", highlight=False)
+    if rebuilt is not None:
+        console.print(f"Đã lập lại lịch nội dung: {rebuilt.total} mục — thêm {rebuilt.added}, cập nhật "
+                      f"{rebuilt.updated}, xóa {rebuilt.removed}.", highlight=False)
+    elif created:
+        console.print(f"Bước tiếp theo: lập lịch nội dung bằng lệnh “loa calendar build --plan {plan_id}”.",
+                      highlight=False)
 
 
 def _iso(d) -> str | None:  # noqa: ANN001
