@@ -26,9 +26,9 @@ from typing import Any, Callable, Mapping
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from content import lexicon, spoken, telegram_split
 from content import markdown as md
 from content import sms as sms_mod
-from content import spoken
 from content import telegram_html as tg
 from content.settings import Settings
 from content.text import fmt_date, nfc
@@ -164,7 +164,7 @@ def _telegram(a: Article, settings: Settings, max_len: int | None) -> Rendering:
         pieces.append(tg.link(a.link or "", "Xem chi tiết"))
     full = "\n\n".join(p for p in pieces if p)
     first = min(tg.CAPTION_MAX, limit) if a.image else None
-    parts = tg.split(full, limit, first_limit=first)
+    parts = telegram_split.split(full, limit, first_limit=first)
     extras: dict[str, Any] = {"parse_mode": "HTML", "lengths": [tg.visible_length(p) for p in parts]}
     if a.image:
         extras.update(photo=a.image, caption_maxlen=tg.CAPTION_MAX)
@@ -228,9 +228,9 @@ def _sentence(text: str) -> str:
     return text if not text or text[-1] in ".!?…:;" else text + "."
 
 
-def radio_lexicon(settings: Settings) -> spoken.Lexicon:
+def radio_lexicon(settings: Settings) -> lexicon.Lexicon:
     extra = settings.channel("radio").get("abbreviations")
-    return spoken.lexicon(settings.resolve(extra) if extra else None)
+    return lexicon.lexicon(settings.resolve(extra) if extra else None)
 
 
 def _radio(a: Article, settings: Settings, max_len: int | None) -> Rendering:

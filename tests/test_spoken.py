@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from content import spoken
-from content.spoken import (lexicon, parse_lexicon, read_decimal, read_number, speak,
-                            syllables, unknown_abbreviations)
+from content.lexicon import builtin_lexicon, lexicon, parse_lexicon
+from content.numbers_vi import read_decimal, read_number
+from content.spoken import speak, syllables, unknown_abbreviations
 
 
 @pytest.mark.parametrize("n, words", [
@@ -216,7 +216,7 @@ def test_lexicon_rejects_malformed_lines(bad: str) -> None:
 
 
 def test_builtin_list_has_the_required_abbreviations() -> None:
-    lex = spoken.builtin_lexicon()
+    lex = builtin_lexicon()
     for abbr in ("CCHC", "TTHC", "UBND", "HĐND", "DVCTT", "BCCI", "CCVC", "CBCCVC", "CNTT",
                  "TT&TT", "KH", "NĐ-CP", "QĐ-TTg", "NQ/TW"):
         assert abbr in lex.abbreviations, abbr

@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 import pytest
 
 from content import telegram_html as tg
+from content.telegram_split import split
 from content.markdown import to_html
 
 
@@ -134,7 +135,7 @@ WORDS_RE = re.compile(r"\S+")
 def test_split_20000_characters(limit: int, first: int | None) -> None:
     html = _body(20_000)
     assert tg.visible_length(html) > 19_000
-    parts = tg.split(html, limit, first_limit=first)
+    parts = split(html, limit, first_limit=first)
     n = len(parts)
     assert n > 1
     for i, part in enumerate(parts, 1):
@@ -157,18 +158,18 @@ def test_split_20000_characters(limit: int, first: int | None) -> None:
 def test_split_prefers_paragraph_then_sentence_boundaries() -> None:
     para = "Câu một dài vừa phải. " * 10
     html = f"{para.strip()}\n\n{para.strip()}\n\n{para.strip()}"
-    parts = tg.split(html, 500)
+    parts = split(html, 500)
     # each paragraph is ~219 characters: two fit in a part, and the cut is at the blank line
     assert len(parts) == 2
     assert all(tg.visible_text(p).rstrip().endswith(".") for p in parts)
     one_paragraph = "Câu thứ nhất khá dài để thử. " * 30
-    parts = tg.split(one_paragraph.strip(), 200)
+    parts = split(one_paragraph.strip(), 200)
     assert all(tg.visible_text(p).rstrip().endswith(".") for p in parts)
 
 
 def test_split_reopens_tags_across_parts() -> None:
     html = "<b>" + " ".join(["chữ"] * 400) + "</b>"
-    parts = tg.split(html, 300)
+    parts = split(html, 300)
     assert len(parts) > 1
     for p in parts:
         body = p.split(") ", 1)[1]
@@ -178,17 +179,17 @@ def test_split_reopens_tags_across_parts() -> None:
 
 def test_split_link_text_keeps_its_href_in_both_parts() -> None:
     html = 'Mở đầu <a href="https://a.vn/x">' + " ".join(["liên kết"] * 100) + "</a> kết."
-    parts = tg.split(html, 300)
+    parts = split(html, 300)
     assert sum(p.count('<a href="https://a.vn/x">') for p in parts) == len(parts)
 
 
 def test_split_short_text_is_one_unmarked_part() -> None:
-    assert tg.split("<b>Ngắn</b>\n\nThôi.") == ["<b>Ngắn</b>\n\nThôi."]
+    assert split("<b>Ngắn</b>\n\nThôi.") == ["<b>Ngắn</b>\n\nThôi."]
 
 
 def test_split_never_cuts_an_entity_or_tag_in_a_word_longer_than_a_part() -> None:
     html = "&amp;" * 50 + " <i>" + "x" * 120 + "</i>"
-    parts = tg.split(html, 40)
+    parts = split(html, 40)
     for p in parts:
         assert tg.visible_length(p) <= 40
         assert tg.problems(p) == []
@@ -196,13 +197,13 @@ def test_split_never_cuts_an_entity_or_tag_in_a_word_longer_than_a_part() -> Non
 
 def test_split_counts_emoji_as_two() -> None:
     html = " ".join(["😀😀"] * 300)
-    parts = tg.split(html, 100)
+    parts = split(html, 100)
     assert all(tg.visible_length(p) <= 100 for p in parts)
 
 
 def test_split_markers_grow_to_two_digits() -> None:
     html = " ".join(["từ"] * 2000)
-    parts = tg.split(html, 60)
+    parts = split(html, 60)
     assert len(parts) >= 10
     assert parts[0].startswith(f"(1/{len(parts)}) ") and parts[-1].startswith(f"({len(parts)}/{len(parts)}) ")
     assert all(tg.visible_length(p) <= 60 for p in parts)
