@@ -8,6 +8,7 @@ from sqlalchemy import func, select, text
 
 from bot.cli.common import Fail, _safe_url, console
 from channels.models import Post
+from channels.state import StateStore
 
 MODES = {"live": "đang đăng thật", "outbox": "ghi vào hộp thư đi (chưa có mã truy cập)", "disabled": "tắt"}
 
@@ -30,13 +31,15 @@ def doctor(ctx: typer.Context) -> None:
     t = Table(title="Các kênh")
     for col in ("Kênh", "Chế độ", "Ghi chú"):
         t.add_column(col)
-    for st in channel_status(settings):
+    for st in channel_status(settings, StateStore(obj.db)):
         t.add_row(st.name, MODES.get(st.mode, st.mode), st.reason_vi)
     console.print(t)
     tg = settings.channel("telegram")
     if not tg.get("staff_chat_id"):
         console.print("[yellow]Chưa đặt staff_chat_id ([channels.telegram]): nhắc việc và câu hỏi của "
                       "người dân chỉ ghi vào nhật ký.[/]")
+    for line in _qa_lines(settings):
+        console.print(line, markup=False)
     if not settings.feeds:
         console.print("Chưa khai báo nguồn tin ([[feeds]]).")
     for state, n in stuck.items():
@@ -45,3 +48,30 @@ def doctor(ctx: typer.Context) -> None:
     if problems:
         raise Fail(f"Có {problems} việc cần xử lý (xem ở trên).", code=1)
     console.print("Mọi thứ sẵn sàng.")
+
+
+def _qa_lines(settings) -> list[str]:  # noqa: ANN001
+    """Where citizens' questions come in ("Dân hỏi – Chính quyền trả lời"), and what is missing."""
+    from bot.qa_zalo import WEBHOOK_PATH
+    from bot.serve import telegram_ready, zalo_ready
+
+    tg, z = settings.channel("telegram"), settings.channel("zalo")
+    lines = ["Hỏi – đáp (Dân hỏi – Chính quyền trả lời):"]
+    if telegram_ready(settings):
+        lines.append("  Telegram: bot nhận câu hỏi khi chạy loa run (hoặc loa serve).")
+        if tg.get("staff_chat_id") and not tg.get("staff_user_ids"):
+            lines.append("  Cảnh báo: staff_user_ids trống — không cán bộ nào được trả lời câu hỏi trong nhóm; "
+                         "chỉ trả lời được bằng lệnh loa qa.")
+    else:
+        lines.append("  Telegram: chưa có mã bot, không nhận câu hỏi qua Telegram.")
+    if zalo_ready(settings):
+        host = settings.qa.get("webhook_host", "127.0.0.1")
+        port = settings.qa.get("webhook_port", 8090)
+        lines.append(f"  Zalo: webhook mở tại http://{host}:{port}{WEBHOOK_PATH} khi chạy loa run; khai báo địa "
+                     "chỉ công khai tương ứng (HTTPS) trong Zalo for Developers → Webhook.")
+    elif z.enabled and z.get("app_id"):
+        env = z.get("oa_secret_key_env", "LOA_ZALO_OA_SECRET_KEY")
+        lines.append(f"  Zalo: chưa mở webhook — thiếu khóa bí mật OA (biến môi trường {env}).")
+    else:
+        lines.append("  Zalo: chưa khai báo app_id ([channels.zalo]), không nhận câu hỏi qua Zalo.")
+    return lines
