@@ -86,8 +86,9 @@ class Relay:
         self.max_retry_wait = max_retry_wait
 
     async def paced(self, chat: str, call: Callable[[], Awaitable[T]]) -> T:
-        """Run one Telegram call into `chat` when the limits allow; wait out a 429 and try again."""
-        while True:
+        """Run one Telegram call into `chat` when the limits allow; wait out a 429 and try again
+        (a few times: a chat that stays blocked is reported, not waited on for ever)."""
+        for attempt in range(1, 6):
             reserved = self.pacer.reserve(PACED, chat, self.monotonic())
             delay = reserved - self.monotonic()
             if delay > 0:
@@ -97,12 +98,13 @@ class Relay:
             except RetryAfter as e:
                 wait = retry_after_seconds(e)
                 self.pacer.rate_limited(PACED, chat, self.monotonic(), wait)
-                if wait > self.max_retry_wait:
+                if wait > self.max_retry_wait or attempt == 5:
                     raise
                 log.info("Telegram asked to wait %.0f s before writing to %s again", wait, chat)
                 continue
             self.pacer.confirm(PACED, chat, reserved, max(reserved, self.monotonic()))
             return result
+        raise AssertionError("unreachable")
 
     # -- citizens ------------------------------------------------------------------------------
 

@@ -124,11 +124,6 @@ class QAService:
         else:
             self._cards_again = True
 
-    async def cards_posted(self) -> None:
-        """Wait until the cards owed so far have been tried."""
-        while self._cards is not None and not self._cards.done():
-            await asyncio.shield(self._cards)
-
     async def clean_erased(self) -> list[str]:
         """Take erased questions out of the staff chat: each card is edited to the anonymised
         text, each forwarded photo or file deleted. Returns the codes whose attachments Telegram
@@ -158,14 +153,17 @@ class QAService:
     async def _post_missing_cards(self) -> None:
         if not self.relay.staff_chat or self.relay.bot is None:
             return
-        while True:
-            self._cards_again = False
-            for qid in await self.run(lambda s: qa.awaiting_card(s, self.relay.staff_chat)):
-                if await self.post_card(qid) is None:
-                    log.warning("staff card for question %s not posted; will try again", qid)
+        try:
+            while True:
+                self._cards_again = False
+                for qid in await self.run(lambda s: qa.awaiting_card(s, self.relay.staff_chat)):
+                    if await self.post_card(qid) is None:
+                        log.warning("staff card for question %s not posted; will try again", qid)
+                        return
+                if not self._cards_again:
                     return
-            if not self._cards_again:
-                return
+        except Exception:  # noqa: BLE001 - the cards stay owed; the next round tries again
+            log.exception("posting staff cards failed")
 
     async def post_card(self, question_id: int) -> int | None:
         async with self._staff_post():

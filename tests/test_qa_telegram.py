@@ -240,3 +240,17 @@ def test_erasure_asks_staff_to_remove_an_old_photo_by_hand(tmp_path, db):  # noq
     note = next(m["text"] for m in _to(tg, STAFF_CHAT) if "xóa tay" in (m["text"] or ""))
     assert code in note and tg.deleted == []
     assert sum("xóa tay" in (m["text"] or "") for m in _to(tg, STAFF_CHAT)) == 1    # said once
+
+
+def test_a_429_is_waited_out_and_the_reply_sent_again(tmp_path, db):  # noqa: ANN001
+    with FakeBotAPI() as tg:
+        settings = qa_settings(tmp_path, tg=tg)
+
+        async def body(info):  # noqa: ANN001, ANN202
+            tg.fail_next(status=429, retry_after=1, chat_id=str(CITIZEN))
+            tg.push_update(U.message(CITIZEN, "Xin hỏi giờ làm việc của bộ phận một cửa?"))
+            await wait(tg, lambda: len(_to(tg, CITIZEN)) >= 1)
+        run_serving(settings, db, body)
+    refused = [c for c in tg.calls if c.get("status") == 429]
+    assert len(refused) == 1 and "HD-" in _to(tg, CITIZEN)[0]["text"]
+    assert _to(tg, CITIZEN)[0]["at"] - refused[0]["at"] >= 1.0 - 0.05     # waited what Telegram asked
