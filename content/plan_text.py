@@ -128,7 +128,9 @@ def is_section_heading(line: Line) -> bool:
     words = heading_text(line)
     if len(words.split()) > _MAX_HEADING_WORDS:
         return False
-    if line.kind == "text" and line.body.rstrip().endswith((".", ";", ",")):
+    if line.body.rstrip().endswith((";", ",")):
+        return False          # a list item ("a) Nội dung thủ tục đất đai;"), never a heading
+    if line.kind == "text" and line.body.rstrip().endswith("."):
         return False
     if words.startswith(SECTION_WORDS):
         return True

@@ -135,3 +135,18 @@ def test_heading_and_list_styles(content_heading, forms_heading, items):
     assert plan.date == date(2025, 2, 3) and plan.year == 2025
     assert [r.every for r in plan.reports] == ["quarter"]
     assert plan.references == ["12/KH-UBND"]
+
+
+def test_a_theme_worded_like_a_section_heading_stays_a_theme():
+    """Items that start with a section word ("Nội dung…", "Nhiệm vụ…") but end like list items
+    (";" or ",") must not end the content section early."""
+    items = ("a) Nội dung cải cách thủ tục hành chính về đất đai;\n"
+             "b) Nhiệm vụ số hóa hồ sơ, kết quả giải quyết thủ tục hành chính;\n"
+             "c) Dịch vụ công trực tuyến toàn trình.")
+    text = MINIMAL.format(content_heading="1. Nội dung tuyên truyền", forms_heading="2. Hình thức tuyên truyền",
+                          items=items)
+    plan = parse_plan(text)
+    assert [t.text for t in plan.themes] == ["Nội dung cải cách thủ tục hành chính về đất đai",
+                                             "Nhiệm vụ số hóa hồ sơ, kết quả giải quyết thủ tục hành chính",
+                                             "Dịch vụ công trực tuyến toàn trình"]
+    assert plan.channels == ["radio", "notice_board"]
