@@ -16,7 +16,8 @@ RUNS = 25
 
 def _plans_dir() -> Path | None:
     for candidate in (os.environ.get("LOA_PLANS_DIR"),
-                      Path(__file__).resolve().parents[1].parent / "shared" / "plans"):
+                      Path(__file__).resolve().parents[1].parent / "shared" / "plans",
+                      Path(__file__).resolve().parents[1] / "tests" / "data" / "plans"):
         if candidate and Path(candidate).is_dir():
             return Path(candidate)
     return None

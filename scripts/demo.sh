@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 LOA=".venv/bin/loa"
 PLANS="${LOA_PLANS_DIR:-../shared/plans}"
+[ -d "$PLANS" ] || PLANS="tests/data/plans"     # the copy in the repository
 export LOA_CONFIG="${LOA_CONFIG:-config.toml}"
 unset LOA_TELEGRAM_TOKEN LOA_ZALO_ACCESS_TOKEN LOA_ZALO_REFRESH_TOKEN || true
 step() { printf '\n\033[1m### %s\033[0m\n' "$1"; }

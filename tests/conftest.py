@@ -17,9 +17,19 @@ import pytest
 from content import db as dbmod
 from content.settings import Settings, from_mapping
 
-PLANS_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "plans"
-if not PLANS_DIR.exists():  # a clone may sit elsewhere; LOA_PLANS_DIR overrides
-    PLANS_DIR = Path(os.environ.get("LOA_PLANS_DIR", "../shared/plans")).resolve()
+SHARED_PLANS = Path(__file__).resolve().parents[1].parent / "shared" / "plans"
+BUNDLED_PLANS = Path(__file__).resolve().parent / "data" / "plans"   # a copy, so any clone can test
+
+
+def _plans_dir() -> Path:
+    """LOA_PLANS_DIR, else the shared ground truth beside the checkout, else the bundled copy."""
+    for candidate in (os.environ.get("LOA_PLANS_DIR"), SHARED_PLANS):
+        if candidate and Path(candidate).is_dir():
+            return Path(candidate).resolve()
+    return BUNDLED_PLANS
+
+
+PLANS_DIR = _plans_dir()
 PG_URL = os.environ.get("LOA_TEST_PG_URL", "postgresql+psycopg://loa:loa@127.0.0.1:5432/loa_test")
 
 _pg_status: tuple[bool, str] | None = None

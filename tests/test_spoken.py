@@ -1,5 +1,5 @@
 """The Vietnamese read-aloud normaliser: numbers, dates, times, phones, percentages, document
-numbers and abbreviations, on sentences taken from the sample plans in /work/shared/plans."""
+numbers and abbreviations, on sentences taken from the sample plans (tests/data/plans)."""
 
 from __future__ import annotations
 
