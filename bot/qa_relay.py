@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Awaitable, Callable, Sequence, TypeVar
 
 from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.qa_zalo_send import ZaloSender, ZaloSendError, zalo_sender
 from channels.pacing import Pacer
@@ -42,6 +42,7 @@ T = TypeVar("T")
 class Delivery:
     where: str            # "sent" | "outbox" | "failed" | "no_citizen"
     detail: str = ""
+    retryable: bool = False   # failed for a passing reason (network, server, too many requests)
 
     @property
     def ok(self) -> bool:
@@ -127,7 +128,7 @@ class Relay:
                 return Delivery("sent")
         except (TelegramError, ZaloSendError) as e:
             log.warning("could not reach citizen on %s: %s", channel, e)
-            return Delivery("failed", explain(e))
+            return Delivery("failed", explain(e), retryable=passing(e))
         return Delivery("failed", f"kênh không hỗ trợ: {channel}")
 
     def _outbox(self, channel: str, target: str, text: str) -> str:
@@ -200,6 +201,16 @@ class Relay:
         except TelegramError as e:
             log.warning("could not delete staff message %s: %s", message_id, e)
             return "retry"
+
+
+def passing(e: Exception) -> bool:
+    """Whether trying again later may succeed and cannot send the message twice: not for a
+    refusal (blocked bot, unknown chat, unfollowed OA) nor for a timeout (it may have arrived)."""
+    if isinstance(e, ZaloSendError):
+        return e.retryable
+    if isinstance(e, RetryAfter):
+        return True
+    return isinstance(e, NetworkError) and not isinstance(e, TimedOut)
 
 
 def explain(e: Exception) -> str:

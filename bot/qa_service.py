@@ -275,17 +275,67 @@ class QAService:
             return T.public_preview(q.code, q.public_text or "", q.consent)
         if action == "public_text":
             return T.done("public_text", q.code, "")
-        text = {"answer": lambda: T.answered(q, self.settings), "assign": lambda: T.assigned(q),
-                "reject": lambda: T.rejected(q, self.settings)}[action]()
-        delivery = Delivery("no_citizen") if target is None else await self.relay.to_citizen(*target, text)
-        await self.run(lambda s: qa.record(s, s.get(Question, q.id), "loa", "notified",
-                                           f"{action}: {delivery.where}", now=self.clock()))
+        delivery = await self._notify(q, target)
+        notice = await self.run(lambda s: qa.notice_outcome(
+            s, s.get(Question, q.id), action, delivery.where, now=self.clock(), error=delivery.detail,
+            retryable=delivery.retryable))
         reply = T.done({"answer": "answered", "assign": "assigned", "reject": "rejected"}[action], q.code,
                        T.delivered(delivery.where if delivery.where in ("sent", "no_citizen")
                                    else delivery.describe(), q.channel))
+        if notice == "owed":
+            reply += " " + T.notice_owed()
         if window is not None and window.total_seconds() < 0 and action == "answer":
             reply += "\n" + T.zalo_window_warning(q.code, -window.total_seconds() / 3600)
         return reply
+
+    def _notice_text(self, q: Question) -> str:
+        """What the citizen is told about the question's current state."""
+        if q.state == "answered":
+            return T.answered(q, self.settings)
+        if q.state == "rejected":
+            return T.rejected(q, self.settings)
+        return T.assigned(q)
+
+    async def _notify(self, q: Question, target: tuple[str, str] | None) -> Delivery:
+        if target is None:
+            return Delivery("no_citizen")
+        return await self.relay.to_citizen(*target, self._notice_text(q))
+
+    async def resend_owed(self) -> list[str]:
+        """Try again the notices to citizens that failed for a passing reason and are due.
+        Returns staff-facing lines (HTML) about each one delivered or given up."""
+        now = self.clock()
+        lines: list[str] = []
+        for qid in await self.run(lambda s: qa.owed_notices(s, now)):
+            lines += [line for line in [await self.resend(qid)] if line]
+        return lines
+
+    async def resend(self, question: int | str, *, force: bool = False) -> str | None:
+        """Send the question's notice (its current state) to the citizen again; `force` also
+        for a notice given up or already delivered (`loa qa resend`). Returns what staff should
+        hear, or None when a retry failed again and stays owed."""
+        def load(s):  # noqa: ANN001, ANN202
+            q = s.get(Question, question) if isinstance(question, int) else qa.get(s, question)
+            if q is None:
+                raise qa.NotFound(f"Không có câu hỏi số {question}.")
+            if q.state in qa.OPEN_STATES and q.state != "assigned":
+                raise qa.QAError(f"Câu hỏi {q.code} chưa được trả lời: chưa có gì để gửi lại.")
+            c = qa.citizen_of(s, q)
+            return q, (c.channel, c.external_id) if c else None
+        q, target = await self.run(load)
+        if not force and q.notice_state != "owed":
+            return None
+        action = {"answered": "answer", "rejected": "reject", "assigned": "assign"}[q.state]
+        delivery = await self._notify(q, target)
+        notice = await self.run(lambda s: qa.notice_outcome(
+            s, s.get(Question, q.id), f"{action} (gửi lại)", delivery.where, now=self.clock(),
+            error=delivery.detail, retryable=delivery.retryable and not force))
+        if notice == "done":
+            return T.resent(q.code, T.delivered(delivery.where if delivery.where in ("sent", "no_citizen")
+                                                else delivery.describe(), q.channel))
+        if notice == "failed":
+            return T.notice_given_up(q.code, delivery.detail)
+        return None
 
     async def staff_reply(self, actor: Actor, chat_id: str, reply_to: int, text: str) -> str | None:
         """A reply in the staff chat: routed by the message it replies to (None: not ours)."""

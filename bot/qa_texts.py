@@ -91,6 +91,8 @@ def status(q: Question, settings: Settings) -> str:
         lines.append(f"Đơn vị xử lý: {q.unit}.")
     if q.state == "answered" and q.answered_at:
         lines.append(f"Đã trả lời ngày {fmt_date(q.answered_at, settings.tz)}.")
+    if q.state == "answered" and q.answer:
+        lines.append(f"Nội dung trả lời:\n{q.answer}")
     if q.state == "rejected" and q.reject_reason:
         lines.append(f"Lý do: {q.reject_reason}")
     consent = {True: "đồng ý", False: "không đồng ý", None: "không đồng ý (mặc định)"}[q.consent]
@@ -192,6 +194,20 @@ def delivered(where: str, channel: str) -> str:
     if where == "no_citizen":
         return "Không còn thông tin liên hệ của người hỏi (đã xóa dữ liệu cá nhân)."
     return f"Chưa gửi được cho người hỏi: {where}"
+
+
+def notice_owed() -> str:
+    return "Loa sẽ tự gửi lại sau ít phút và báo kết quả tại đây."
+
+
+def resent(code: str, how: str) -> str:
+    return f"Câu hỏi {esc(code)}: đã gửi lại cho người hỏi. {how}"
+
+
+def notice_given_up(code: str, why: str) -> str:
+    return (f"Câu hỏi {esc(code)}: không gửi được thông báo cho người hỏi sau nhiều lần thử ({esc(why)}). "
+            f"Người hỏi vẫn xem được kết quả bằng lệnh /trangthai {esc(code)}; có thể gửi lại bằng "
+            f"“loa qa resend {esc(code)}”.")
 
 
 def zalo_window_warning(code: str, hours_over: float) -> str:

@@ -27,7 +27,12 @@ TEXT_MAX = 2000
 
 
 class ZaloSendError(Exception):
-    """The OA API refused or could not be reached; the message is for staff."""
+    """The OA API refused or could not be reached; the message is for staff. `retryable`: the
+    failure was passing (network, server, rate) and nothing can have been delivered."""
+
+    def __init__(self, message: str, *, retryable: bool = False):
+        super().__init__(message)
+        self.retryable = retryable
 
 
 class ZaloSender:
@@ -62,7 +67,8 @@ class ZaloSender:
                 raise ZaloSendError(_part(n, len(parts)) + "không rõ Zalo đã nhận tin hay chưa (" + e.message
                                     + "); hãy hỏi lại người hỏi trước khi gửi lại.") from e
             except ChannelError as e:
-                raise ZaloSendError(_part(n, len(parts)) + e.message) from e
+                raise ZaloSendError(_part(n, len(parts)) + e.message,
+                                    retryable=isinstance(e, RetryableError) and n == 1) from e
             ids.append(receipt.external_id or "")
         return ids
 

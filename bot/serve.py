@@ -145,16 +145,19 @@ async def serve(settings: Settings, db: Database, *, stop: asyncio.Event, base_u
 
 async def _staff_chat_upkeep(service: QAService, stop: asyncio.Event, every: float) -> None:
     """At start and then every `every` seconds: post the staff cards still owed (the staff chat
-    was unreachable, or Loa stopped before a burst of cards was through), and take questions
-    erased meanwhile (`loa qa erase`, retention) out of the staff chat."""
+    was unreachable, or Loa stopped before a burst of cards was through), send again the notices
+    to citizens that failed for a passing reason, and take questions erased meanwhile
+    (`loa qa erase`, retention) out of the staff chat."""
     while not stop.is_set():
         service.cards_due()
         try:
+            for line in await service.resend_owed():
+                await service.relay.to_staff(line)
             manual = await service.clean_erased()
             if manual:
                 await service.relay.to_staff(T.erased_left(manual))
         except Exception:  # noqa: BLE001 - try again next round
-            log.exception("cleaning erased questions out of the staff chat failed")
+            log.exception("staff chat upkeep failed")
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=every)
 

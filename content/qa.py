@@ -94,6 +94,36 @@ def record(session: Session, q: Question | None, actor: str, action: str, detail
                               action=action, detail=detail))
 
 
+# A notice that could not reach the citizen is tried again after these waits, then given up.
+NOTICE_RETRY_MINUTES = (1, 5, 15, 60, 240)
+
+
+def notice_outcome(session: Session, q: Question, action: str, where: str, *, now: datetime,
+                   error: str = "", retryable: bool = False) -> str:
+    """Record how the notice of `action` reached the citizen (`where`: sent, outbox, no_citizen,
+    failed). A failure is owed and retried later when `retryable`, until the waits run out.
+    Returns the question's notice state afterwards: "done", "owed" or "failed"."""
+    record(session, q, "loa", "notified", f"{action}: {where}", now=now)
+    if where != "failed":
+        q.notice_state, q.notice_attempts, q.notice_next_at, q.notice_error = None, 0, None, None
+        return "done"
+    q.notice_attempts = (q.notice_attempts or 0) + 1
+    q.notice_error = error[:1000]
+    if retryable and q.notice_attempts <= len(NOTICE_RETRY_MINUTES):
+        q.notice_state = "owed"
+        q.notice_next_at = now + timedelta(minutes=NOTICE_RETRY_MINUTES[q.notice_attempts - 1])
+    else:
+        q.notice_state, q.notice_next_at = "failed", None
+    return q.notice_state
+
+
+def owed_notices(session: Session, now: datetime, limit: int = 20) -> list[int]:
+    """Questions whose last notice to the citizen is due to be tried again."""
+    return list(session.scalars(select(Question.id).where(
+        Question.notice_state == "owed", Question.notice_next_at <= now, Question.erased_at.is_(None))
+        .order_by(Question.notice_next_at).limit(limit)))
+
+
 def format_code(year: int, seq: int) -> str:
     return f"{CODE_PREFIX}-{year}-{seq:06d}"
 

@@ -72,6 +72,12 @@ class Question(Base):
     item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="SET NULL"), index=True)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last notice to the citizen (answer, transfer, refusal) when it could not be delivered:
+    # "owed" (tried again at notice_next_at) or "failed" (given up; staff were told).
+    notice_state: Mapped[str | None] = mapped_column(String(20), index=True)
+    notice_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    notice_next_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    notice_error: Mapped[str | None] = mapped_column(Text)
 
 
 class QuestionEvent(Base):

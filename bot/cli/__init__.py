@@ -56,7 +56,9 @@ _register()
 
 def main() -> None:
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)     # click returns a typer.Exit's code instead of exiting
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except Fail as e:
         console_err.print(f"[bold red]Lỗi:[/] {e.message}", highlight=False)
         sys.exit(e.code)

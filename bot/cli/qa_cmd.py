@@ -76,21 +76,30 @@ def _act(ctx: typer.Context, action: str, code: str, arg: Optional[str], by: Opt
     relay = relay_from_settings(settings, ctx.obj.db)
     svc = QAService(settings, ctx.obj.db, relay)
 
+    async def call() -> str:
+        if action == "resend":
+            return await svc.resend(code, force=True) or ""
+        return await svc.act(Actor(_who(by), trusted=True), action, code, arg)
+
     async def go() -> str:
         try:
             if relay.bot is not None:
                 async with relay.bot:
-                    return await svc.act(Actor(_who(by), trusted=True), action, code, arg)
-            return await svc.act(Actor(_who(by), trusted=True), action, code, arg)
+                    return await call()
+            return await call()
         except qa.QAError as e:
             raise Fail(str(e)) from None
     text = asyncio.run(go())
     plain = __import__("re").sub(r"<[^>]+>", "", text)
     plain = __import__("html").unescape(plain)
+    with ctx.obj.db.session() as s:
+        failed = qa.get(s, code).notice_state == "failed"
     if as_json:
-        print_json({"code": code, "action": action, "result": plain})
+        print_json({"code": code, "action": action, "result": plain, "delivered": not failed})
     else:
-        console.print(plain)
+        console.print(plain, markup=False)
+    if failed and action == "resend":
+        raise typer.Exit(1)
 
 
 @app.command("answer")
@@ -112,6 +121,12 @@ def reject(ctx: typer.Context, code: str, reason: str, by: Optional[str] = typer
            as_json: bool = typer.Option(False, "--json")) -> None:
     """Từ chối câu hỏi (ghi lý do, báo cho người hỏi)."""
     _act(ctx, "reject", code, reason, by, as_json)
+
+
+@app.command("resend")
+def resend(ctx: typer.Context, code: str, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Gửi lại cho người hỏi thông báo mới nhất (câu trả lời, chuyển đơn vị, từ chối)."""
+    _act(ctx, "resend", code, None, None, as_json)
 
 
 @app.command("publish")
