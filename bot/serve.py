@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Callable
 
 from bot import qa_texts as T
-from bot.qa_relay import Relay, relay_from_settings, zalo_sender
+from bot.qa_relay import relay_from_settings
 from bot.qa_service import QAService
 from bot.qa_telegram import build_application
 from bot.qa_zalo import WEBHOOK_PATH, make_zalo_app, webhook_secret
@@ -179,4 +179,4 @@ async def _maintenance(settings: Settings, db: Database, stop: asyncio.Event,
             await asyncio.wait_for(stop.wait(), timeout=3600)
 
 
-__all__ = ["ServeInfo", "serve", "Relay", "zalo_sender"]
+__all__ = ["ServeInfo", "serve", "telegram_ready", "zalo_ready"]

@@ -77,7 +77,7 @@ def compose_digest(code: str, week: date, entries: list[Entry], qa_title: str | 
             lines += ["", f"[Xem chi tiết]({e.link})"]
         lines.append("")
     if qa_title:
-        lines += [f"## Dân hỏi – Chính quyền trả lời", "", f"Mời bà con theo dõi chuyên mục “{qa_title}”.", ""]
+        lines += ["## Dân hỏi – Chính quyền trả lời", "", f"Mời bà con theo dõi chuyên mục “{qa_title}”.", ""]
     return title, "\n".join(lines).strip() + "\n"
 
 

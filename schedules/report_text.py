@@ -17,7 +17,7 @@ from typing import Any, Mapping
 
 from content.settings import Settings
 from content.text import fmt_date, nfc
-from schedules.report_data import FAILED_LABELS, STATUS_LABELS, ReportData, channel_name
+from schedules.report_data import FAILED_LABELS, ReportData, channel_name
 
 SUBJECT = "Kết quả công tác tuyên truyền cải cách hành chính"
 GAP = "…"

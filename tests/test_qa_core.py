@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from content import qa
 from content.qa_column import column_item, compose_column
-from content.questions import Attachment, Citizen, Question, QuestionEvent
+from content.questions import Attachment, Citizen, QuestionEvent
 from content.text import UTC
 from tests.conftest import make_settings
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+from datetime import datetime
 from pathlib import Path
 from typing import Optional
 
@@ -16,7 +17,7 @@ from content.items import STATE_NAMES, ItemError, NewItem
 from content.models import Item
 from content.render import render
 from content.settings import PUBLISHABLE
-from content.text import CHANNEL_NAMES, fmt_datetime, now_utc, parse_local
+from content.text import CHANNEL_NAMES, now_utc, parse_local
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -37,7 +38,7 @@ def _read_body(path: Optional[Path]) -> str:
         raise Fail(f"Tệp {path} không phải văn bản UTF-8. Hãy lưu lại tệp ở dạng UTF-8 (Unicode).") from None
 
 
-def _when(text: Optional[str], tz) -> Optional["datetime"]:  # noqa: F821
+def _when(text: Optional[str], tz) -> Optional[datetime]:
     if not text:
         return None
     try:
@@ -146,8 +147,6 @@ def list_items(
 def _show_time(iso: Optional[str]) -> str:
     if not iso:
         return "ngay khi duyệt"
-    from datetime import datetime
-
     return datetime.fromisoformat(iso).strftime("%d/%m/%Y %H:%M")
 
 

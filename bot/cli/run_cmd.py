@@ -13,20 +13,12 @@ import typer
 
 from bot.cli.common import Fail, console
 from bot.cli.wiring import live_channels
+from content.qa_column import column_item
 from content.text import fmt_datetime, now_utc, parse_local
 from schedules.instance import AlreadyRunning, InstanceLock
 from schedules.runner import PassReport, Runner
 
 log = logging.getLogger("loa.run")
-
-
-def _qa_column():
-    """The Q&A column composer when that feature is installed, else None."""
-    try:
-        from bot.qa_wiring import column_item
-    except ImportError:
-        return None
-    return column_item
 
 
 def run(
@@ -60,7 +52,7 @@ def run(
         channels = live_channels(settings, db)
         if once:
             moment = at or now_utc()
-            runner = Runner(db, settings, channels, clock=lambda: moment, qa_column=_qa_column())
+            runner = Runner(db, settings, channels, clock=lambda: moment, qa_column=column_item)
             runner.release_orphans(moment)
             report = asyncio.run(_once(runner, moment))
             _print(report, moment, settings.tz)
@@ -83,18 +75,15 @@ async def _forever(settings, db, channels) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    runner = Runner(db, settings, channels, qa_column=_qa_column())
+    runner = Runner(db, settings, channels, qa_column=column_item)
     tasks = [asyncio.create_task(runner.serve(stop))]
-    try:
-        from bot.serve import serve as serve_bot
-    except ImportError:
-        serve_bot = None
-    if serve_bot is not None:
-        def ready(info) -> None:  # noqa: ANN001
-            for line in info.lines():
-                console.print(line, markup=False)
-        tasks.append(asyncio.create_task(serve_bot(settings, db, stop=stop, ready=ready,
-                                                    pacer=runner.publisher.pacer)))
+    from bot.serve import serve as serve_bot   # the Q&A bot: Telegram polling, Zalo webhook
+
+    def ready(info) -> None:  # noqa: ANN001
+        for line in info.lines():
+            console.print(line, markup=False)
+    tasks.append(asyncio.create_task(serve_bot(settings, db, stop=stop, ready=ready,
+                                                pacer=runner.publisher.pacer)))
     console.print(f"Loa đang chạy (PID {__import__('os').getpid()}). Nhấn Ctrl+C để dừng.")
     try:
         done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
