@@ -114,8 +114,7 @@ class Relay:
             if channel == "telegram":
                 if self.bot is None:
                     return Delivery("outbox", self._outbox("telegram", external_id, text))
-                bot = self.bot
-                chat = int(external_id) if external_id.lstrip("-").isdigit() else external_id
+                bot, chat = self.bot, _chat_id(external_id)
                 parts = chunks(text, TELEGRAM_CHUNK)
                 for i, part in enumerate(parts):
                     keys = markup(buttons) if i == len(parts) - 1 else None
@@ -172,14 +171,13 @@ class Relay:
             log.error("could not forward an attachment to staff: %s", e)
             return None
 
-
     async def scrub_staff(self, chat: str, message_id: int, html_text: str) -> str:
         """Replace a staff-chat message by `html_text`, or delete it when it has no text (a
         forwarded photo or file). Returns "edited", "deleted", "gone" (no longer there),
         "manual" (Telegram refuses: staff must remove it) or "retry" (try again later)."""
         if self.bot is None:
             return "retry"
-        bot, target = self.bot, int(chat) if chat.lstrip("-").isdigit() else chat
+        bot, target = self.bot, _chat_id(chat)
         try:
             await self.paced(chat, lambda: bot.edit_message_text(html_text, chat_id=target, message_id=message_id,
                                                                  parse_mode="HTML", reply_markup=None))
@@ -201,6 +199,11 @@ class Relay:
         except TelegramError as e:
             log.warning("could not delete staff message %s: %s", message_id, e)
             return "retry"
+
+
+def _chat_id(chat: str) -> int | str:
+    """A numeric chat id as Telegram takes it; "@name" unchanged."""
+    return int(chat) if chat.lstrip("-").isdigit() else chat
 
 
 def passing(e: Exception) -> bool:

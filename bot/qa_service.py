@@ -280,8 +280,7 @@ class QAService:
             s, s.get(Question, q.id), action, delivery.where, now=self.clock(), error=delivery.detail,
             retryable=delivery.retryable))
         reply = T.done({"answer": "answered", "assign": "assigned", "reject": "rejected"}[action], q.code,
-                       T.delivered(delivery.where if delivery.where in ("sent", "no_citizen")
-                                   else delivery.describe(), q.channel))
+                       _delivered(delivery, q.channel))
         if notice == "owed":
             reply += " " + T.notice_owed()
         if window is not None and window.total_seconds() < 0 and action == "answer":
@@ -331,8 +330,7 @@ class QAService:
             s, s.get(Question, q.id), f"{action} (gửi lại)", delivery.where, now=self.clock(),
             error=delivery.detail, retryable=delivery.retryable and not force))
         if notice == "done":
-            return T.resent(q.code, T.delivered(delivery.where if delivery.where in ("sent", "no_citizen")
-                                                else delivery.describe(), q.channel))
+            return T.resent(q.code, _delivered(delivery, q.channel))
         if notice == "failed":
             return T.notice_given_up(q.code, delivery.detail)
         return None
@@ -378,6 +376,11 @@ class QAService:
 
     def window_text(self, q: Question) -> str:
         return T.zalo_window_soon(q.code, fmt_datetime(as_utc(q.received_at) + qa.ZALO_WINDOW, self.settings.tz))
+
+
+def _delivered(delivery: Delivery, channel: str) -> str:
+    """For staff: how the notice reached the citizen (or why it did not)."""
+    return T.delivered(delivery.where if delivery.where in ("sent", "no_citizen") else delivery.describe(), channel)
 
 
 def _latest(s, channel: str, external_id: str) -> Question:  # noqa: ANN001

@@ -133,9 +133,13 @@ def normalise_code(text: str) -> str | None:
     return format_code(int(m.group(1)), int(m.group(2))) if m else None
 
 
+def _find_citizen(session: Session, channel: str, external_id: str) -> Citizen | None:
+    return session.scalar(select(Citizen).where(Citizen.channel == channel,
+                                                Citizen.external_id == str(external_id)))
+
+
 def citizen_for(session: Session, inc: Incoming, now: datetime) -> Citizen:
-    c = session.scalar(select(Citizen).where(Citizen.channel == inc.channel,
-                                             Citizen.external_id == str(inc.external_id)))
+    c = _find_citizen(session, inc.channel, inc.external_id)
     if c is None:
         c = Citizen(channel=inc.channel, external_id=str(inc.external_id), display_name=inc.display_name[:200],
                     phone=inc.phone[:40], created_at=now, last_message_at=now)
@@ -145,8 +149,7 @@ def citizen_for(session: Session, inc: Incoming, now: datetime) -> Citizen:
                 session.flush()
             return c
         except IntegrityError:   # another instance added the same citizen just now
-            c = session.scalar(select(Citizen).where(Citizen.channel == inc.channel,
-                                                     Citizen.external_id == str(inc.external_id)))
+            c = _find_citizen(session, inc.channel, inc.external_id)
     if c is not None:
         c.last_message_at = now
         if inc.display_name:
@@ -159,7 +162,7 @@ def citizen_for(session: Session, inc: Incoming, now: datetime) -> Citizen:
 def touch(session: Session, channel: str, external_id: str, now: datetime) -> None:
     """A known citizen wrote again (a consent reply, a status request, a refused message): on
     Zalo that reopens the free 48-hour reply window."""
-    c = session.scalar(select(Citizen).where(Citizen.channel == channel, Citizen.external_id == str(external_id)))
+    c = _find_citizen(session, channel, external_id)
     if c is not None and (c.last_message_at is None or as_utc(c.last_message_at) < as_utc(now)):
         c.last_message_at = now
 
