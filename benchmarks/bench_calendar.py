@@ -12,9 +12,9 @@ from datetime import date
 from pathlib import Path
 
 from content import db as dbmod
-from content.calendar_store import rebuild, specs_for
+from content.calendar.store import rebuild, specs_for
 from content.models import PlanRecord
-from content.plan import Period, Plan, ReportDuty, Signer, Task, Theme, Timing
+from content.plan.parse import Period, Plan, ReportDuty, Signer, Task, Theme, Timing
 from content.settings import from_mapping
 
 TARGET_S = 1.0

@@ -8,7 +8,7 @@ import statistics
 import time
 from pathlib import Path
 
-from content.plan import parse_plan
+from content.plan.parse import parse_plan
 
 TARGET_MS = 20.0
 RUNS = 25
@@ -50,7 +50,7 @@ def run() -> list[str]:
 
         from docx import Document
 
-        from content.plan_reader import decode_plan_bytes
+        from content.plan.reader import decode_plan_bytes
 
         doc = Document()
         for line in biggest.read_text(encoding="utf-8").split("\n"):

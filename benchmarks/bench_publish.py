@@ -48,7 +48,7 @@ def run(posts: int = 2000, chats: int = 50) -> list[str]:
     from channels.registry import build_channels
     from channels.state import StateStore
     from content import db as dbmod
-    from content.items import NewItem, create_item
+    from content.items.workflow import NewItem, create_item
     from content.settings import from_mapping
     from tests.fakes.telegram_api import FakeBotAPI
 

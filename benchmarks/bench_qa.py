@@ -22,7 +22,7 @@ def run() -> list[str]:
     from sqlalchemy import func, select
 
     from content import db as dbmod
-    from content.questions import Question
+    from content.qa.models import Question
     from tests.fakes import telegram_updates as U
     from tests.fakes.telegram_api import FakeBotAPI
     from tests.qa_helpers import qa_settings, run_serving

@@ -395,8 +395,8 @@ class Publisher:
         return None
 
     def _messages(self, s: Session, post: Post, item: Item | None) -> list[Message]:
-        from content.items import article_of
-        from content.render import render
+        from content.items.workflow import article_of
+        from content.render.item import render
 
         if item is None:
             raise LookupError(f"không còn bài số {post.item_id}")
@@ -419,7 +419,7 @@ class Publisher:
         portal = self.settings.channel("portal")
         if not portal.enabled or portal.get("kind", "static") != "static" or not portal.get("base_url"):
             return None
-        from content.render import portal_link
+        from content.render.item import portal_link
 
         return portal_link(self.settings, item.id, item.title)
 

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from channels.base import Channel
-from channels.hotline import HotlineChannel
-from channels.outbox import OutboxChannel
-from channels.portal_static import StaticPortal
-from channels.portal_wordpress import WordPressPortal
-from channels.radio import RadioChannel
-from channels.telegram import TelegramChannel
-from channels.zalo import ZaloChannel
+from channels.adapters.hotline import HotlineChannel
+from channels.adapters.outbox import OutboxChannel
+from channels.adapters.portal_static import StaticPortal
+from channels.adapters.portal_wordpress import WordPressPortal
+from channels.adapters.radio import RadioChannel
+from channels.adapters.telegram import TelegramChannel
+from channels.adapters.zalo import ZaloChannel
 from content.settings import PUBLISHABLE, ChannelSettings, Settings
 
 if TYPE_CHECKING:

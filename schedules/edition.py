@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from content.items import NewItem, create_item
+from content.items.workflow import NewItem, create_item
 from content.models import Item, PlanRecord, Slot
 from content.text import CHANNEL_NAMES, fmt_date
 from schedules.models import Edition

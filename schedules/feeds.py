@@ -20,7 +20,7 @@ import requests
 from sqlalchemy import select
 
 from content.db import Database
-from content.items import NewItem, create_item
+from content.items.workflow import NewItem, create_item
 from content.models import Item
 from content.text import nfc
 from schedules.models import FeedState

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from channels.models import Post
 from channels.publisher import alert_text
 from content.models import Item, PlanRecord, Slot
-from content.plan import Plan
+from content.plan.parse import Plan
 from content.text import fmt_date
 from schedules.edition import CHANNEL_NAMES, LIVE
 from schedules.models import Notice

@@ -25,15 +25,15 @@ from channels.base import Channel, Message
 from channels.models import Post
 from channels.publisher import Publisher, Summary, schedule_item
 from content.db import Database
-from content.render import portal_link
+from content.render.item import portal_link
 from content.settings import Settings
 from content.text import fmt_date, now_utc
 from schedules import feeds as feedmod
 from schedules import reminders
 from schedules.edition import gaps_text, make_edition
 from schedules.models import Edition, Notice
-from content.qa_stats import due_questions, reminder_text, report_figures
-from content.workdays import is_working_day
+from content.qa.stats import due_questions, reminder_text, report_figures
+from content.calendar.workdays import is_working_day
 from schedules.timing import Weekly, edition_due, week_start
 
 log = logging.getLogger("loa.schedule")
@@ -189,10 +189,10 @@ class Runner:
         return texts
 
     def draft_reports(self, now: datetime) -> list[str]:
-        from content.plan import Plan
+        from content.plan.parse import Plan
         from content.models import PlanRecord
-        from schedules.report import draft_report
-        from schedules.report_period import due_reports
+        from schedules.reports.build import draft_report
+        from schedules.reports.period import due_reports
 
         today = now.astimezone(self.settings.tz).date()
         out_dir = self.settings.resolve(self.settings.report.get("path", "var/reports"))

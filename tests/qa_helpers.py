@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 from typing import Any, Awaitable, Callable
 
-from bot.qa_zalo import SIGNATURE_HEADER, zalo_signature
-from bot.serve import ServeInfo, serve
+from bot.qa.zalo import SIGNATURE_HEADER, zalo_signature
+from bot.qa.serve import ServeInfo, serve
 from content.db import Database
 from content.settings import Settings
 from tests.conftest import make_settings

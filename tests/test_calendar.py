@@ -9,9 +9,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from content.calendar import SlotSpec, build_calendar, periods, plan_span, publish_channels, report_due_date
-from content.holidays import holidays_between
-from content.plan import Form, Period, Plan, ReportDuty, Signer, Task, Theme, Timing
+from content.calendar.build import SlotSpec, build_calendar, periods, plan_span, publish_channels, report_due_date
+from content.calendar.holidays import holidays_between
+from content.plan.parse import Form, Period, Plan, ReportDuty, Signer, Task, Theme, Timing
 from content.settings import Cadence, Holiday
 
 
@@ -202,7 +202,7 @@ def test_report_due_rules():
 
 
 def test_calendar_report_dates_agree_with_the_report_reminders():
-    from schedules.report_period import due_reports
+    from schedules.reports.period import due_reports
 
     duties = [ReportDuty("quarter"), ReportDuty("half_year"), ReportDuty("year", "10-01")]
     specs = build(make_plan(reports=duties))

@@ -8,10 +8,10 @@ from datetime import date, datetime, timedelta, timezone
 
 from icalendar import Calendar
 
-from content.calendar_export import CSV_HEADERS, one_holiday_per_day, slot_title, to_csv, to_ics
-from content.calendar_store import SlotView, rebuild, slots_between
+from content.calendar.export import CSV_HEADERS, one_holiday_per_day, slot_title, to_csv, to_ics
+from content.calendar.store import SlotView, rebuild, slots_between
 from content.models import PlanRecord
-from content.plan import ReportDuty, Theme
+from content.plan.parse import ReportDuty, Theme
 from tests.conftest import make_settings
 from tests.test_calendar import make_plan, task
 

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from content.holidays import builtin_holidays, holidays_between, is_working_day, national_day_adjacent
+from content.calendar.holidays import builtin_holidays, holidays_between, is_working_day, national_day_adjacent
 from content.settings import Holiday
 
 

@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from content.calendar_store import rebuild, slots_between, specs_for
+from content.calendar.store import rebuild, slots_between, specs_for
 from content.models import Item, PlanRecord, Slot
-from content.plan import Plan, ReportDuty, Theme
+from content.plan.parse import Plan, ReportDuty, Theme
 from tests.conftest import make_settings
 from tests.test_calendar import make_plan, task
 

@@ -18,14 +18,14 @@ from typing import Any, Callable, Iterator
 import pytest
 
 from channels.base import Channel, Limits, Message, Receipt
-from channels.hotline import HotlineChannel
-from channels.outbox import OutboxChannel
-from channels.portal_static import StaticPortal
-from channels.portal_wordpress import WordPressPortal
-from channels.radio import RadioChannel
+from channels.adapters.hotline import HotlineChannel
+from channels.adapters.outbox import OutboxChannel
+from channels.adapters.portal_static import StaticPortal
+from channels.adapters.portal_wordpress import WordPressPortal
+from channels.adapters.radio import RadioChannel
 from channels.state import StateStore
-from channels.telegram import TelegramChannel
-from channels.zalo import ZaloChannel
+from channels.adapters.telegram import TelegramChannel
+from channels.adapters.zalo import ZaloChannel
 from content import db as dbmod
 from tests.conftest import make_settings
 from tests.fakes.sms_gateway import FakeSMSGateway

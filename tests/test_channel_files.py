@@ -11,11 +11,11 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from channels.outbox import OutboxChannel
-from channels.portal_static import StaticPortal
-from channels.radio import RadioChannel
-from channels.telegram import TelegramChannel
-from channels.zalo import ZaloChannel
+from channels.adapters.outbox import OutboxChannel
+from channels.adapters.portal_static import StaticPortal
+from channels.adapters.radio import RadioChannel
+from channels.adapters.telegram import TelegramChannel
+from channels.adapters.zalo import ZaloChannel
 from tests.conftest import make_settings
 from tests.test_channel_contract import message, run
 

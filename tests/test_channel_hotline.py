@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from channels.base import PermanentError, RateLimited, RetryableError, UnknownOutcome
-from channels.hotline import HotlineChannel
+from channels.adapters.hotline import HotlineChannel
 from tests.conftest import make_settings
 from tests.fakes.sms_gateway import FakeSMSGateway
 from tests.test_channel_contract import message, run

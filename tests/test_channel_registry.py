@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from channels.outbox import OutboxChannel
-from channels.portal_static import StaticPortal
-from channels.portal_wordpress import WordPressPortal
+from channels.adapters.outbox import OutboxChannel
+from channels.adapters.portal_static import StaticPortal
+from channels.adapters.portal_wordpress import WordPressPortal
 from channels.registry import ADAPTERS, adapter_class, build_channels, channel_status
 from channels.state import StateStore
-from channels.telegram import TelegramChannel
-from channels.zalo import ZaloChannel
+from channels.adapters.telegram import TelegramChannel
+from channels.adapters.zalo import ZaloChannel
 from content.db import Database
 from tests.conftest import make_settings
 

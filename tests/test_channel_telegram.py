@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from channels.base import PermanentError, RateLimited, RetryableError, UnknownOutcome
-from channels.telegram import TelegramChannel
+from channels.adapters.telegram import TelegramChannel
 from tests.conftest import make_settings
 from tests.fakes.telegram_api import FakeBotAPI
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from channels.base import PermanentError, RateLimited, RetryableError, UnknownOutcome
-from channels.portal_wordpress import WordPressPortal
+from channels.adapters.portal_wordpress import WordPressPortal
 from tests.conftest import make_settings
 from tests.fakes.wordpress_api import FakeWordPress
 from tests.test_channel_contract import message, run

@@ -11,7 +11,7 @@ import pytest
 
 from channels.base import PermanentError, RateLimited, RetryableError, UnknownOutcome
 from channels.state import StateStore
-from channels.zalo import ZaloChannel
+from channels.adapters.zalo import ZaloChannel
 from content.db import Database
 from tests.conftest import make_settings
 from tests.fakes.zalo_api import FakeZaloAPI

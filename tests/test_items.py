@@ -5,10 +5,10 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 import unicodedata
 
-from content import items
-from content.items import ItemError, NewItem
+from content.items import workflow as items
+from content.items.workflow import ItemError, NewItem
 from content.models import Item, PlanRecord, Slot
-from content.plan import Period, Plan, Signer, Theme
+from content.plan.parse import Period, Plan, Signer, Theme
 
 NOW = datetime(2024, 3, 1, 2, 0, tzinfo=timezone.utc)
 

@@ -8,7 +8,7 @@ import pytest
 
 from channels import log as publog
 from channels.models import Attempt, Post
-from content.items import NewItem, create_item
+from content.items.workflow import NewItem, create_item
 
 T0 = datetime(2024, 3, 4, 1, 0, tzinfo=timezone.utc)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from content.plan import CHANNEL_KINDS, TIMING_KINDS, Plan, PlanError, parse_plan
+from content.plan.parse import CHANNEL_KINDS, TIMING_KINDS, Plan, PlanError, parse_plan
 
 HY, ST, NL, HN, GL = ("hung-yen-so-noi-vu-2023.md", "soc-trang-ubnd-tinh-2019.md", "ngoc-lam-ubnd-xa-2024.md",
                       "ha-nam-so-tttt-2021-2030.md", "gia-lai-so-tttt-2024.md")

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from content.plan import PlanError, parse_plan, read_plan
-from content.plan_reader import (MAX_BYTES, decode_plan_bytes, looks_like_tcvn3, read_plan_source,
+from content.plan.parse import PlanError, parse_plan, read_plan
+from content.plan.reader import (MAX_BYTES, decode_plan_bytes, looks_like_tcvn3, read_plan_source,
                                  tcvn3_to_unicode)
 
 NL = "ngoc-lam-ubnd-xa-2024.md"

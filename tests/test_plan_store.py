@@ -7,9 +7,9 @@ import hashlib
 
 import pytest
 
-from content import plans_store
+from content.plan import store as plans_store
 from content.models import PlanRecord
-from content.plan import parse_plan
+from content.plan.parse import parse_plan
 
 NAMES = ["hung-yen-so-noi-vu-2023.md", "soc-trang-ubnd-tinh-2019.md", "ngoc-lam-ubnd-xa-2024.md",
          "ha-nam-so-tttt-2021-2030.md", "gia-lai-so-tttt-2024.md"]

@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from content.plan import Period, parse_plan
-from content.plan_tasks import channels_of, split_units
-from content.plan_timing import parse_timing, report_duties
+from content.plan.parse import Period, parse_plan
+from content.plan.tasks import channels_of, split_units
+from content.plan.timing import parse_timing, report_duties
 
 Y2024 = Period(date(2024, 1, 1), date(2024, 12, 31))
 

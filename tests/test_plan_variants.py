@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from content.plan import parse_plan
-from content.plan_reader import decode_plan_bytes
+from content.plan.parse import parse_plan
+from content.plan.reader import decode_plan_bytes
 
 NAMES = ["hung-yen-so-noi-vu-2023.md", "soc-trang-ubnd-tinh-2019.md", "ngoc-lam-ubnd-xa-2024.md",
          "ha-nam-so-tttt-2021-2030.md", "gia-lai-so-tttt-2024.md"]

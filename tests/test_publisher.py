@@ -17,7 +17,7 @@ from channels.models import Attempt, Post
 from channels.pacing import Pacer
 from channels.publisher import PostError, Publisher, retry_post, schedule_item
 from channels.state import StateStore
-from content.items import NewItem, create_item
+from content.items.workflow import NewItem, create_item
 from content.models import Item
 from tests.conftest import make_settings
 

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from bot.cli import qa_cmd
 from bot.cli.common import AppContext
 from content import db as dbmod
-from content import qa
+from content.qa import workflow as qa
 from content.settings import load
 from content.text import UTC
 from tests.cli import write_config

@@ -8,9 +8,9 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from content import qa
-from content.qa_column import column_item, compose_column
-from content.questions import Attachment, Citizen, QuestionEvent
+from content.qa import workflow as qa
+from content.qa.column import column_item, compose_column
+from content.qa.models import Attachment, Citizen, QuestionEvent
 from content.text import UTC
 from tests.conftest import make_settings
 
@@ -93,7 +93,7 @@ def test_staff_edited_public_text_wins(tmp_path, db):  # noqa: ANN001
         qa.mark_public(s, q, by="cli:a", now=T0, public_text="Hỏi về <b>cấp sổ đỏ</b> *gấp*")
         body = compose_column(s, settings, date(2025, 3, 3), T0 + timedelta(hours=1)).body
     assert "xóm Chùa" not in body and r"\<b\>cấp sổ đỏ\</b\> \*gấp\*" in body
-    from content.markdown import to_html
+    from content.render.markdown import to_html
     assert "<b>" not in to_html(body) and "&lt;b&gt;" in to_html(body)
 
 

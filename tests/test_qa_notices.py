@@ -10,10 +10,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.qa_relay import relay_from_settings
-from bot.qa_service import Actor, QAService
-from content import qa
-from content.questions import Question, QuestionEvent
+from bot.qa.relay import relay_from_settings
+from bot.qa.service import Actor, QAService
+from content.qa import workflow as qa
+from content.qa.models import Question, QuestionEvent
 from content.text import UTC
 from tests.conftest import make_settings
 from tests.fakes.telegram_api import FakeBotAPI

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from content.items import create_item
-from content.qa_column import compose_column
-from content.questions import Attachment, Question, QuestionEvent
+from content.items.workflow import create_item
+from content.qa.column import compose_column
+from content.qa.models import Attachment, Question, QuestionEvent
 from content.text import now_utc
 from tests.fakes import telegram_updates as U
 from tests.fakes.telegram_api import FakeBotAPI
@@ -189,7 +189,7 @@ def test_a_card_the_staff_chat_refused_is_posted_later(tmp_path, db):  # noqa: A
 
 def _erase(db, code):  # noqa: ANN001, ANN202
     """What `loa qa erase` (or the retention purge) does to the database, from another process."""
-    from content import qa
+    from content.qa import workflow as qa
 
     with db.session() as s:
         qa.erase(s, qa.get(s, code), by="cli:test", now=now_utc())
@@ -218,7 +218,7 @@ def test_erasure_reaches_the_staff_chat(tmp_path, db):  # noqa: ANN001
         assert pii not in card["text"], pii
     assert "giấy khai sinh" in card["text"]                  # staff keep the (anonymised) question
     assert not any("Trả lời muộn" in (m["text"] or "") for m in _to(tg, CITIZEN))
-    from content.questions import StaffMessage
+    from content.qa.models import StaffMessage
     with db.session() as s:
         assert {m.purpose for m in s.scalars(select(StaffMessage))} == {"cleaned"}   # nothing left to clean
 

@@ -11,10 +11,10 @@ import requests
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
-from bot.qa_relay import relay_from_settings
-from bot.qa_zalo import SIGNATURE_HEADER, make_zalo_app, zalo_signature
-from content.qa_column import compose_column
-from content.questions import Citizen, Question, QuestionEvent
+from bot.qa.relay import relay_from_settings
+from bot.qa.zalo import SIGNATURE_HEADER, make_zalo_app, zalo_signature
+from content.qa.column import compose_column
+from content.qa.models import Citizen, Question, QuestionEvent
 from content.text import now_utc
 from tests.fakes import telegram_updates as U
 from tests.fakes.telegram_api import FakeBotAPI
@@ -107,7 +107,7 @@ def test_full_flow_zalo_through_serve(tmp_path, db):  # noqa: ANN001
 
 
 def test_answer_outside_48_hours_warns_staff(tmp_path, db):  # noqa: ANN001
-    from bot.qa_service import Actor, QAService
+    from bot.qa.service import Actor, QAService
 
     with FakeZaloAPI() as zalo:
         settings = qa_settings(tmp_path, zalo=zalo)
@@ -135,7 +135,7 @@ def _ask_by_webhook(settings, db, zalo, text="Xin hỏi lệ phí cấp bản sa
 
 
 def test_reply_renews_an_expired_token_and_stores_the_pair_for_the_publisher(tmp_path, db):  # noqa: ANN001
-    from bot.qa_service import Actor, QAService
+    from bot.qa.service import Actor, QAService
     from channels.registry import build_channels
     from channels.state import StateStore
 
@@ -156,7 +156,7 @@ def test_reply_renews_an_expired_token_and_stores_the_pair_for_the_publisher(tmp
 
 
 def test_reply_retries_a_temporary_failure_and_reports_a_refusal(tmp_path, db):  # noqa: ANN001
-    from bot.qa_service import Actor, QAService
+    from bot.qa.service import Actor, QAService
 
     with FakeZaloAPI() as zalo:
         settings = qa_settings(tmp_path, zalo=zalo)
@@ -180,7 +180,7 @@ def test_reply_retries_a_temporary_failure_and_reports_a_refusal(tmp_path, db): 
 def test_any_later_message_reopens_the_48_hour_window(tmp_path, db):  # noqa: ANN001
     """A consent reply, a sticker or a refused question are messages too: after one, an answer
     is inside Zalo's free window again and staff get no warning."""
-    from bot.qa_service import Actor, QAService
+    from bot.qa.service import Actor, QAService
 
     with FakeZaloAPI() as zalo:
         settings = qa_settings(tmp_path, zalo=zalo, qa={"rate_per_hour": 1})

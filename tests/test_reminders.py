@@ -3,7 +3,7 @@
 from datetime import date, datetime, timezone
 
 from content.models import Item, PlanRecord, Slot
-from content.plan import Period, Plan, Signer, Task, Theme, Timing
+from content.plan.parse import Period, Plan, Signer, Task, Theme, Timing
 from schedules import reminders
 
 NOW = datetime(2024, 3, 4, 1, 0, tzinfo=timezone.utc)

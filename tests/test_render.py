@@ -10,8 +10,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from content import telegram_html as tg
-from content.render import (Article, Rendering, article_slug, portal_link, render, slugify)
+from content.render import telegram_html as tg
+from content.render.item import (Article, Rendering, article_slug, portal_link, render, slugify)
 from content.settings import from_mapping
 
 HOSTILE_TITLE = 'Cải cách <script>alert("t")</script> thủ tục'

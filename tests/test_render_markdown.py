@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from content.markdown import blocks, lead, paragraphs, sanitize, shorten, to_html, to_text
+from content.render.markdown import blocks, lead, paragraphs, sanitize, shorten, to_html, to_text
 
 
 @pytest.mark.parametrize("source, banned", [

@@ -7,10 +7,10 @@ from datetime import date, datetime, timedelta, timezone
 
 from content.models import Item, PlanRecord, Slot
 from channels.models import Attempt, Post
-from content.plan import Period as PlanPeriod
-from content.plan import Plan, ReportDuty, Signer, Task, Theme, Timing
-from schedules.report_data import QAFigures, gather, task_status
-from schedules.report_period import parse_period
+from content.plan.parse import Period as PlanPeriod
+from content.plan.parse import Plan, ReportDuty, Signer, Task, Theme, Timing
+from schedules.reports.data import QAFigures, gather, task_status
+from schedules.reports.period import parse_period
 
 UTC = timezone.utc
 NOW = datetime(2024, 4, 5, 3, 0, tzinfo=UTC)          # 10:00 on 05/04/2024 in Hà Nội

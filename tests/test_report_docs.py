@@ -16,10 +16,10 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from content.settings import Settings
-from schedules.report import draft_report, make_report
-from schedules.report_charts import bar_chart
-from schedules.report_data import QAFigures
-from schedules.report_period import parse_period
+from schedules.reports.build import draft_report, make_report
+from schedules.reports.charts import bar_chart
+from schedules.reports.data import QAFigures
+from schedules.reports.period import parse_period
 from tests.test_report_data import HOSTILE_TITLE, NOW, seed
 
 VOID = {"meta", "br", "rect", "link", "img", "input", "hr"}

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from content.plan import ReportDuty
-from schedules.report_period import PeriodError, due_reports, parse_period
+from content.plan.parse import ReportDuty
+from schedules.reports.period import PeriodError, due_reports, parse_period
 
 
 @pytest.mark.parametrize("text,start,end,label,key", [

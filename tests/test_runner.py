@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from content.models import Item, PlanRecord, Slot
-from content.plan import Period, Plan, Signer, Theme
+from content.plan.parse import Period, Plan, Signer, Theme
 from schedules.models import Edition, Notice
 from schedules.runner import Runner
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from content.scrub import scrub
+from content.qa.privacy import scrub
 
 CASES = [
     ("Tôi là Nguyễn Văn An, số nhà 12 ngõ 34 phố Trần Phú, SĐT 0912 345 678, CCCD 001089012345, "

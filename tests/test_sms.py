@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from content.sms import encoding, gsm7, is_gsm7, length, segments, unaccent
+from content.render.sms import encoding, gsm7, is_gsm7, length, segments, unaccent
 
 
 @pytest.mark.parametrize("text, expected", [

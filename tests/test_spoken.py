@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from content.lexicon import builtin_lexicon, lexicon, parse_lexicon
-from content.numbers_vi import read_decimal, read_number
-from content.spoken import speak, syllables, unknown_abbreviations
+from content.render.lexicon import builtin_lexicon, lexicon, parse_lexicon
+from content.render.numbers_vi import read_decimal, read_number
+from content.render.spoken import speak, syllables, unknown_abbreviations
 
 
 @pytest.mark.parametrize("n, words", [

@@ -9,9 +9,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from content import telegram_html as tg
-from content.telegram_split import split
-from content.markdown import to_html
+from content.render import telegram_html as tg
+from content.render.telegram_split import split
+from content.render.markdown import to_html
 
 
 class _Nesting(HTMLParser):

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from content.settings import Holiday
-from content.workdays import add_working_days, is_working_day, working_days_between
+from content.calendar.workdays import add_working_days, is_working_day, working_days_between
 
 TET_2025 = tuple(Holiday(date(2025, 1, d), "Tết Nguyên đán") for d in range(25, 32)) + \
     tuple(Holiday(date(2025, 2, d), "Tết Nguyên đán") for d in (1, 2))

@@ -1,6 +1,6 @@
 """`loa calendar …`: build the content calendar from stored plans, show a week or a month,
-export it as iCalendar or CSV. Rules for the slots: `content.calendar`; storage:
-`content.calendar_store`; files: `content.calendar_export`."""
+export it as iCalendar or CSV. Rules for the slots: `content.calendar.build`; storage:
+`content.calendar.store`; files: `content.calendar.export`."""
 
 from __future__ import annotations
 
@@ -14,12 +14,13 @@ import typer
 from rich.table import Table
 
 from bot.cli.common import Fail, console, console_err, print_json
-from content import calendar_store, plans_store
-from content.calendar import plan_span, publish_channels
-from content.calendar_export import (KIND_NAMES, channel_name, one_holiday_per_day, slot_title, theme_number,
+from content.calendar import store as calendar_store
+from content.plan import store as plans_store
+from content.calendar.build import plan_span, publish_channels
+from content.calendar.export import (KIND_NAMES, channel_name, one_holiday_per_day, slot_title, theme_number,
                                      to_csv, to_ics, weekday_name)
 from content.models import PlanRecord
-from content.plan import Plan
+from content.plan.parse import Plan
 from content.text import fmt_date, now_utc
 
 app = typer.Typer(no_args_is_help=True)

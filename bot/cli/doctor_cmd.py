@@ -52,8 +52,8 @@ def doctor(ctx: typer.Context) -> None:
 
 def _qa_lines(settings) -> list[str]:  # noqa: ANN001
     """Where citizens' questions come in ("Dân hỏi – Chính quyền trả lời"), and what is missing."""
-    from bot.qa_zalo import WEBHOOK_PATH
-    from bot.serve import telegram_ready, zalo_ready
+    from bot.qa.zalo import WEBHOOK_PATH
+    from bot.qa.serve import telegram_ready, zalo_ready
 
     tg, z = settings.channel("telegram"), settings.channel("zalo")
     lines = ["Hỏi – đáp (Dân hỏi – Chính quyền trả lời):"]

@@ -12,10 +12,10 @@ from rich.table import Table
 from sqlalchemy import select
 
 from bot.cli.common import Fail, console, print_json
-from content import items as items_mod
-from content.items import STATE_NAMES, ItemError, NewItem
+from content.items import workflow as items_mod
+from content.items.workflow import STATE_NAMES, ItemError, NewItem
 from content.models import Item
-from content.render import render
+from content.render.item import render
 from content.settings import PUBLISHABLE
 from content.text import CHANNEL_NAMES, now_utc, parse_local
 

@@ -9,9 +9,10 @@ import typer
 from rich.table import Table
 
 from bot.cli.common import Fail, console, console_err, print_json
-from content import calendar_store, plans_store
-from content.plan import Plan, PlanError, parse_plan
-from content.plan_reader import PlanSource, read_plan_source
+from content.calendar import store as calendar_store
+from content.plan import store as plans_store
+from content.plan.parse import Plan, PlanError, parse_plan
+from content.plan.reader import PlanSource, read_plan_source
 from content.text import fmt_date
 
 app = typer.Typer(no_args_is_help=True)

@@ -13,8 +13,8 @@ import typer
 from sqlalchemy import select
 
 from bot.cli.common import Fail, console, print_json
-from content import qa
-from content.questions import STATE_NAMES, Attachment, Question, StaffMessage
+from content.qa import workflow as qa
+from content.qa.models import STATE_NAMES, Attachment, Question, StaffMessage
 from content.text import fmt_date, fmt_datetime, now_utc
 
 app = typer.Typer(no_args_is_help=True, help="Hỏi – đáp với người dân.")
@@ -69,8 +69,8 @@ def show(ctx: typer.Context, code: str, as_json: bool = typer.Option(False, "--j
 
 
 def _act(ctx: typer.Context, action: str, code: str, arg: Optional[str], by: Optional[str], as_json: bool) -> None:
-    from bot.qa_relay import relay_from_settings
-    from bot.qa_service import Actor, QAService
+    from bot.qa.relay import relay_from_settings
+    from bot.qa.service import Actor, QAService
 
     settings = ctx.obj.settings
     relay = relay_from_settings(settings, ctx.obj.db)
@@ -179,8 +179,8 @@ def erase(ctx: typer.Context, code: str, yes: bool = typer.Option(False, "--yes"
 
 def _clean_staff_chat(ctx: typer.Context, code: str) -> str:
     """Take the erased question out of the staff chat now, when the bot can reach it."""
-    from bot.qa_relay import relay_from_settings
-    from bot.qa_service import QAService
+    from bot.qa.relay import relay_from_settings
+    from bot.qa.service import QAService
 
     def owed() -> int:
         with ctx.obj.db.session() as s:
@@ -232,7 +232,7 @@ def stats(ctx: typer.Context, start: str = typer.Option(..., "--from"), end: str
 @app.command("due")
 def due(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
     """Câu hỏi sắp đến hạn (còn ≤ 1 ngày làm việc) hoặc quá hạn."""
-    from content.qa_stats import reminder_text
+    from content.qa.stats import reminder_text
 
     with ctx.obj.db.session() as s:
         items = qa.due_questions(s, now_utc(), ctx.obj.settings)
@@ -253,7 +253,7 @@ def purge(ctx: typer.Context) -> None:
 
 def serve_cmd(ctx: typer.Context) -> None:
     """Chạy riêng bot hỏi – đáp (Telegram, webhook Zalo) đến khi nhấn Ctrl+C."""
-    from bot.serve import serve
+    from bot.qa import serve
 
     settings, db = ctx.obj.settings, ctx.obj.db
 

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from bot.cli.common import Fail, console
 from content.models import PlanRecord
-from content.qa_stats import report_figures
-from schedules.report import FORMATS, default_name, make_report
-from schedules.report_period import Period, PeriodError, parse_period
+from content.qa.stats import report_figures
+from schedules.reports.build import FORMATS, default_name, make_report
+from schedules.reports.period import Period, PeriodError, parse_period
 
 
 def _plan_for(session: Session, plan_id: Optional[int], period: Period) -> PlanRecord | None:

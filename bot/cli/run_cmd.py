@@ -13,7 +13,7 @@ import typer
 
 from bot.cli.common import Fail, console
 from bot.cli.wiring import live_channels
-from content.qa_column import column_item
+from content.qa.column import column_item
 from content.text import fmt_datetime, now_utc, parse_local
 from schedules.instance import AlreadyRunning, InstanceLock
 from schedules.runner import PassReport, Runner
@@ -77,7 +77,7 @@ async def _forever(settings, db, channels) -> None:
         loop.add_signal_handler(sig, stop.set)
     runner = Runner(db, settings, channels, qa_column=column_item)
     tasks = [asyncio.create_task(runner.serve(stop))]
-    from bot.serve import serve as serve_bot   # the Q&A bot: Telegram polling, Zalo webhook
+    from bot.qa import serve as serve_bot   # the Q&A bot: Telegram polling, Zalo webhook
 
     def ready(info) -> None:  # noqa: ANN001
         for line in info.lines():

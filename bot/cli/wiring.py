@@ -55,7 +55,7 @@ def body_limits(settings: Settings) -> dict[str, int | None]:
 
 
 def link_for(settings: Settings, item: Item) -> str | None:
-    from content.render import portal_link
+    from content.render.item import portal_link
 
     if "portal" not in item.channels:
         return None

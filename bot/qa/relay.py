@@ -1,0 +1,243 @@
+"""Sending for the Q&A: to a citizen on the channel they used (Telegram chat or Zalo user) and
+to the staff chat. When a channel has no credentials, the message is written to the outbox
+folder (`<outbox>/<channel>/qa-*.json`) so staff can send it by hand, and the caller is told.
+
+Buttons are (label, callback_data) rows; Zalo consultation messages carry none (the texts
+tell the citizen what to type instead).
+
+Every Telegram call goes through one `Pacer` (the publisher's, when `loa run` hosts both, since
+Telegram's limits are per bot): at most one message a second into a chat, 20 a minute into the
+staff group, 30 a second in all. A burst of citizens is answered a little later rather than
+refused by Telegram; a 429 that still comes back is waited out (`retry_after`, up to
+`max_retry_wait`) and the message sent again — a 429 means it was not delivered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Awaitable, Callable, Sequence, TypeVar
+
+from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+
+from bot.qa.zalo_send import ZaloSender, ZaloSendError, zalo_sender
+from channels.pacing import Pacer
+from channels.adapters.telegram import TelegramChannel, retry_after_seconds
+from content.db import Database
+from content.settings import Settings
+
+log = logging.getLogger("loa.qa")
+Buttons = Sequence[Sequence[tuple[str, str]]]
+TELEGRAM_CHUNK = 4000
+PACED = "telegram"      # the Pacer's channel name: the publisher's Telegram limits and budget
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Delivery:
+    where: str            # "sent" | "outbox" | "failed" | "no_citizen"
+    detail: str = ""
+    retryable: bool = False   # failed for a passing reason (network, server, too many requests)
+
+    @property
+    def ok(self) -> bool:
+        return self.where in ("sent", "outbox")
+
+    def describe(self) -> str:
+        if self.where == "outbox":
+            return f"kênh chưa có mã truy cập, đã ghi vào hộp thư đi {self.detail} để gửi tay"
+        return self.detail or self.where
+
+
+def markup(buttons: Buttons | None) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data) for label, data in row]
+                                 for row in buttons])
+
+
+def chunks(text: str, size: int) -> list[str]:
+    """Split at paragraph or line ends where possible; never returns an empty list."""
+    out: list[str] = []
+    while len(text) > size:
+        cut = max(text.rfind("\n", 0, size), text.rfind(" ", 0, size))
+        cut = cut if cut > size // 2 else size
+        out.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    return out + [text]
+
+
+class Relay:
+    def __init__(self, settings: Settings, *, bot: Bot | None = None, zalo: ZaloSender | None = None,
+                 pacer: Pacer | None = None, monotonic: Callable[[], float] = time.monotonic,
+                 max_retry_wait: float = 120.0):
+        self.settings = settings
+        self.bot = bot
+        self.zalo = zalo
+        self.staff_chat = str(settings.channel("telegram").get("staff_chat_id") or "")
+        self.outbox = settings.resolve(settings.outbox_path)
+        self.pacer = pacer or Pacer({})
+        self.pacer.limits.setdefault(PACED, TelegramChannel.limits)
+        self.monotonic = monotonic
+        self.max_retry_wait = max_retry_wait
+
+    async def paced(self, chat: str, call: Callable[[], Awaitable[T]]) -> T:
+        """Run one Telegram call into `chat` when the limits allow; wait out a 429 and try again
+        (a few times: a chat that stays blocked is reported, not waited on for ever)."""
+        for attempt in range(1, 6):
+            reserved = self.pacer.reserve(PACED, chat, self.monotonic())
+            delay = reserved - self.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            try:
+                result = await call()
+            except RetryAfter as e:
+                wait = retry_after_seconds(e)
+                self.pacer.rate_limited(PACED, chat, self.monotonic(), wait)
+                if wait > self.max_retry_wait or attempt == 5:
+                    raise
+                log.info("Telegram asked to wait %.0f s before writing to %s again", wait, chat)
+                continue
+            self.pacer.confirm(PACED, chat, reserved, max(reserved, self.monotonic()))
+            return result
+        raise AssertionError("unreachable")
+
+    # -- citizens ------------------------------------------------------------------------------
+
+    async def to_citizen(self, channel: str, external_id: str, text: str, *, buttons: Buttons | None = None) -> Delivery:
+        try:
+            if channel == "telegram":
+                if self.bot is None:
+                    return Delivery("outbox", self._outbox("telegram", external_id, text))
+                bot, chat = self.bot, _chat_id(external_id)
+                parts = chunks(text, TELEGRAM_CHUNK)
+                for i, part in enumerate(parts):
+                    keys = markup(buttons) if i == len(parts) - 1 else None
+                    await self.paced(str(external_id), lambda: bot.send_message(chat, part, reply_markup=keys))
+                return Delivery("sent")
+            if channel == "zalo":
+                if self.zalo is None:
+                    return Delivery("outbox", self._outbox("zalo", external_id, text))
+                await self.zalo.send(external_id, text)
+                return Delivery("sent")
+        except (TelegramError, ZaloSendError) as e:
+            log.warning("could not reach citizen on %s: %s", channel, e)
+            return Delivery("failed", explain(e), retryable=passing(e))
+        return Delivery("failed", f"kênh không hỗ trợ: {channel}")
+
+    def _outbox(self, channel: str, target: str, text: str) -> str:
+        folder = self.outbox / channel
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"qa-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}.json"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"target": str(target), "text": text, "kind": "qa_reply"},
+                                  ensure_ascii=False, indent=2), encoding="utf-8")
+        tmp.replace(path)
+        return str(path)
+
+    # -- staff -----------------------------------------------------------------------------------
+
+    async def to_staff(self, html_text: str, *, buttons: Buttons | None = None, reply_to: int | None = None,
+                       force_reply: bool = False) -> int | None:
+        """Post to the staff chat; returns the message id (None: no staff chat or it failed)."""
+        if not self.staff_chat or self.bot is None:
+            log.warning("[staff] %s", html_text)
+            return None
+        reply_markup = ForceReply(selective=True) if force_reply else markup(buttons)
+        bot = self.bot
+        try:
+            msg = await self.paced(self.staff_chat, lambda: bot.send_message(
+                self.staff_chat, html_text, parse_mode="HTML", reply_markup=reply_markup,
+                reply_to_message_id=reply_to))
+            return msg.message_id
+        except TelegramError as e:
+            log.error("could not post to the staff chat: %s", e)
+            return None
+
+    async def staff_media(self, kind: str, file_id: str, caption: str, reply_to: int | None = None) -> int | None:
+        if not self.staff_chat or self.bot is None or kind not in ("photo", "document"):
+            return None
+        try:
+            send = self.bot.send_photo if kind == "photo" else self.bot.send_document
+            msg = await self.paced(self.staff_chat, lambda: send(self.staff_chat, file_id, caption=caption,
+                                                                 reply_to_message_id=reply_to))
+            return msg.message_id
+        except TelegramError as e:
+            log.error("could not forward an attachment to staff: %s", e)
+            return None
+
+    async def scrub_staff(self, chat: str, message_id: int, html_text: str) -> str:
+        """Replace a staff-chat message by `html_text`, or delete it when it has no text (a
+        forwarded photo or file). Returns "edited", "deleted", "gone" (no longer there),
+        "manual" (Telegram refuses: staff must remove it) or "retry" (try again later)."""
+        if self.bot is None:
+            return "retry"
+        bot, target = self.bot, _chat_id(chat)
+        try:
+            await self.paced(chat, lambda: bot.edit_message_text(html_text, chat_id=target, message_id=message_id,
+                                                                 parse_mode="HTML", reply_markup=None))
+            return "edited"
+        except BadRequest as e:
+            why = str(e).lower()
+            if "not modified" in why:
+                return "edited"
+            if "not found" in why:
+                return "gone"
+        except TelegramError as e:
+            log.warning("could not edit staff message %s: %s", message_id, e)
+            return "retry"
+        try:
+            await self.paced(chat, lambda: bot.delete_message(target, message_id))
+            return "deleted"
+        except BadRequest as e:
+            return "gone" if "not found" in str(e).lower() else "manual"
+        except TelegramError as e:
+            log.warning("could not delete staff message %s: %s", message_id, e)
+            return "retry"
+
+
+def _chat_id(chat: str) -> int | str:
+    """A numeric chat id as Telegram takes it; "@name" unchanged."""
+    return int(chat) if chat.lstrip("-").isdigit() else chat
+
+
+def passing(e: Exception) -> bool:
+    """Whether trying again later may succeed and cannot send the message twice: not for a
+    refusal (blocked bot, unknown chat, unfollowed OA) nor for a timeout (it may have arrived)."""
+    if isinstance(e, ZaloSendError):
+        return e.retryable
+    if isinstance(e, RetryAfter):
+        return True
+    return isinstance(e, NetworkError) and not isinstance(e, TimedOut)
+
+
+def explain(e: Exception) -> str:
+    """Why a citizen could not be reached, for staff (Vietnamese)."""
+    if isinstance(e, ZaloSendError):
+        return str(e)
+    if isinstance(e, Forbidden):
+        return "người hỏi đã chặn bot hoặc xóa cuộc trò chuyện với bot (Telegram: Forbidden)"
+    if isinstance(e, RetryAfter):
+        return f"Telegram yêu cầu chờ {retry_after_seconds(e):.0f} giây; hãy gửi lại sau"
+    return f"Telegram báo lỗi: {e}"
+
+
+def relay_from_settings(settings: Settings, db: Database | None = None, *, bot: Bot | None = None,
+                        pacer: Pacer | None = None) -> Relay:
+    """A Relay with a Telegram Bot and a Zalo sender when their credentials are set. Pass the
+    database so Zalo replies use (and renew) the token pair the publisher stores there."""
+    tg = settings.channel("telegram")
+    if bot is None:
+        token = settings.secret(tg.get("token_env", "LOA_TELEGRAM_TOKEN"))
+        if token:
+            base = tg.get("base_url") or None
+            bot = Bot(token, base_url=base) if base else Bot(token)
+    return Relay(settings, bot=bot, zalo=zalo_sender(settings, db), pacer=pacer)
+
+
+__all__ = ["Delivery", "Relay", "relay_from_settings", "zalo_sender"]

@@ -1,0 +1,182 @@
+"""Runs the citizens' Q&A in the current event loop until `stop` is set: the Telegram bot
+(long polling via getUpdates) and the Zalo webhook (uvicorn), sharing one QAService, plus an
+hourly retention purge. `loa run` hosts it beside the scheduler; `loa serve` runs it alone.
+
+Each part starts only when configured: Telegram needs its token; the Zalo webhook needs
+`[channels.zalo] app_id` and the secret key (address from `[qa] webhook_host`/`webhook_port`,
+default 127.0.0.1:8090). A part that is not configured is logged and skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import socket
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable
+
+from bot.qa import texts as T
+from bot.qa.relay import relay_from_settings
+from bot.qa.service import QAService
+from bot.qa.telegram import build_application
+from bot.qa.zalo import WEBHOOK_PATH, make_zalo_app, webhook_secret
+from channels.pacing import Pacer
+from content.db import Database
+from content.qa.stats import purge_expired
+from content.settings import Settings
+from content.text import now_utc
+
+log = logging.getLogger("loa.qa.serve")
+
+
+@dataclass
+class ServeInfo:
+    """What is running, for the host and tests (filled before `ready` is called)."""
+
+    telegram: bool = False
+    zalo_url: str | None = None
+    notes: list[str] = field(default_factory=list)
+    service: QAService | None = None
+
+    def lines(self) -> list[str]:
+        """What staff see when it starts (Vietnamese)."""
+        head = ("Bot hỏi – đáp đang chạy: Telegram " + ("bật" if self.telegram else "tắt")
+                + (f", webhook Zalo {self.zalo_url}" if self.zalo_url else ", webhook Zalo tắt") + ".")
+        return [head] + [f"  {note}" for note in self.notes]
+
+
+def telegram_ready(settings: Settings) -> bool:
+    tg = settings.channel("telegram")
+    return tg.enabled and bool(settings.secret(tg.get("token_env", "LOA_TELEGRAM_TOKEN")))
+
+
+def zalo_ready(settings: Settings) -> bool:
+    z = settings.channel("zalo")
+    return z.enabled and bool(z.get("app_id")) and bool(webhook_secret(settings))
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    sock.setblocking(False)
+    return sock
+
+
+async def serve(settings: Settings, db: Database, *, stop: asyncio.Event, base_url: str | None = None,
+                ready: Callable[[ServeInfo], None] | None = None, clock: Callable[[], datetime] = now_utc,
+                poll_timeout: float | None = None, pacer: Pacer | None = None) -> ServeInfo:
+    """Run the Q&A bot (Telegram polling, the Zalo webhook, owed cards, retention) until `stop`.
+    `pacer`: share the publisher's Telegram pacing when both run in one process."""
+    info = ServeInfo()
+    application = build_application(settings, db, base_url=base_url, clock=clock, pacer=pacer) if telegram_ready(settings) else None
+    if application is not None:
+        service: QAService = application.bot_data["qa"]
+        info.telegram = True
+    else:
+        info.notes.append("Telegram: chưa có mã bot, không nhận câu hỏi qua Telegram.")
+        service = QAService(settings, db, relay_from_settings(settings, db, pacer=pacer), clock=clock)
+    info.service = service
+    server = sock = None
+    if zalo_ready(settings):
+        import uvicorn
+
+        class _Server(uvicorn.Server):
+            @contextlib.contextmanager
+            def capture_signals(self):  # noqa: ANN202 - the host owns the signals
+                yield
+
+        host = str(settings.qa.get("webhook_host", "127.0.0.1"))
+        sock = _bind(host, int(settings.qa.get("webhook_port", 8090)))
+        app = make_zalo_app(settings, db, service=service)
+        server = _Server(uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False))
+        info.zalo_url = f"http://{host}:{sock.getsockname()[1]}{WEBHOOK_PATH}"
+    else:
+        info.notes.append("Zalo: thiếu app_id hoặc khóa bí mật, không mở webhook.")
+    for note in info.notes:
+        log.warning(note)
+    if application is None and server is None:
+        if ready:
+            ready(info)
+        await stop.wait()
+        return info
+
+    tasks: list[asyncio.Task] = []
+    try:
+        if application is not None:
+            await application.initialize()
+            timeout = poll_timeout if poll_timeout is not None else float(settings.qa.get("poll_timeout", 10))
+            await application.updater.start_polling(poll_interval=0.0, timeout=int(max(timeout, 0)),
+                                                    allowed_updates=["message", "callback_query"])
+            await application.start()
+        if server is not None:
+            tasks.append(asyncio.create_task(server.serve(sockets=[sock]), name="zalo-webhook"))
+            while not server.started and not tasks[0].done():
+                await asyncio.sleep(0.01)
+        tasks.append(asyncio.create_task(_maintenance(settings, db, stop, clock), name="qa-retention"))
+        tasks.append(asyncio.create_task(
+            _staff_chat_upkeep(service, stop, float(settings.qa.get("card_retry_seconds", 60))), name="qa-cards"))
+        if ready:
+            ready(info)
+        await stop.wait()
+    finally:
+        if server is not None:
+            server.should_exit = True
+        for t in tasks:
+            if t.get_name() in ("qa-retention", "qa-cards"):
+                t.cancel()
+        await service.close()
+        for t in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await t
+        if application is not None:
+            if application.updater.running:
+                await application.updater.stop()
+            if application.running:
+                await application.stop()
+            await application.shutdown()
+        if sock is not None:
+            sock.close()
+    return info
+
+
+async def _staff_chat_upkeep(service: QAService, stop: asyncio.Event, every: float) -> None:
+    """At start and then every `every` seconds: post the staff cards still owed (the staff chat
+    was unreachable, or Loa stopped before a burst of cards was through), send again the notices
+    to citizens that failed for a passing reason, and take questions erased meanwhile
+    (`loa qa erase`, retention) out of the staff chat."""
+    while not stop.is_set():
+        service.cards_due()
+        try:
+            for line in await service.resend_owed():
+                await service.relay.to_staff(line)
+            manual = await service.clean_erased()
+            if manual:
+                await service.relay.to_staff(T.erased_left(manual))
+        except Exception:  # noqa: BLE001 - try again next round
+            log.exception("staff chat upkeep failed")
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=every)
+
+
+async def _maintenance(settings: Settings, db: Database, stop: asyncio.Event,
+                       clock: Callable[[], datetime]) -> None:
+    """Hourly: erase personal data past `[qa] retention_days`."""
+    while not stop.is_set():
+        try:
+            def purge() -> int:
+                with db.session() as s:
+                    return purge_expired(s, settings, clock())
+            n = await asyncio.to_thread(purge)
+            if n:
+                log.info("Q&A retention: personal data of %d questions erased", n)
+        except Exception:  # noqa: BLE001 - try again next hour
+            log.exception("Q&A retention purge failed")
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=3600)
+
+
+__all__ = ["ServeInfo", "serve", "telegram_ready", "zalo_ready"]

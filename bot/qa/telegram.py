@@ -1,0 +1,176 @@
+"""The citizens' Q&A bot on Telegram (python-telegram-bot 22): thin async handlers over
+QAService. Citizens write in a private chat; staff act in the configured staff chat by
+replying to the bot's cards and prompts (routing is in the database) or pressing buttons.
+
+`build_application(settings, db, base_url=...)` returns an Application without starting it;
+`bot.qa.serve.serve` runs it (polling) beside the Zalo webhook in one event loop.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Callable
+
+from telegram import Update
+from telegram.ext import (Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes,
+                          MessageHandler, filters)
+
+from bot.qa import texts as T
+from bot.qa.relay import Relay, zalo_sender
+from bot.qa.service import Actor, QAService
+from channels.pacing import Pacer
+from content.qa import workflow as qa
+from content.db import Database
+from content.settings import Settings
+from content.text import now_utc
+
+log = logging.getLogger("loa.qa.telegram")
+
+
+class QAConfigError(Exception):
+    """The Q&A bot cannot start with this configuration (message in Vietnamese)."""
+
+
+def service_of(context: ContextTypes.DEFAULT_TYPE) -> QAService:
+    return context.application.bot_data["qa"]
+
+
+def _actor(update: Update) -> Actor:
+    u = update.effective_user
+    return Actor(str(u.id) if u else "?", u.full_name if u else "")
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start: greet and explain the column, the hotline and how answers come back."""
+    svc = service_of(context)
+    await svc.relay.to_citizen("telegram", str(update.effective_chat.id),
+                               T.greet(svc.settings, qa.option(svc.settings, "answer_working_days", 7)))
+
+
+async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/trangthai CODE (/status): the state of the citizen's own question."""
+    text = " ".join(context.args or [])
+    svc = service_of(context)
+    reply = await svc.status("telegram", str(update.effective_chat.id), text)
+    await svc.relay.to_citizen("telegram", str(update.effective_chat.id), reply)
+
+
+async def citizen_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Text, or a photo/document with its caption: a new question."""
+    m = update.effective_message
+    attachments: list[tuple[str, str]] = []
+    if m.photo:
+        attachments.append(("photo", m.photo[-1].file_id))
+    if m.document:
+        attachments.append(("document", m.document.file_id))
+    user = update.effective_user
+    inc = qa.Incoming("telegram", str(update.effective_chat.id), m.text or m.caption or "",
+                      display_name=user.full_name if user else "",
+                      phone=m.contact.phone_number if m.contact else "", attachments=tuple(attachments))
+    await service_of(context).citizen_message(inc)
+
+
+async def unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stickers, voice, locations…: explain that questions are written."""
+    await service_of(context).relay.to_citizen("telegram", str(update.effective_chat.id), T.unsupported())
+
+
+async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Consent buttons (citizens) and action buttons (staff)."""
+    svc = service_of(context)
+    cq = update.callback_query
+    parts = (cq.data or "").split(":")
+    if len(parts) == 4 and parts[1] == "c" and parts[2].isdigit():
+        reply = await svc.consent("telegram", str(cq.message.chat.id), int(parts[2]), parts[3] == "y")
+        await cq.answer(reply[:190])
+        try:
+            await cq.edit_message_reply_markup(None)
+        except Exception:  # noqa: BLE001 - the buttons staying is harmless
+            log.debug("could not remove consent buttons", exc_info=True)
+        await svc.relay.to_citizen("telegram", str(cq.message.chat.id), reply)
+        return
+    if len(parts) != 4 or parts[1] != "s" or not parts[3].isdigit() or not _in_staff_chat(svc, cq.message.chat):
+        await cq.answer()
+        return
+    action, qid, actor = parts[2], int(parts[3]), _actor(update)
+    if not svc.allowed(actor):
+        await cq.answer(T.not_staff(), show_alert=True)
+        await svc.refuse(actor, action, qid)
+        return
+    await cq.answer()
+    try:
+        if action == "public":
+            await svc.post_preview(actor, qid, cq.message.message_id)
+        elif action in ("answer", "assign", "reject"):
+            await svc.prompt(actor, action, qid, cq.message.message_id)
+    except qa.QAError as e:
+        await svc.relay.to_staff(T.esc(str(e)), reply_to=cq.message.message_id)
+
+
+async def staff_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A reply in the staff chat to a card or prompt: answer, assign, reject or edit."""
+    svc = service_of(context)
+    m = update.effective_message
+    try:
+        result = await svc.staff_reply(_actor(update), svc.relay.staff_chat, m.reply_to_message.message_id,
+                                       m.text or m.caption or "")
+    except qa.QAError as e:
+        result = T.esc(str(e))
+    if result:
+        await svc.relay.to_staff(result, reply_to=m.message_id)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the error and tell the staff chat, without the citizen's text."""
+    log.error("Q&A handler failed", exc_info=context.error)
+    svc = context.application.bot_data.get("qa")
+    if svc is not None:
+        await svc.relay.to_staff(T.error_for_staff(f"{type(context.error).__name__}: {context.error}"))
+        if isinstance(update, Update) and update.effective_chat and update.effective_chat.type == "private":
+            try:
+                await update.effective_chat.send_message(T.sorry())
+            except Exception:  # noqa: BLE001
+                pass
+
+
+def _in_staff_chat(svc: QAService, chat) -> bool:  # noqa: ANN001
+    want = svc.relay.staff_chat
+    return bool(want) and (str(chat.id) == want or (chat.username and want.lstrip("@") == chat.username))
+
+
+def staff_filter(staff_chat: str) -> filters.BaseFilter:
+    if not staff_chat:
+        return filters.Chat(chat_id=[])     # matches nothing
+    if staff_chat.lstrip("-").isdigit():
+        return filters.Chat(chat_id=int(staff_chat))
+    return filters.Chat(username=staff_chat.lstrip("@"))
+
+
+def build_application(settings: Settings, db: Database, *, base_url: str | None = None,
+                      relay: Relay | None = None, clock: Callable[[], datetime] = now_utc,
+                      pacer: Pacer | None = None) -> Application:
+    tg = settings.channel("telegram")
+    token = settings.secret(tg.get("token_env", "LOA_TELEGRAM_TOKEN"))
+    if not token:
+        raise QAConfigError(f"Chưa đặt mã bot Telegram (biến môi trường {tg.get('token_env', 'LOA_TELEGRAM_TOKEN')}).")
+    builder = ApplicationBuilder().token(token).concurrent_updates(int(settings.qa.get("concurrency", 16)))
+    url = base_url or tg.get("base_url")
+    if url:
+        builder = builder.base_url(url)
+    app = builder.build()
+    app.bot_data["qa"] = QAService(settings, db, relay or Relay(settings, bot=app.bot, zalo=zalo_sender(settings, db),
+                                                                   pacer=pacer),
+                                   clock=clock)
+    staff = staff_filter(str(tg.get("staff_chat_id") or ""))
+    private = filters.ChatType.PRIVATE & ~staff
+    app.add_handler(CommandHandler("start", start, filters=private))
+    app.add_handler(CommandHandler(["trangthai", "status"], status, filters=private))
+    app.add_handler(CallbackQueryHandler(callback, pattern=r"^qa:"))
+    app.add_handler(MessageHandler(staff & filters.REPLY & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND,
+                                   staff_reply))
+    app.add_handler(MessageHandler(private & ((filters.TEXT & ~filters.COMMAND) | filters.PHOTO | filters.Document.ALL),
+                                   citizen_message))
+    app.add_handler(MessageHandler(private & ~filters.COMMAND & ~filters.StatusUpdate.ALL, unsupported))
+    app.add_error_handler(on_error)
+    return app

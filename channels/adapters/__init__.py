@@ -1,0 +1,1 @@
+"""One adapter per channel, each behind `channels.base.Channel`: it declares its settings and limits and sends one piece."""

@@ -1,0 +1,220 @@
+"""Content items: creation, validation and the state machine staff drive.
+
+    draft ──approve──► approved ──(publisher queues posts)──► scheduled ──► published
+      │  ▲                │
+      │  └────edit────────┘      reject: draft|approved → rejected (with a reason)
+      └──────────────────────►   cancel: anything not yet published → cancelled
+
+Editing an approved or rejected item sends it back to draft: what a leader approved is what
+goes out. Every function takes the session and the time; nothing here commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from content.models import Item, PlanRecord, Slot
+from content.render.item import Article
+from content.settings import PUBLISHABLE, Settings
+from content.text import as_utc, nfc
+
+TITLE_MAX = 300
+BODY_MAX = 100_000
+
+
+class ItemError(Exception):
+    """A request about an item that cannot be done; the message is Vietnamese."""
+
+
+@dataclass(frozen=True)
+class NewItem:
+    title: str
+    body: str
+    channels: tuple[str, ...] = PUBLISHABLE
+    theme_id: str | None = None
+    plan_id: int | None = None
+    slot_id: int | None = None
+    task_no: str | None = None
+    publish_at: datetime | None = None
+    image_path: str | None = None
+    summary: str = ""
+    source: str = "staff"
+    source_key: str | None = None
+    source_url: str | None = None
+    created_by: str = ""
+
+
+STATE_NAMES = {
+    "draft": "bản nháp",
+    "approved": "đã duyệt",
+    "scheduled": "đã lên lịch",
+    "published": "đã đăng",
+    "rejected": "bị từ chối",
+    "cancelled": "đã hủy",
+}
+
+
+def parse_channels(text: str | None) -> tuple[str, ...]:
+    """"portal, telegram" → ("portal", "telegram"); an unknown name is an ItemError."""
+    if not text:
+        return PUBLISHABLE
+    names = tuple(dict.fromkeys(p.strip().lower() for p in text.split(",") if p.strip()))
+    bad = [n for n in names if n not in PUBLISHABLE]
+    if bad:
+        raise ItemError(f"Kênh không hợp lệ: {', '.join(bad)}. Các kênh có: {', '.join(PUBLISHABLE)}.")
+    if not names:
+        raise ItemError("Cần ít nhất một kênh.")
+    return names
+
+
+def _clean_text(title: str, body: str) -> tuple[str, str]:
+    title = nfc(title).strip()
+    body = nfc(body).replace("\r\n", "\n").strip()
+    if not title:
+        raise ItemError("Tiêu đề không được để trống.")
+    if len(title) > TITLE_MAX:
+        raise ItemError(f"Tiêu đề dài {len(title)} ký tự, tối đa {TITLE_MAX}.")
+    if len(body) > BODY_MAX:
+        raise ItemError(f"Nội dung dài {len(body)} ký tự, tối đa {BODY_MAX}.")
+    return title, body
+
+
+def create_item(session: Session, new: NewItem, *, now: datetime, require_approval: bool = True,
+                tz: ZoneInfo | None = None) -> Item:
+    """Validate and add a new item. Given a theme and a publication time (and `tz`), the item
+    fills the plan's empty publish slot for that theme on that day, if there is one."""
+    title, body = _clean_text(new.title, new.body)
+    channels = parse_channels(",".join(new.channels))
+    plan_id = new.plan_id
+    if new.slot_id is not None:
+        slot = session.get(Slot, new.slot_id)
+        if slot is None:
+            raise ItemError(f"Không có ô lịch số {new.slot_id}.")
+        if slot.kind != "publish":
+            raise ItemError(f"Ô lịch số {new.slot_id} là sự kiện ({slot.label}), không nhận bài đăng.")
+        taken = session.scalar(select(Item.id).where(Item.slot_id == slot.id,
+                                                     Item.state.not_in(("cancelled", "rejected"))))
+        if taken is not None:
+            raise ItemError(f"Ô lịch số {slot.id} đã có bài số {taken}.")
+        plan_id = plan_id or slot.plan_id
+    theme_id = new.theme_id
+    if theme_id is not None:
+        plan = _plan_for_theme(session, plan_id)
+        themes = {t["id"]: t["text"] for t in plan.data.get("themes", [])}
+        if theme_id not in themes:
+            raise ItemError(f"Kế hoạch số {plan.id} không có chủ đề “{theme_id}”. "
+                            f"Các chủ đề: {', '.join(themes)}.")
+        plan_id = plan.id
+    slot_id = new.slot_id
+    if slot_id is None and theme_id is not None and new.publish_at is not None and tz is not None:
+        slot_id = find_slot(session, plan_id, theme_id, as_utc(new.publish_at).astimezone(tz).date(), channels)
+    if new.image_path is not None and not Path(new.image_path).is_file():
+        raise ItemError(f"Không tìm thấy ảnh: {new.image_path}")
+    item = Item(
+        title=title, body=body, summary=nfc(new.summary).strip(), plan_id=plan_id, theme_id=theme_id,
+        task_no=new.task_no, slot_id=slot_id, channels=list(channels),
+        publish_at=as_utc(new.publish_at) if new.publish_at else None,
+        image_path=str(Path(new.image_path).resolve()) if new.image_path else None,
+        state="draft", source=new.source, source_key=new.source_key, source_url=new.source_url,
+        created_by=new.created_by, created_at=now, updated_at=now,
+    )
+    if not require_approval:
+        item.state, item.approved_by, item.approved_at = "approved", "(tự động)", now
+    session.add(item)
+    session.flush()
+    return item
+
+
+def find_slot(session: Session, plan_id: int | None, theme_id: str, day: date,
+              channels: tuple[str, ...]) -> int | None:
+    """The id of an empty publish slot of the plan for this theme, day and one of the channels."""
+    taken = select(Item.slot_id).where(Item.slot_id.is_not(None), Item.state.not_in(("cancelled", "rejected")))
+    return session.scalar(select(Slot.id).where(
+        Slot.plan_id == plan_id, Slot.kind == "publish", Slot.theme_id == theme_id, Slot.day == day,
+        Slot.channel.in_(channels), Slot.id.not_in(taken)).order_by(Slot.id).limit(1))
+
+
+def _plan_for_theme(session: Session, plan_id: int | None) -> PlanRecord:
+    if plan_id is not None:
+        plan = session.get(PlanRecord, plan_id)
+        if plan is None:
+            raise ItemError(f"Không có kế hoạch số {plan_id}.")
+        return plan
+    plan = session.scalars(select(PlanRecord).order_by(PlanRecord.updated_at.desc())).first()
+    if plan is None:
+        raise ItemError("Chưa có kế hoạch nào để chọn chủ đề. Hãy nhập kế hoạch trước: loa plan import FILE")
+    return plan
+
+
+def get_item(session: Session, item_id: int) -> Item:
+    item = session.get(Item, item_id)
+    if item is None:
+        raise ItemError(f"Không có bài số {item_id}.")
+    return item
+
+
+def approve(item: Item, *, by: str, now: datetime) -> None:
+    if item.state != "draft":
+        raise ItemError(f"Bài số {item.id} đang ở trạng thái “{STATE_NAMES[item.state]}”, "
+                        "chỉ duyệt được bản nháp.")
+    item.state, item.approved_by, item.approved_at, item.updated_at = "approved", by, now, now
+
+
+def reject(item: Item, *, reason: str, now: datetime) -> None:
+    if item.state not in ("draft", "approved"):
+        raise ItemError(f"Bài số {item.id} đang “{STATE_NAMES[item.state]}”, không thể từ chối.")
+    if not reason.strip():
+        raise ItemError("Hãy ghi lý do từ chối.")
+    item.state, item.note, item.updated_at = "rejected", nfc(reason).strip(), now
+
+
+def cancel(item: Item, *, now: datetime) -> None:
+    if item.state in ("published", "cancelled"):
+        raise ItemError(f"Bài số {item.id} đã “{STATE_NAMES[item.state]}”, không thể hủy.")
+    item.state, item.updated_at = "cancelled", now
+
+
+def edit(item: Item, *, now: datetime, title: str | None = None, body: str | None = None,
+         channels: tuple[str, ...] | None = None, publish_at: datetime | None = None,
+         summary: str | None = None) -> None:
+    """Change an item that is not yet queued; an approved or rejected item goes back to draft."""
+    if item.state not in ("draft", "approved", "rejected"):
+        raise ItemError(f"Bài số {item.id} đang “{STATE_NAMES[item.state]}”: không sửa được nữa. "
+                        "Hãy hủy bài (loa item cancel) rồi tạo bài mới.")
+    new_title, new_body = _clean_text(title if title is not None else item.title,
+                                      body if body is not None else item.body)
+    item.title, item.body = new_title, new_body
+    if channels is not None:
+        item.channels = list(parse_channels(",".join(channels)))
+    if publish_at is not None:
+        item.publish_at = as_utc(publish_at)
+    if summary is not None:
+        item.summary = nfc(summary).strip()
+    if item.state in ("approved", "rejected"):
+        item.state, item.approved_by, item.approved_at = "draft", None, None
+    item.updated_at = now
+
+
+def theme_text(session: Session, item: Item) -> str:
+    if not item.plan_id or not item.theme_id:
+        return ""
+    plan = session.get(PlanRecord, item.plan_id)
+    if plan is None:
+        return ""
+    return next((t["text"] for t in plan.data.get("themes", []) if t["id"] == item.theme_id), "")
+
+
+def article_of(session: Session, item: Item, settings: Settings, *, link: str | None = None,
+               when: datetime | None = None) -> Article:
+    """The render input for an item; its date is the publication time in the local zone."""
+    at = when or item.publish_at or item.approved_at or item.created_at
+    return Article(
+        title=item.title, body=item.body, date=as_utc(at).astimezone(settings.tz).date(), id=item.id,
+        summary=item.summary, theme=theme_text(session, item), image=item.image_path, link=link,
+    )

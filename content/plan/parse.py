@@ -1,0 +1,205 @@
+"""The Plan: what a *Kế hoạch tuyên truyền cải cách hành chính* says, as plain data.
+
+`parse_plan(text)` turns the text of a plan into a `Plan`; `read_plan(path)` reads a
+.md/.txt/.docx file first. Both are pure apart from reading the file, and raise `PlanError`
+with a Vietnamese message for input that is not a usable plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from os import PathLike
+from typing import Any
+
+CHANNEL_KINDS = (
+    "portal", "zalo", "telegram", "social", "radio", "hotline",
+    "press", "notice_board", "print", "event", "internal",
+)
+PUBLISHABLE_KINDS = ("portal", "zalo", "telegram", "social", "radio", "hotline")
+TIMING_KINDS = ("deadline", "window", "recurring", "ongoing", "external")
+REPORT_EVERY = ("month", "quarter", "half_year", "year")
+
+
+class PlanError(Exception):
+    """The input is not a usable plan. `str(e)` is a Vietnamese message saying what to do."""
+
+
+@dataclass
+class Theme:
+    id: str
+    text: str
+
+
+@dataclass
+class Form:
+    text: str
+    channels: list[str]
+
+
+@dataclass
+class Timing:
+    kind: str
+    text: str
+    due: date | None = None
+    start: date | None = None
+    end: date | None = None
+    every: str | None = None
+
+
+@dataclass
+class Task:
+    no: str
+    content: str
+    lead: str
+    partners: list[str]
+    timing: Timing
+
+
+@dataclass
+class ReportDuty:
+    every: str
+    due: str | None = None  # "MM-DD" when the plan fixes a date, e.g. "10-01"
+
+
+@dataclass
+class Period:
+    start: date
+    end: date
+
+
+@dataclass
+class Signer:
+    name: str | None = None
+    position: str | None = None
+
+
+@dataclass
+class Plan:
+    number: str | None
+    issuer: str | None
+    place: str | None
+    date: date | None
+    year: int | None
+    period: Period | None
+    title: str | None
+    signer: Signer
+    themes: list[Theme] = field(default_factory=list)
+    forms: list[Form] = field(default_factory=list)
+    channels: list[str] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
+    reports: list[ReportDuty] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict with exactly the documented keys; dates as ISO strings."""
+        return _jsonable(asdict(self))
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Plan":
+        def day(v: Any) -> date | None:
+            return date.fromisoformat(v) if v else None
+
+        period = d.get("period")
+        return cls(
+            number=d.get("number"),
+            issuer=d.get("issuer"),
+            place=d.get("place"),
+            date=day(d.get("date")),
+            year=d.get("year"),
+            period=Period(day(period["start"]), day(period["end"])) if period else None,
+            title=d.get("title"),
+            signer=Signer(**(d.get("signer") or {})),
+            themes=[Theme(**t) for t in d.get("themes", [])],
+            forms=[Form(**f) for f in d.get("forms", [])],
+            channels=list(d.get("channels", [])),
+            tasks=[
+                Task(no=t["no"], content=t["content"], lead=t["lead"], partners=list(t["partners"]),
+                     timing=Timing(kind=t["timing"]["kind"], text=t["timing"]["text"],
+                                   due=day(t["timing"].get("due")), start=day(t["timing"].get("start")),
+                                   end=day(t["timing"].get("end")), every=t["timing"].get("every")))
+                for t in d.get("tasks", [])
+            ],
+            reports=[ReportDuty(**r) for r in d.get("reports", [])],
+            references=list(d.get("references", [])),
+        )
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {k: _jsonable(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_jsonable(x) for x in v]
+    if isinstance(v, date):
+        return v.isoformat()
+    return v
+
+
+MAX_TEXT_CHARS = 2_000_000
+
+
+def parse_plan(text: str) -> Plan:
+    """Read a plan from its text (Markdown, plain text, or the lines of a .docx).
+
+    Pure: depends on nothing but `text`. Raises `PlanError` when the text is empty or has no
+    content section ("Nội dung tuyên truyền" / "Nội dung thông tin, tuyên truyền")."""
+    from content.plan import fields as pf
+    from content.plan import tasks as pt
+    from content.plan import text as tx
+    from content.plan.timing import report_duties
+
+    if not text or not text.strip():
+        raise PlanError("Tệp kế hoạch trống, không có nội dung để đọc. "
+                        "Hãy chọn đúng tệp kế hoạch (.docx, .md hoặc .txt) rồi thử lại.")
+    if len(text) > MAX_TEXT_CHARS:
+        raise PlanError("Văn bản quá dài để là một kế hoạch tuyên truyền (trên 2 triệu ký tự). "
+                        "Hãy kiểm tra lại tệp đã chọn.")
+    lines = tx.to_lines(text)
+    content = tx.find_section(lines, tx.content_heading)
+    if content is None:
+        raise PlanError("Không tìm thấy mục “Nội dung tuyên truyền” (hoặc “Nội dung thông tin, tuyên truyền”) "
+                        "trong văn bản, nên đây có vẻ không phải một kế hoạch tuyên truyền. "
+                        "Hãy kiểm tra lại tệp đã chọn; nếu đúng là kế hoạch, hãy đặt tiêu đề mục nội dung "
+                        "thành một dòng riêng, ví dụ “1. Nội dung tuyên truyền”.")
+    leaves = [tx.clean_item(leaf.text) for root in tx.section_items(lines[content[0]:content[1]])
+              for leaf in root.leaves()]
+    themes = [Theme(id=f"t{i}", text=t) for i, t in enumerate((t for t in leaves if t), start=1)]
+    if not themes:
+        raise PlanError("Mục “Nội dung tuyên truyền” của kế hoạch không có nội dung nào. "
+                        "Hãy kiểm tra lại tệp: mỗi nội dung nên là một dòng bắt đầu bằng “-” hoặc số thứ tự.")
+
+    form_section = tx.find_section(lines, tx.forms_heading)
+    form_texts = []
+    if form_section:
+        form_texts = [tx.clean_item(leaf.text) for root in tx.section_items(lines[form_section[0]:form_section[1]])
+                      for leaf in root.leaves()]
+    forms, channels = pt.forms([t for t in form_texts if t])
+
+    whole = tx.flat(lines)
+    number = pf.header_number(lines)
+    place, issued, issue_year = pf.place_and_date(lines)
+    app_number, app_date, app_issuer = pf.appendix_reference(whole)
+    number = number or app_number
+    issued = issued or app_date
+    issuer = pf.issuer_from_opening(lines) or app_issuer
+    place = place or pf.place_from_issuer(issuer)
+    title = pf.title(lines)
+    year, span = pf.year_and_period(title, issue_year or (issued.year if issued else None))
+    period = Period(*span) if span else None
+    name, position = pf.signer(lines)
+
+    return Plan(
+        number=number, issuer=issuer, place=place, date=issued, year=year, period=period,
+        title=title, signer=Signer(name=name, position=position),
+        themes=themes, forms=forms, channels=channels,
+        tasks=pt.tasks(lines, period),
+        reports=report_duties("\n".join(ln.text for ln in lines)),
+        references=pf.references(whole, number),
+    )
+
+
+def read_plan(path: str | PathLike[str]) -> Plan:
+    """Read and parse a plan file (.md, .txt or .docx). Raises `PlanError` (Vietnamese)."""
+    from content.plan.reader import read_plan_source
+
+    return parse_plan(read_plan_source(path).text)

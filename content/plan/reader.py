@@ -1,0 +1,270 @@
+"""Plan files → text: size and type checks, encodings, and .docx → lines.
+
+What users actually send, and what happens:
+- UTF-8 (with or without BOM, CRLF or not) and UTF-16 with BOM: read; decomposed (NFD)
+  diacritics are composed (NFC).
+- .docx: paragraphs in document order (Word list numbering is written out as "1.", "a)",
+  "-" so the parser sees the same markers as in a text file), tables as tab-separated rows.
+- TCVN3 (ABC) text — bytes, or "KÕ ho¹ch" characters left by a .VnTime font — is converted
+  to Unicode automatically, with a warning asking staff to check the result.
+- Everything else is refused with a Vietnamese `PlanError` that says what to do: empty,
+  over 5 MB, binary, PDF/RTF, old Word .doc, a corrupt .docx, VNI text, or bytes that are
+  not UTF-8 (e.g. Windows-1258).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from content.plan.parse import PlanError
+
+MAX_BYTES = 5 * 1024 * 1024
+_CONVERT_HINT = ("Hãy mở tệp bằng Word, chọn Tệp → Lưu thành… và lưu dạng .docx "
+                 "(hoặc văn bản .txt với mã hóa UTF-8), rồi thử lại.")
+
+
+@dataclass
+class PlanSource:
+    name: str
+    text: str
+    sha256: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_plan_source(path: str | os.PathLike[str]) -> PlanSource:
+    """Read a plan file into text, checking it first. Raises `PlanError` (Vietnamese)."""
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise PlanError(f"“{p}” là một thư mục, không phải tệp. Hãy chỉ đến tệp kế hoạch (.docx, .md, .txt).")
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise PlanError(f"Tệp “{p.name}” quá lớn ({size / 1024 / 1024:.1f} MB; tối đa 5 MB). "
+                            "Kế hoạch tuyên truyền thường chỉ vài chục KB: hãy bỏ ảnh chèn trong tệp "
+                            "hoặc lưu lại chỉ phần văn bản.")
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise PlanError(f"Không tìm thấy tệp “{p}”. Hãy kiểm tra lại đường dẫn và tên tệp.") from None
+    except PermissionError:
+        raise PlanError(f"Không có quyền đọc tệp “{p}”. Hãy kiểm tra quyền truy cập tệp.") from None
+    except OSError as e:
+        raise PlanError(f"Không đọc được tệp “{p}”: {e.strerror or e}.") from None
+    warnings: list[str] = []
+    text = decode_plan_bytes(data, p.name, warnings)
+    return PlanSource(name=p.name, text=text, sha256=hashlib.sha256(data).hexdigest(), warnings=warnings)
+
+
+def decode_plan_bytes(data: bytes, name: str, warnings: list[str] | None = None) -> str:
+    """The text of a plan file's bytes (NFC). Conversions made are appended to `warnings`."""
+    warnings = warnings if warnings is not None else []
+    if len(data) > MAX_BYTES:
+        raise PlanError(f"Tệp “{name}” quá lớn (tối đa 5 MB).")
+    if not data.strip():
+        raise PlanError(f"Tệp “{name}” trống, không có nội dung. Hãy chọn đúng tệp kế hoạch rồi thử lại.")
+    suffix = Path(name).suffix.lower()
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise PlanError(f"“{name}” là tệp Word cũ (.doc) hoặc Office 97–2003, Loa chưa đọc được. " + _CONVERT_HINT)
+    if data.startswith(b"PK\x03\x04") or suffix == ".docx":
+        text = docx_to_text(data, name)
+    elif data.startswith(b"%PDF"):
+        raise PlanError(f"“{name}” là tệp PDF, Loa chưa đọc được. Hãy dùng bản Word (.docx) của kế hoạch, "
+                        "hoặc sao chép nội dung vào tệp .txt (mã hóa UTF-8).")
+    elif data.startswith(b"{\\rtf"):
+        raise PlanError(f"“{name}” là tệp RTF, Loa chưa đọc được. " + _CONVERT_HINT)
+    elif suffix == ".doc":
+        raise PlanError(f"“{name}” là tệp Word cũ (.doc), Loa chưa đọc được. " + _CONVERT_HINT)
+    else:
+        text = _decode_text(data, name, warnings)
+    text = unicodedata.normalize("NFC", text)
+    if looks_like_tcvn3(text):
+        text = tcvn3_to_unicode(text)
+        warnings.append(f"Tệp “{name}” dùng bảng mã cũ TCVN3 (ABC, phông .VnTime); Loa đã tự chuyển sang "
+                        "Unicode. Hãy kiểm tra lại dấu tiếng Việt trong kết quả, và lần sau nên lưu tệp "
+                        "bằng Unicode (ví dụ chuyển mã bằng Unikey).")
+    elif looks_like_vni(text):
+        raise PlanError(f"Tệp “{name}” dùng bảng mã cũ VNI (phông VNI-Times), Loa không đọc đúng được. "
+                        "Hãy chuyển sang Unicode (ví dụ bằng công cụ chuyển mã của Unikey) rồi thử lại.")
+    if not text.strip():
+        raise PlanError(f"Tệp “{name}” không có chữ nào. Hãy chọn đúng tệp kế hoạch rồi thử lại.")
+    return text
+
+
+def _decode_text(data: bytes, name: str, warnings: list[str]) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise PlanError(f"Tệp “{name}” hỏng (UTF-16 không hợp lệ). " + _CONVERT_HINT) from None
+    head = data[:8192]
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    if b"\x00" in head or controls > len(head) * 0.02:
+        raise PlanError(f"“{name}” không phải tệp văn bản (có vẻ là tệp nhị phân: ảnh, tệp nén, chương trình…). "
+                        "Loa đọc kế hoạch dạng .docx, .md hoặc .txt.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        latin = data.decode("latin-1")
+        mostly_utf8 = _VN_ONLY.search(data.decode("utf-8", errors="replace"))
+        if not mostly_utf8 and (looks_like_tcvn3(latin) or looks_like_vni(latin)):
+            return latin  # converted, or refused with its own message, by the caller
+        raise PlanError(
+            f"Tệp “{name}” không phải văn bản Unicode UTF-8 (byte lạ ở vị trí {e.start}); có thể tệp đang "
+            "dùng bảng mã Windows-1258, VNI hoặc TCVN3. Hãy mở tệp bằng Notepad hoặc Word, chọn Lưu thành… "
+            "với mã hóa UTF-8 (hoặc lưu dạng .docx), rồi thử lại.") from None
+
+
+# --- legacy Vietnamese encodings ------------------------------------------------------------
+
+_TCVN3_SRC = ("µ¸¶·¹¨»¾¼½Æ©ÇÊÈÉË®ÌÐÎÏÑªÒÕÓÔÖ×ÝØÜÞßãáâä«åèæçé¬êíëìîïóñòô\xadõøö÷ùúýûüþ¡¢§£¤¥¦")
+_TCVN3_DST = ("àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵĂÂĐÊÔƠƯ")
+_TCVN3 = str.maketrans(_TCVN3_SRC, _TCVN3_DST)
+# TCVN3 codes 0xA1-0xBE (ạ á à ă â ê ô ơ ư đ …) are frequent in TCVN3 text and are neither
+# Vietnamese letters nor used by VNI, so they tell TCVN3 apart from Unicode and from VNI.
+_TCVN3_ONLY = frozenset(c for c in _TCVN3_SRC if "\xa1" <= c <= "\xbe")
+_VN_ONLY = re.compile(r"[ăđơưĂĐƠƯ\u1ea0-\u1ef9]")
+
+
+def looks_like_tcvn3(text: str) -> bool:
+    sample = text[:200_000]
+    legacy = sum(1 for c in sample if c in _TCVN3_ONLY)
+    return legacy >= 3 and legacy > 3 * len(_VN_ONLY.findall(sample))
+
+
+def tcvn3_to_unicode(text: str) -> str:
+    """TCVN3 (ABC) → Unicode. TCVN3 has no upper-case accented vowels (an upper-case font
+    drew them), so a line whose plain letters are all capitals is upper-cased whole."""
+    out = []
+    for line in text.translate(_TCVN3).split("\n"):
+        ascii_letters = [c for c in line if c.isascii() and c.isalpha()]
+        if len(ascii_letters) >= 3 and all(c.isupper() for c in ascii_letters):
+            line = line.upper()
+        out.append(line)
+    return unicodedata.normalize("NFC", "\n".join(out))
+
+
+# VNI writes a vowel followed by a Latin-1 "mark" character: "Keá hoaïch", "ñòa phöông".
+_VNI_MARKS = re.compile(r"[aeiouyAEIOUY][øùûõïâêáàåãäéèëíìóòôöúØÙÛÕÏÂÊÁÀÅÃÄ]|ñ")
+
+
+def looks_like_vni(text: str) -> bool:
+    sample = text[:200_000]
+    return len(_VNI_MARKS.findall(sample)) >= 5 and not _VN_ONLY.search(sample)
+
+
+# --- .docx ---------------------------------------------------------------------------------
+
+def docx_to_text(data: bytes, name: str) -> str:
+    """Paragraphs and tables of a .docx in document order, one line per paragraph, table rows
+    as tab-separated cells."""
+    try:
+        from docx import Document
+
+        doc = Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as e:
+        kind = "không phải .docx hợp lệ" if isinstance(e, (KeyError, ValueError)) else "bị hỏng"
+        raise PlanError(f"Tệp “{name}” {kind} (không mở được như tài liệu Word). "
+                        "Hãy mở tệp bằng Word để kiểm tra, lưu lại dạng .docx rồi thử lại.") from None
+    except Exception as e:  # noqa: BLE001 - lxml and zip errors of every kind mean "corrupt"
+        raise PlanError(f"Tệp “{name}” bị hỏng, không đọc được ({type(e).__name__}). "
+                        "Hãy mở bằng Word, lưu lại dạng .docx rồi thử lại.") from None
+    numbering = _Numbering(doc)
+    lines: list[str] = []
+    _walk(doc.element.body, doc, numbering, lines)
+    return "\n".join(lines)
+
+
+def _walk(element, doc, numbering: "_Numbering", lines: list[str]) -> None:  # noqa: ANN001
+    from docx.oxml.ns import qn
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for child in element.iterchildren():
+        if child.tag == qn("w:p"):
+            para = Paragraph(child, doc)
+            prefix = numbering.prefix(para)
+            for i, part in enumerate(para.text.replace("\t", " ").split("\n")):
+                lines.append((prefix if i == 0 else "") + part)
+        elif child.tag == qn("w:tbl"):
+            for row in Table(child, doc).rows:
+                cells, seen = [], set()
+                for cell in row.cells:
+                    if id(cell._tc) in seen:
+                        continue
+                    seen.add(id(cell._tc))
+                    parts = [numbering.prefix(p) + p.text.replace("\t", " ") for p in cell.paragraphs]
+                    cells.append(" ".join(x.strip() for x in parts if x.strip()))
+                lines.append("\t".join(cells))
+            lines.append("")
+        elif child.tag == qn("w:sdt"):
+            content = child.find(qn("w:sdtContent"))
+            if content is not None:
+                _walk(content, doc, numbering, lines)
+
+
+class _Numbering:
+    """Writes Word's automatic list numbering out as text ("1. ", "a) ", "- ")."""
+
+    def __init__(self, doc) -> None:  # noqa: ANN001
+        from docx.oxml.ns import qn
+
+        self._qn = qn
+        self._formats: dict[tuple[str, str], str] = {}
+        self._counters: dict[tuple[str, str], int] = {}
+        try:
+            root = doc.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        abstract = {}
+        for an in root.findall(qn("w:abstractNum")):
+            levels = {}
+            for lvl in an.findall(qn("w:lvl")):
+                fmt = lvl.find(qn("w:numFmt"))
+                levels[lvl.get(qn("w:ilvl"))] = fmt.get(qn("w:val")) if fmt is not None else "bullet"
+            abstract[an.get(qn("w:abstractNumId"))] = levels
+        for num in root.findall(qn("w:num")):
+            ref = num.find(qn("w:abstractNumId"))
+            if ref is not None:
+                for ilvl, fmt in abstract.get(ref.get(qn("w:val")), {}).items():
+                    self._formats[(num.get(qn("w:numId")), ilvl)] = fmt
+
+    def prefix(self, para) -> str:  # noqa: ANN001
+        qn = self._qn
+        ppr = para._p.pPr
+        numpr = ppr.find(qn("w:numPr")) if ppr is not None else None
+        style = (para.style.name if para.style is not None else "") or ""
+        text = para.text.lstrip()
+        if numpr is None:
+            if style.startswith("List Bullet") and text and text[0] not in "-–+•":
+                return "- "
+            if style.startswith("List Number") and text:
+                n = self._counters[(style, "")] = self._counters.get((style, ""), 0) + 1
+                return f"{n}. "
+            return ""
+        num_id = numpr.find(qn("w:numId"))
+        ilvl = numpr.find(qn("w:ilvl"))
+        key = (num_id.get(qn("w:val")) if num_id is not None else "0",
+               ilvl.get(qn("w:val")) if ilvl is not None else "0")
+        fmt = self._formats.get(key, "bullet")
+        n = self._counters[key] = self._counters.get(key, 0) + 1
+        if fmt == "decimal":
+            return f"{n}. "
+        if fmt in ("lowerLetter", "upperLetter"):
+            return f"{'abcdefghiklmnopqrstuvxy'[(n - 1) % 23]}) "
+        if fmt in ("upperRoman", "lowerRoman"):
+            return f"{_roman(n)}. "
+        return "" if text[:1] in ("-", "–", "+", "•") else "- "
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out, n = out + letters, n - value
+    return out

@@ -1,0 +1,394 @@
+"""Render one content item for one channel: pure functions from an `Article` and settings to
+a `Rendering` (Jinja2 templates in content/templates/, autoescape on for HTML outputs).
+
+Titles and bodies come from staff and citizens, so they are never trusted: HTML templates
+autoescape, Markdown is rendered with raw HTML off and sanitised (content/markdown.py), Telegram
+output keeps only the tags Telegram accepts (content/telegram_html.py). The only file read is
+the unit's own abbreviation list for radio (`[channels.radio] abbreviations`), cached.
+
+Extras per channel (see each renderer's docstring): portal — page, slug, summary, date, tags,
+path, canonical, image, assets; telegram — parse_mode, lengths, photo, caption_maxlen;
+zalo — description, body_blocks, cover, title, author, truncated; radio — duration_seconds,
+words, words_per_minute, docx, txt_name, docx_name, station, unknown_abbreviations;
+hotline — sms, sms_encoding, sms_segments, sms_length, phones, file_name.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path, PurePath
+from typing import Any, Callable, Mapping
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from content.render import lexicon
+
+from content.render import spoken
+
+from content.render import telegram_split
+from content.render import markdown as md
+from content.render import sms as sms_mod
+from content.render import telegram_html as tg
+from content.settings import Settings
+from content.text import fmt_date, nfc
+
+CHANNELS = ("portal", "telegram", "zalo", "radio", "hotline")
+ZALO_TEXT_MAX = 2000
+ZALO_DESCRIPTION_MAX = 300
+ZALO_TITLE_MAX = 150
+ZALO_AUTHOR_MAX = 50
+DEFAULT_WPM = 120
+
+
+@dataclass(frozen=True)
+class Article:
+    """What rendering needs to know about an item (no ORM, no I/O)."""
+
+    title: str
+    body: str                    # Markdown, NFC
+    date: date                   # shown dd/mm/yyyy
+    id: int | None = None
+    summary: str = ""            # lead; derived from the body when empty
+    theme: str = ""              # theme text, used as the portal tag
+    image: str | None = None     # path of an attached image
+    link: str | None = None      # the portal URL of this article, when known
+
+
+@dataclass(frozen=True)
+class Rendering:
+    channel: str
+    title: str
+    parts: tuple[str, ...]        # message bodies in sending order (Telegram splits; others one)
+    format: str = "text"          # "html" | "text"
+    extras: Mapping[str, Any] = field(default_factory=dict)
+
+
+_env = Environment(
+    loader=FileSystemLoader(str(Path(__file__).parent / "templates")),
+    autoescape=lambda name: name is not None and ".html" in name,
+    undefined=StrictUndefined,
+    keep_trailing_newline=True,
+)
+
+
+def _template(name: str, **context: Any) -> str:
+    return nfc(_env.get_template(name).render(**context))
+
+
+# --------------------------------------------------------------------------- slugs and links
+
+
+def slugify(text: str, max_len: int = 80) -> str:
+    """ASCII slug: "Cải cách thủ tục hành chính" → "cai-cach-thu-tuc-hanh-chinh"."""
+    s = re.sub(r"[^a-z0-9]+", "-", sms_mod.unaccent(nfc(text)).lower()).strip("-")
+    if len(s) > max_len:
+        s = s[:max_len]
+        s = s[: s.rfind("-")] if "-" in s else s
+    return s
+
+
+def article_slug(article_id: int | None, title: str) -> str:
+    """"12-cai-cach-thu-tuc-hanh-chinh" (id first, so slugs stay unique when titles repeat)."""
+    parts = [str(article_id)] if article_id is not None else []
+    if slugify(title):
+        parts.append(slugify(title))
+    return "-".join(parts) or "bai-viet"
+
+
+def portal_link(settings: Settings, article_id: int | None, title: str) -> str | None:
+    """The public URL of an article on the portal, when `[channels.portal] base_url` is set."""
+    base = str(settings.channel("portal").get("base_url") or "").strip()
+    if not base:
+        return None
+    return f"{base.rstrip('/')}/bai-viet/{article_slug(article_id, title)}.html"
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def render(article: Article, channel: str, settings: Settings, *, max_len: int | None = None) -> Rendering:
+    """Render for `channel` in portal|telegram|zalo|radio|hotline; `max_len` is the adapter's
+    body limit (characters) that multi-part channels split to."""
+    fn = _RENDERERS.get(channel)
+    if fn is None:
+        raise ValueError(f"Kênh không hợp lệ: “{channel}”. Các kênh: {', '.join(CHANNELS)}.")
+    a = Article(title=nfc(article.title).strip(), body=nfc(article.body or ""), date=article.date,
+                id=article.id, summary=nfc(article.summary or "").strip(),
+                theme=nfc(article.theme or "").strip(), image=article.image, link=article.link)
+    return fn(a, settings, max_len)
+
+
+def _summary(a: Article, limit: int = 300) -> str:
+    return md.shorten(a.summary, limit) if a.summary else md.lead(a.body, limit)
+
+
+# --------------------------------------------------------------------------- portal
+
+
+def _portal(a: Article, settings: Settings, max_len: int | None) -> Rendering:
+    """`parts[0]` is the article fragment (for a CMS); extras["page"] a standalone HTML5 page
+    stored at extras["path"] of a static site; its image, if any, goes to extras["assets"]."""
+    slug = article_slug(a.id, a.title)
+    tags = [a.theme] if a.theme else []
+    summary = _summary(a)
+    unit = settings.unit.name
+    context = dict(title=a.title, date=fmt_date(a.date), iso_date=a.date.isoformat(), unit=unit,
+                   tags=tags, summary=summary, lead=a.summary, body_html=Markup(md.to_html(a.body)))
+    fragment = _template("portal_article.html.j2", **context).strip()
+    assets: dict[str, str] = {}
+    image_src = None
+    if a.image:
+        name = f"anh/{slug}{PurePath(a.image).suffix.lower()}"
+        assets[name] = a.image
+        image_src = f"../{name}"
+    canonical = portal_link(settings, a.id, a.title)
+    page = _template("portal_page.html.j2", **context, fragment=Markup(fragment),
+                     image_src=image_src, canonical=canonical)
+    return Rendering("portal", a.title, (fragment,), "html", {
+        "page": page, "slug": slug, "summary": summary, "date": a.date.isoformat(), "tags": tags,
+        "path": f"bai-viet/{slug}.html", "canonical": canonical, "image": a.image,
+        "assets": assets,
+    })
+
+
+# --------------------------------------------------------------------------- telegram
+
+
+def _telegram(a: Article, settings: Settings, max_len: int | None) -> Rendering:
+    """Telegram HTML split to `max_len` (4096) visible characters a part; with an image the
+    first part is the photo's caption (≤ 1024) and extras["photo"] is the image path."""
+    limit = max_len or tg.MESSAGE_MAX
+    pieces = [f"<b>{tg.escape(a.title)}</b>", tg.from_html(md.to_html(a.body))]
+    if tg.safe_href(a.link):
+        pieces.append(tg.link(a.link or "", "Xem chi tiết"))
+    full = "\n\n".join(p for p in pieces if p)
+    first = min(tg.CAPTION_MAX, limit) if a.image else None
+    parts = telegram_split.split(full, limit, first_limit=first)
+    extras: dict[str, Any] = {"parse_mode": "HTML", "lengths": [tg.visible_length(p) for p in parts]}
+    if a.image:
+        extras.update(photo=a.image, caption_maxlen=tg.CAPTION_MAX)
+    return Rendering("telegram", a.title, tuple(parts), "html", extras)
+
+
+# --------------------------------------------------------------------------- zalo
+
+
+def _fit(text: str, room: int) -> str:
+    """`text` within `room` characters, cut at a paragraph, else sentence, else word, plus "…"."""
+    if len(text) <= room:
+        return text
+    window = text[: max(room - 3, 0)]
+    for sep in ("\n\n", "\n"):
+        k = window.rfind(sep)
+        if k >= room // 2:
+            return window[:k].rstrip() + sep + "…"
+    k = max(window.rfind(". "), window.rfind("! "), window.rfind("? "))
+    if k >= room // 2:
+        return window[: k + 1] + " …"
+    k = window.rfind(" ")
+    return (window[:k] if k > 0 else window).rstrip(" ,;:–-") + "…"
+
+
+def _zalo(a: Article, settings: Settings, max_len: int | None) -> Rendering:
+    """Plain text for an OA message (≤ `max_len`, default 2000 characters, the portal link kept
+    at the end); extras carry the fields of the OA article API."""
+    limit = max_len or ZALO_TEXT_MAX
+    tail = f"Xem chi tiết: {a.link}" if a.link else ""
+    body = md.to_text(a.body)
+    fixed = len(a.title) + (len(tail) + 2 if tail else 0) + 2
+    room = max(limit - fixed, 0)
+    fitted = _fit(body, room) if body else ""
+    text = "\n\n".join(p for p in (a.title, fitted, tail) if p)
+    if len(text) > limit:                           # a title alone longer than the limit
+        text = md.shorten(text, limit)
+    blocks = [{"type": "text", "content": p} for p in md.paragraphs(a.body)]
+    return Rendering("zalo", a.title, (text,), "text", {
+        "description": md.shorten(_summary(a, ZALO_DESCRIPTION_MAX), ZALO_DESCRIPTION_MAX),
+        "body_blocks": blocks, "cover": a.image, "title": md.shorten(a.title, ZALO_TITLE_MAX),
+        "author": md.shorten(settings.unit.name, ZALO_AUTHOR_MAX), "truncated": fitted != body,
+        "link": a.link,
+    })
+
+
+# --------------------------------------------------------------------------- radio
+
+
+def station_name(settings: Settings) -> str:
+    """`unit.radio_station`, else "Đài truyền thanh" + the place ("xã Ngọc Lâm")."""
+    unit = settings.unit
+    if unit.radio_station.strip():
+        return unit.radio_station.strip()
+    place = unit.place.strip() or re.sub(r"^(Ủy|Uỷ) ban nhân dân\s*", "", unit.name).strip()
+    return f"Đài truyền thanh {place}".strip()
+
+
+def _sentence(text: str) -> str:
+    text = text.strip().rstrip(",–- ")
+    return text if not text or text[-1] in ".!?…:;" else text + "."
+
+
+def radio_lexicon(settings: Settings) -> lexicon.Lexicon:
+    extra = settings.channel("radio").get("abbreviations")
+    return lexicon.lexicon(settings.resolve(extra) if extra else None)
+
+
+def _radio(a: Article, settings: Settings, max_len: int | None) -> Rendering:
+    """A script read on the commune loudspeakers: opening formula, title, body in spoken form,
+    closing. Duration = syllables ÷ words_per_minute (default 120)."""
+    lex = radio_lexicon(settings)
+    station = spoken.speak(station_name(settings), lex).rstrip(".")
+    title = spoken.speak(a.title, lex).rstrip(".!?:; ")
+    paragraphs = []
+    for b in md.blocks(a.body, links=False):
+        said = spoken.speak(b.text, lex, numbering=b.kind in ("h", "p", "li"))
+        if said:
+            paragraphs.append(_sentence(said))
+    script = _template("radio.txt.j2", station=station, title=title, paragraphs=paragraphs)
+    script = re.sub(r"\n{3,}", "\n\n", script).strip() + "\n"
+    words = spoken.syllables(script)
+    wpm = int(settings.channel("radio").get("words_per_minute", DEFAULT_WPM) or DEFAULT_WPM)
+    seconds = round(words * 60 / wpm)
+    base = f"{a.date.isoformat()}-{article_slug(a.id, a.title)}"
+    docx = radio_docx(title=a.title, station=station, day=a.date, seconds=seconds, words=words,
+                      wpm=wpm, script=script)
+    return Rendering("radio", a.title, (script,), "text", {
+        "duration_seconds": seconds, "words": words, "words_per_minute": wpm, "docx": docx,
+        "txt_name": base + ".txt", "docx_name": base + ".docx", "station": station,
+        "unknown_abbreviations": spoken.unknown_abbreviations(script),
+    })
+
+
+def fmt_duration(seconds: int) -> str:
+    m, s = divmod(int(seconds), 60)
+    return f"{m} phút {s} giây" if m else f"{s} giây"
+
+
+def radio_docx(*, title: str, station: str, day: date, seconds: int, words: int, wpm: int,
+               script: str) -> bytes:
+    """A .docx of the script (title, station, date, duration; script in 14 pt), byte-stable."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    doc = Document()
+    normal = doc.styles["Normal"]
+    normal.font.name = "Times New Roman"
+    normal.font.size = Pt(14)
+    when = datetime(day.year, day.month, day.day)
+    props = doc.core_properties
+    props.title, props.author, props.language = title, station, "vi-VN"
+    props.created = props.modified = props.last_printed = when
+    props.revision = 1
+    head = doc.add_paragraph()
+    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = head.add_run("KỊCH BẢN PHÁT THANH")
+    run.bold, run.font.size = True, Pt(16)
+    heading = doc.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    r = heading.add_run(title)
+    r.bold, r.font.size = True, Pt(15)
+    for label, value in (("Đài", station), ("Ngày", fmt_date(day)),
+                         ("Thời lượng dự kiến", f"khoảng {fmt_duration(seconds)} "
+                                                f"({words} tiếng, {wpm} tiếng/phút)")):
+        p = doc.add_paragraph()
+        p.add_run(f"{label}: ").bold = True
+        p.add_run(value)
+    doc.add_paragraph()
+    for para in script.strip().split("\n\n"):
+        p = doc.add_paragraph()
+        p.paragraph_format.space_after = Pt(6)
+        p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        for k, line in enumerate(para.split("\n")):
+            run = p.add_run(line)
+            run.font.size = Pt(14)
+            if k < len(para.split("\n")) - 1:
+                run.add_break()
+    buf = io.BytesIO()
+    doc.save(buf)
+    return _stable_zip(buf.getvalue(), when)
+
+
+def _stable_zip(data: bytes, when: datetime) -> bytes:
+    """Rewrite the zip with fixed member timestamps, so the same script gives the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(max(when.year, 1980), when.month, when.day, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------- hotline
+
+REQUIREMENTS = (
+    "Họ và tên, địa chỉ liên hệ, số điện thoại (nếu có) của người phản ánh, kiến nghị",
+    "Nội dung phản ánh, kiến nghị cụ thể, rõ ràng: sự việc, thời gian, địa điểm, "
+    "cơ quan hoặc cán bộ, công chức liên quan",
+    "Thông tin, tài liệu kèm theo (nếu có)",
+)
+REFUSALS = (
+    "Phản ánh, kiến nghị ẩn danh, mạo danh, không ghi rõ họ tên, địa chỉ liên hệ",
+    "Nội dung không rõ ràng, không cụ thể, không có thông tin để xác minh",
+    "Vụ việc đã được xem xét, trả lời mà không có thông tin, tài liệu mới",
+    "Nội dung không thuộc thẩm quyền của {unit}: người phản ánh được hướng dẫn "
+    "gửi đến cơ quan có thẩm quyền",
+    "Khiếu nại, tố cáo: giải quyết theo quy định của pháp luật về khiếu nại, tố cáo "
+    "(đề nghị đến Bộ phận tiếp công dân)",
+)
+
+
+def phones(text: str) -> list[str]:
+    """"0221 3 946 101; 0912 345 678" → each number (separators: , ; / and "hoặc")."""
+    return [p.strip() for p in re.split(r"[,;/]|\bhoặc\b", nfc(text)) if p.strip()]
+
+
+def short_unit(settings: Settings) -> str:
+    unit = settings.unit
+    return unit.short_name.strip() or re.sub(r"^(Ủy|Uỷ) ban nhân dân", "UBND", unit.name).strip()
+
+
+def hotline_sms(settings: Settings, *, unaccented: bool = False) -> str:
+    h = settings.unit.hotline
+    bits = [f"{short_unit(settings)}: Đường dây nóng tiếp nhận phản ánh, kiến nghị"]
+    if h.phone:
+        bits.append(" ĐT " + ", ".join(phones(h.phone)))
+    if h.email:
+        bits.append(f", email {h.email.strip()}")
+    if h.hours:
+        bits.append(f", {h.hours.strip()}")
+    text = "".join(bits) + ". Đề nghị ghi rõ họ tên, địa chỉ, nội dung."
+    return sms_mod.gsm7(text) if unaccented else nfc(text)
+
+
+def _hotline(a: Article, settings: Settings, max_len: int | None) -> Rendering:
+    """An A4 printable notice (parts[0]) and its SMS text (extras); `[channels.hotline]`
+    `sms_unaccented = true` gives GSM-7 text (160/153 a part); `requirements`/`refusals` lists
+    replace the default ones."""
+    h = settings.unit.hotline
+    opts = settings.channel("hotline")
+    unit = settings.unit.name
+    requirements = [nfc(str(x)) for x in opts.get("requirements") or REQUIREMENTS]
+    refusals = [nfc(str(x)).replace("{unit}", unit) for x in opts.get("refusals") or REFUSALS]
+    body_html = md.to_html(a.body) if a.body.strip() else ""
+    page = _template("hotline.html.j2", title=a.title or "Đường dây nóng", unit=unit,
+                     body_html=Markup(body_html), phones=phones(h.phone), email=h.email.strip(),
+                     address=h.address.strip(), hours=h.hours.strip(), topics=list(h.topics),
+                     requirements=requirements, refusals=refusals, date=fmt_date(a.date))
+    text = hotline_sms(settings, unaccented=bool(opts.get("sms_unaccented", False)))
+    encoding, count = sms_mod.segments(text)
+    return Rendering("hotline", a.title, (page,), "html", {
+        "sms": text, "sms_encoding": encoding, "sms_segments": count,
+        "sms_length": sms_mod.length(text), "phones": phones(h.phone),
+        "file_name": f"{a.date.isoformat()}-{article_slug(a.id, a.title)}.html",
+    })
+
+
+_RENDERERS: dict[str, Callable[[Article, Settings, int | None], Rendering]] = {
+    "portal": _portal, "telegram": _telegram, "zalo": _zalo, "radio": _radio, "hotline": _hotline,
+}
