@@ -253,7 +253,7 @@ def purge(ctx: typer.Context) -> None:
 
 def serve_cmd(ctx: typer.Context) -> None:
     """Chạy riêng bot hỏi – đáp (Telegram, webhook Zalo) đến khi nhấn Ctrl+C."""
-    from bot.qa import serve
+    from bot.qa.serve import serve
 
     settings, db = ctx.obj.settings, ctx.obj.db
 

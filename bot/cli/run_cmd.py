@@ -77,7 +77,7 @@ async def _forever(settings, db, channels) -> None:
         loop.add_signal_handler(sig, stop.set)
     runner = Runner(db, settings, channels, qa_column=column_item)
     tasks = [asyncio.create_task(runner.serve(stop))]
-    from bot.qa import serve as serve_bot   # the Q&A bot: Telegram polling, Zalo webhook
+    from bot.qa.serve import serve as serve_bot  # the Q&A bot: Telegram polling, Zalo webhook
 
     def ready(info) -> None:  # noqa: ANN001
         for line in info.lines():
