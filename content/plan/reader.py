@@ -15,7 +15,6 @@ What users actually send, and what happens:
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import re
 import unicodedata
@@ -24,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from content.plan.parse import PlanError
+from content.plan.word import DocxError, docx_lines
 
 MAX_BYTES = 5 * 1024 * 1024
 _CONVERT_HINT = ("Hãy mở tệp bằng Word, chọn Tệp → Lưu thành… và lưu dạng .docx "
@@ -162,109 +162,13 @@ def looks_like_vni(text: str) -> bool:
 
 def docx_to_text(data: bytes, name: str) -> str:
     """Paragraphs and tables of a .docx in document order, one line per paragraph, table rows
-    as tab-separated cells."""
+    as tab-separated cells (`content.plan.word`)."""
     try:
-        from docx import Document
-
-        doc = Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as e:
-        kind = "không phải .docx hợp lệ" if isinstance(e, (KeyError, ValueError)) else "bị hỏng"
+        return "\n".join(docx_lines(data))
+    except (zipfile.BadZipFile, DocxError, KeyError, ValueError) as e:
+        kind = "bị hỏng" if isinstance(e, zipfile.BadZipFile) else "không phải .docx hợp lệ"
         raise PlanError(f"Tệp “{name}” {kind} (không mở được như tài liệu Word). "
                         "Hãy mở tệp bằng Word để kiểm tra, lưu lại dạng .docx rồi thử lại.") from None
-    except Exception as e:  # noqa: BLE001 - lxml and zip errors of every kind mean "corrupt"
+    except Exception as e:  # noqa: BLE001 - zlib and zip errors of every kind mean "corrupt"
         raise PlanError(f"Tệp “{name}” bị hỏng, không đọc được ({type(e).__name__}). "
                         "Hãy mở bằng Word, lưu lại dạng .docx rồi thử lại.") from None
-    numbering = _Numbering(doc)
-    lines: list[str] = []
-    _walk(doc.element.body, doc, numbering, lines)
-    return "\n".join(lines)
-
-
-def _walk(element, doc, numbering: "_Numbering", lines: list[str]) -> None:  # noqa: ANN001
-    from docx.oxml.ns import qn
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
-    for child in element.iterchildren():
-        if child.tag == qn("w:p"):
-            para = Paragraph(child, doc)
-            prefix = numbering.prefix(para)
-            for i, part in enumerate(para.text.replace("\t", " ").split("\n")):
-                lines.append((prefix if i == 0 else "") + part)
-        elif child.tag == qn("w:tbl"):
-            for row in Table(child, doc).rows:
-                cells, seen = [], set()
-                for cell in row.cells:
-                    if id(cell._tc) in seen:
-                        continue
-                    seen.add(id(cell._tc))
-                    parts = [numbering.prefix(p) + p.text.replace("\t", " ") for p in cell.paragraphs]
-                    cells.append(" ".join(x.strip() for x in parts if x.strip()))
-                lines.append("\t".join(cells))
-            lines.append("")
-        elif child.tag == qn("w:sdt"):
-            content = child.find(qn("w:sdtContent"))
-            if content is not None:
-                _walk(content, doc, numbering, lines)
-
-
-class _Numbering:
-    """Writes Word's automatic list numbering out as text ("1. ", "a) ", "- ")."""
-
-    def __init__(self, doc) -> None:  # noqa: ANN001
-        from docx.oxml.ns import qn
-
-        self._qn = qn
-        self._formats: dict[tuple[str, str], str] = {}
-        self._counters: dict[tuple[str, str], int] = {}
-        try:
-            root = doc.part.numbering_part.element
-        except (KeyError, NotImplementedError, AttributeError):
-            return
-        abstract = {}
-        for an in root.findall(qn("w:abstractNum")):
-            levels = {}
-            for lvl in an.findall(qn("w:lvl")):
-                fmt = lvl.find(qn("w:numFmt"))
-                levels[lvl.get(qn("w:ilvl"))] = fmt.get(qn("w:val")) if fmt is not None else "bullet"
-            abstract[an.get(qn("w:abstractNumId"))] = levels
-        for num in root.findall(qn("w:num")):
-            ref = num.find(qn("w:abstractNumId"))
-            if ref is not None:
-                for ilvl, fmt in abstract.get(ref.get(qn("w:val")), {}).items():
-                    self._formats[(num.get(qn("w:numId")), ilvl)] = fmt
-
-    def prefix(self, para) -> str:  # noqa: ANN001
-        qn = self._qn
-        ppr = para._p.pPr
-        numpr = ppr.find(qn("w:numPr")) if ppr is not None else None
-        style = (para.style.name if para.style is not None else "") or ""
-        text = para.text.lstrip()
-        if numpr is None:
-            if style.startswith("List Bullet") and text and text[0] not in "-–+•":
-                return "- "
-            if style.startswith("List Number") and text:
-                n = self._counters[(style, "")] = self._counters.get((style, ""), 0) + 1
-                return f"{n}. "
-            return ""
-        num_id = numpr.find(qn("w:numId"))
-        ilvl = numpr.find(qn("w:ilvl"))
-        key = (num_id.get(qn("w:val")) if num_id is not None else "0",
-               ilvl.get(qn("w:val")) if ilvl is not None else "0")
-        fmt = self._formats.get(key, "bullet")
-        n = self._counters[key] = self._counters.get(key, 0) + 1
-        if fmt == "decimal":
-            return f"{n}. "
-        if fmt in ("lowerLetter", "upperLetter"):
-            return f"{'abcdefghiklmnopqrstuvxy'[(n - 1) % 23]}) "
-        if fmt in ("upperRoman", "lowerRoman"):
-            return f"{_roman(n)}. "
-        return "" if text[:1] in ("-", "–", "+", "•") else "- "
-
-
-def _roman(n: int) -> str:
-    out = ""
-    for value, letters in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
-        while n >= value:
-            out, n = out + letters, n - value
-    return out
