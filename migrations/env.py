@@ -8,6 +8,7 @@ import channels.models  # noqa: F401
 import schedules.models  # noqa: F401
 import content.qa.models  # noqa: F401
 import content.audit  # noqa: F401
+import content.users  # noqa: F401
 
 config = context.config
 target_metadata = Base.metadata
