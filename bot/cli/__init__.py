@@ -14,6 +14,8 @@ import typer
 from typer.core import TyperGroup
 
 from bot.cli.common import AppContext, Fail, console_err
+from content.errors import LoaError
+
 
 class LazyGroup(TyperGroup):
     """The root group: a command's module is imported only when that command runs, so
@@ -43,6 +45,7 @@ class LazyGroup(TyperGroup):
             self._listing = False
 
 
+# Every `loa` command, in help order (add new ones here; nothing is imported until used).
 # name → (module, attribute, kind, help): kind "group" is a typer.Typer added as a sub-group,
 # "command" a function, "register" a module function that adds commands to an app.
 COMMANDS: dict[str, tuple[str, str, str, str]] = {
@@ -58,6 +61,8 @@ COMMANDS: dict[str, tuple[str, str, str, str]] = {
     "doctor": ("bot.cli.doctor_cmd", "doctor", "command", "Kiểm tra cấu hình, cơ sở dữ liệu và các kênh."),
     "run": ("bot.cli.run_cmd", "run", "command",
             "Chạy Loa: đăng bài đúng giờ, bản tin tuần, nguồn tin, nhắc việc."),
+    "user": ("bot.cli.user_cmd", "app", "group", "Tài khoản trang quản trị web (biên tập, lãnh đạo, quản trị)."),
+    "web": ("bot.cli.web_cmd", "web", "command", "Chạy riêng trang quản trị web cho cán bộ."),
     "report": ("bot.cli.report_cmd", "report", "command",
                "Lập báo cáo kết quả tuyên truyền cải cách hành chính theo kỳ."),
 }
@@ -109,6 +114,9 @@ def main() -> None:
     except Fail as e:
         console_err.print(f"[bold red]Lỗi:[/] {e.message}", highlight=False)
         sys.exit(e.code)
+    except LoaError as e:
+        console_err.print(f"[bold red]Lỗi:[/] {e.message}", highlight=False, markup=False)
+        sys.exit(e.exit_code)
     except click.exceptions.Exit as e:
         sys.exit(e.exit_code)
     except click.exceptions.Abort:
