@@ -12,6 +12,8 @@ from datetime import date
 from os import PathLike
 from typing import Any
 
+from content.errors import LoaError
+
 CHANNEL_KINDS = (
     "portal", "zalo", "telegram", "social", "radio", "hotline",
     "press", "notice_board", "print", "event", "internal",
@@ -21,8 +23,8 @@ TIMING_KINDS = ("deadline", "window", "recurring", "ongoing", "external")
 REPORT_EVERY = ("month", "quarter", "half_year", "year")
 
 
-class PlanError(Exception):
-    """The input is not a usable plan. `str(e)` is a Vietnamese message saying what to do."""
+class PlanError(LoaError):
+    """The input is not a usable plan; the message (Vietnamese) says what to do."""
 
 
 @dataclass

@@ -61,6 +61,7 @@ def _skip_row(cells: list[str]) -> bool:
 def tasks(lines: list[Line], period: Period | None) -> list[Task]:
     out: list[Task] = []
     cols: dict[str, int] | None = None
+    header: list[str] = []
     for ln in lines:
         if ln.kind == "blank":
             continue
@@ -70,7 +71,10 @@ def tasks(lines: list[Line], period: Period | None) -> list[Task]:
         cells = [c.strip() for c in ln.text.split("\t")]
         if cols is None:
             cols = _header(cells)
+            header = cells
             continue
+        if cells == header:
+            continue          # the header row repeated on each page
         cells += [""] * (max(cols.values()) + 1 - len(cells))
         if _skip_row(cells):
             continue
