@@ -10,7 +10,7 @@ import importlib
 import sys
 import time
 
-BENCHMARKS = ["bench_plan", "bench_calendar", "bench_publish", "bench_schedule", "bench_qa"]
+BENCHMARKS = ["bench_plan", "bench_calendar", "bench_publish", "bench_schedule", "bench_qa", "bench_spoken"]
 
 
 def main(argv: list[str]) -> int:

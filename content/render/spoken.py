@@ -46,10 +46,11 @@ __all__ = ["Check", "DEFAULT_WHERE", "LETTERS", "UNKNOWN_ABBREVIATION", "read_al
 _ROMAN = r"(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})"
 _CODE = r"[A-ZĐ][A-Za-zĐđ&]*\d*"
 _DOC_WORDS = DOC_WORDS
-_DOC = re.compile(
-    rf"(?:(?P<word>(?i:{_DOC_WORDS}))\s+)?(?P<so>[Ss]ố\s*:?\s*)?"
+_DOC = re.compile(                   # the document word before it is found by _DOC_WORD (speed)
+    rf"(?P<so>[Ss]ố\s*:?\s*)?"
     rf"(?<![\w/.-])(?P<num>\d+)(?P<suffix>[a-z]?)(?:/(?P<year>\d{{4}}))?[/-]"
     rf"(?P<code>{_CODE}(?:[-/.]{_CODE})*)(?![\w&])")
+_DOC_WORD = re.compile(rf"(?P<word>(?i:{_DOC_WORDS}))\s+$")
 _ISSUER_FOLLOWS = re.compile(
     r"\s*,?\s*(?:ngày\s+\d{1,2}(?:/\d{1,2}/\d{4}|\s+tháng\s+\d{1,2}\s+năm\s+\d{4}))?\s*,?\s*của\b")
 _PAREN_ABBR = re.compile(r"\s*\(([^()\s][^()]{1,14})\)")
@@ -69,7 +70,7 @@ _PERCENT = re.compile(rf"(?<![\w.,])(?P<n>{_NUM})\s?%")
 _QUARTER = re.compile(r"\b(?P<kw>[Qq]uý)\s+(?P<n>[IV]+|\d)\s*/\s*(?P<y>\d{4})\b")
 _ORDINAL = re.compile(rf"\b(?P<kw>[Tt]hứ)\s+(?P<n>\d+|{_ROMAN})\b")
 _ROMAN_AFTER = re.compile(
-    rf"\b(?P<kw>(?i:khóa|khoá|quý|phần|chương|mục|đại hội|kỳ họp|giai đoạn))\s+(?P<n>{_ROMAN})\b")
+    rf"\b(?=[KkQqPpCcMmĐđGg])(?P<kw>(?i:khóa|khoá|quý|phần|chương|mục|đại hội|kỳ họp|giai đoạn))\s+(?P<n>{_ROMAN})\b")
 _NUMBER = re.compile(r"(?<![\w])(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:\.\d+)+|\d+,\d+|\d+)")
 _NUMBERING = re.compile(r"^\s*(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s+")
 _WORDISH = re.compile(r"[\w&]+")
@@ -102,13 +103,14 @@ class _Docs:
             return f"{self.lex.issuers.get('QH', 'Quốc hội')} khóa {read_number(int(qh.group(1)))}"
         return self.lex.abbreviations.get(code)
 
-    def __call__(self, m: re.Match[str], text: str) -> str:
+    def __call__(self, m: re.Match[str], text: str, word: str | None) -> str | None:
+        """The reading of a document number, or None when it is not one we understand."""
         codes = re.split(r"[-/.]", m.group("code"))
         doctype = self.lex.doctypes.get(codes[0])
         issuers = codes[1:] if doctype else codes
         names = [self.issuer(c) for c in issuers]
         if any(n is None for n in names):
-            return m.group(0)          # not a document number we understand: leave for later steps
+            return None                # not a document number we understand: leave for later steps
         reading = number_name(m.group("num"))
         if m.group("suffix"):
             reading += " " + letter_name(m.group("suffix"))
@@ -116,16 +118,25 @@ class _Docs:
             reading += " năm " + read_number(int(m.group("year")))
         if names and not _ISSUER_FOLLOWS.match(text, m.end()):
             reading += " của " + " và ".join(n for n in names if n)
-        if m.group("word"):
-            return f"{m.group('word')} số {reading}"
+        if word:
+            return f"{word} số {reading}"
         if doctype:
             return f"{doctype} số {reading}"
         return f"{m.group('so').rstrip(': ').strip() if m.group('so') else 'văn bản số'} {reading}"
 
 
-def _sub_with_text(pattern: re.Pattern[str], fn, text: str) -> str:
-    """re.sub where the replacement also sees the whole text (for look-ahead decisions)."""
-    return pattern.sub(lambda m: fn(m, text), text)
+def _documents(text: str, docs: _Docs) -> str:
+    """Document numbers, with the document word ("Nghị định") before them when there is one."""
+    out, last = [], 0
+    for m in _DOC.finditer(text):
+        w = _DOC_WORD.search(text, max(last, m.start() - 40), m.start())
+        said = docs(m, text, w.group("word") if w else None)
+        if said is None:
+            continue
+        out.append(text[last:w.start() if w else m.start()])
+        out.append(said)
+        last = m.end()
+    return "".join(out) + text[last:] if out else text
 
 
 def _abbreviations(text: str, lex: Lexicon) -> str:
@@ -220,7 +231,7 @@ def read_aloud(text: str, lex: Lexicon | None = None, *, numbering: bool = False
     t = pointers(t, where)                       # "Xem chi tiết tại đây" → where to find it
     t = _PAREN_ABBR.sub(_paren, t)               # "Sở Thông tin và Truyền thông (TT&TT)": said once
     t = addresses(t, web)
-    t = _sub_with_text(_DOC, _Docs(lex), t)
+    t = _documents(t, _Docs(lex))
     t = apply_spelled(t, lex, notes)
     t = compounds(t, lex)
     t = _abbreviations(t, lex)
@@ -242,13 +253,16 @@ def read_aloud(text: str, lex: Lexicon | None = None, *, numbering: bool = False
     t = quantities(t)
     t = _RANGE.sub(lambda m: f"{_numeric(m.group('a'))} đến {_numeric(m.group('b'))}"
                    + (" phần trăm" if m.group("pct") else ""), t)
-    t = _PERCENT.sub(lambda m: f"{_numeric(m.group('n'))} phần trăm", t)
+    if "%" in t:
+        t = _PERCENT.sub(lambda m: f"{_numeric(m.group('n'))} phần trăm", t)
     t = _ORDINAL.sub(lambda m: f"{m.group('kw')} {read_ordinal(_int(m.group('n')))}", t)
     t = _ROMAN_AFTER.sub(lambda m: f"{m.group('kw')} {read_number(roman_to_int(m.group('n')))}", t)
     t = codes(t, lex)
     t = _NUMBER.sub(lambda m: f" {_numeric(m.group(0))} ", t)
     t = acronyms(t, notes)
-    return _tidy(t), notes.items()
+    source = nfc(text)
+    in_order = sorted(notes.items(), key=lambda c: source.find(c) % (len(source) + 1))
+    return _tidy(t), in_order
 
 
 def speak(text: str, lex: Lexicon | None = None, *, numbering: bool = False, **kw) -> str:

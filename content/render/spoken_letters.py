@@ -38,7 +38,8 @@ _ROMAN = re.compile(r"(?=[IVXL])(?:XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 _SYLLABLE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}"
                        r"(?:ch|ng|nh|[cmnpt])?")
 _TONED = re.compile(r"[^\x00-\x7fĐđ]")              # a letter with a Vietnamese diacritic other than đ
-_TOKEN = re.compile(r"(?<![\w&.@/-])[^\W_]+(?:[-&][^\W_]+)*(?![\w&@/]|-\w|\.\w)")
+# a token with a capital after its first letter ("UBNDX", "VNeID", "iPhone"); others need no look
+_TOKEN = re.compile(r"(?<![\w&.@/-])(?=[^\W_][^\W_]*?[A-ZĐ])[^\W_]+(?:[-&][^\W_]+)*(?![\w&@/]|-\w|\.\w)")
 _RUNS = re.compile(r"\d+|[^\W\d_]+")
 
 
@@ -57,9 +58,21 @@ def spell(token: str) -> str:
     return "-".join(p.replace(" ", "-") for p in parts)
 
 
+def _unaccent_table() -> dict[int, str]:
+    table = {ord("đ"): "d", ord("Đ"): "D"}
+    for code in list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
+        base = unicodedata.normalize("NFD", chr(code))[0]
+        if base != chr(code) and base.isascii():
+            table[code] = base
+    return table
+
+
+_UNACCENT = _unaccent_table()
+
+
 def unaccent(text: str) -> str:
-    out = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
-    return out.replace("đ", "d").replace("Đ", "D")
+    """Vietnamese letters without their marks (NFC input): "Ngọc Lâm" → "Ngoc Lam", "đ" → "d"."""
+    return text.translate(_UNACCENT)
 
 
 def is_syllable(token: str) -> bool:
@@ -91,7 +104,8 @@ def key_pattern(keys: tuple[str, ...]) -> re.Pattern[str] | None:
     if not keys:
         return None
     alternation = "|".join(map(re.escape, sorted(keys, key=len, reverse=True)))
-    return re.compile(rf"(?<![\w&])(?:{alternation})(?![\w&])")
+    first = "".join(sorted({re.escape(k[0]) for k in keys}))       # fails fast elsewhere
+    return re.compile(rf"(?<![\w&])(?=[{first}])(?:{alternation})(?![\w&])")
 
 
 def apply_spelled(text: str, lex: Lexicon, notes: Notes) -> str:

@@ -173,9 +173,12 @@ def slashes(text: str, notes: Notes) -> str:
 
 # --------------------------------------------------------------------------- editions, leading zeros
 
-_EDITION = re.compile(rf"(?P<kw>\b[Ss]ố|(?i:{DOC_WORDS})|\b(?i:kỳ|đợt|bản tin)(?:\s+số)?)\s*:?\s+"
-                      r"(?P<n>\d+)/(?P<y>(?:19|20)\d\d)(?![\d/-])")
-_LEADING_ZERO = re.compile(rf"(?P<kw>(?i:{DOC_WORDS})(?:\s+số)?)\s+(?P<n>0\d{{1,3}})(?![\d/.,-]\d|[\w/])")
+# Number-first patterns; the word before is checked afterwards (a leading alternation of document
+# words tried at every position would be slow).
+_EDITION = re.compile(r"(?<![\w/.,])(?P<n>\d+)/(?P<y>(?:19|20)\d\d)(?![\d/-])")
+_EDITION_BEFORE = re.compile(rf"(?P<kw>\b[Ss]ố|(?i:{DOC_WORDS})|\b(?i:kỳ|đợt|bản tin)(?:\s+số)?)\s*:?\s+$")
+_LEADING_ZERO = re.compile(r"(?<![\w.,/])(?P<n>0\d{1,3})(?![\d/.,-]\d|[\w/])")
+_LEADING_ZERO_BEFORE = re.compile(rf"(?i:{DOC_WORDS})(?:\s+số)?\s+$")
 _CODE_AFTER = re.compile(r"(?P<kw>\b(?i:mã số thuế|mã số|mã hồ sơ|mã định danh|mã))\s*:?\s+(?P<n>\d{3,})(?![\d.,])")
 
 
@@ -186,16 +189,23 @@ def number_name(token: str) -> str:
 
 def editions(text: str) -> str:
     def repl(m: re.Match[str]) -> str:
-        kw = m.group("kw")
-        if not re.search(r"(?i)số$", kw) and not re.match(r"(?i)kỳ|đợt", kw):
-            kw += " số"
-        return f"{kw} {number_name(m.group('n'))} năm {read_number(int(m.group('y')))}"
+        before = _EDITION_BEFORE.search(text, max(0, m.start() - 40), m.start())
+        if not before:
+            return m.group(0)
+        kw = before.group("kw")
+        so = "" if re.search(r"(?i)số$", kw) or re.match(r"(?i)kỳ|đợt", kw) else "số "
+        return f"{so}{number_name(m.group('n'))} năm {read_number(int(m.group('y')))}"
 
-    return _EDITION.sub(repl, text)
+    return _EDITION.sub(repl, text) if "/" in text else text
 
 
 def leading_zeros(text: str) -> str:
-    text = _LEADING_ZERO.sub(lambda m: f"{m.group('kw')} {read_digits(m.group('n'))}", text)
+    def zero(m: re.Match[str]) -> str:
+        if _LEADING_ZERO_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+            return read_digits(m.group("n"))
+        return m.group(0)
+
+    text = _LEADING_ZERO.sub(zero, text)
     return _CODE_AFTER.sub(lambda m: f"{m.group('kw')} {_grouped(m.group('n'))}", text)
 
 
@@ -207,7 +217,7 @@ def _grouped(digits: str) -> str:
 # --------------------------------------------------------------------------- service numbers
 
 _CONTACT = re.compile(
-    r"(?i:\b(?:đường\s+dây\s+nóng|tổng\s+đài|hotline|số\s+điện\s+thoại|điện\s+thoại|số\s+máy|đầu\s+số|"
+    r"(?i:\b(?=[đtshgqlbnk])(?:đường\s+dây\s+nóng|tổng\s+đài|hotline|số\s+điện\s+thoại|điện\s+thoại|số\s+máy|đầu\s+số|"
     r"(?<!kêu\s)gọi(?:\s+điện)?|liên\s+hệ|liên\s+lạc|quay\s+số|bấm\s+số|nhắn\s+tin|soạn\s+tin|số\s+khẩn\s+cấp)\b)")
 _SERVICE_NAME = re.compile(
     r"(?i:\b(?:cảnh\s+sát|công\s+an|cứu\s+hỏa|cứu\s+hoả|chữa\s+cháy|cấp\s+cứu|cứu\s+nạn|cứu\s+hộ|"

@@ -19,14 +19,15 @@ import unicodedata
 _PHONE_SIGN = "☎☏📞📱📲"
 _MAIL_SIGN = "✉📧📨📩"
 _KEYCAP = re.compile(r"(?P<d>[0-9#*])\ufe0f?\u20e3")
-_SIGN_BEFORE = re.compile(rf"(?P<s>[{_PHONE_SIGN}{_MAIL_SIGN}])\ufe0f?\s*:?\s*(?=[+\d\w])")
+_SIGN_BEFORE = re.compile(rf"(?P<s>[{_PHONE_SIGN}])\ufe0f?\s*:?\s*(?=[+\d])"
+                          rf"|(?P<m>[{_MAIL_SIGN}])\ufe0f?\s*:?\s*(?=[\w.+-]+@)")
 _NON_LATIN = re.compile(r"[^\x00-\u024f\u1e00-\u1eff\u2010-\u2027\u2030-\u205e]")
 _RUNS = re.compile(r"([=*~_#+^]){3,}|([!?])\2+|\.{4,}|-{4,}")
 _COMPAT = {"℃": "°C", "℉": "°F", "№": "số ", "㎡": "m²", "㎢": "km²", "㎞": "km", "㎏": "kg",
            "㎎": "mg", "㎝": "cm", "㎜": "mm", "㎖": "ml", "㏊": "ha", "‼": "!", "⁉": "?",
            "≥": " lớn hơn hoặc bằng ", "≤": " nhỏ hơn hoặc bằng ", "≠": " khác "}
 _ARROWS = set("→←↑↓↔⇒⇐⇔➔➜➡⟶⟹")
-_DECORATIVE_LATIN = set("©®¦¤")
+_DECORATIVE_RE = re.compile("[©®¦¤]")
 
 
 def _char(m: re.Match[str]) -> str:
@@ -47,7 +48,7 @@ def strip_decorations(text: str) -> str:
         text = re.sub(r"(?m)^(\s*)[0-9#*]\ufe0f?\u20e3\s*", r"\1", text)     # a keycap numbering a line
         text = re.sub(r"[0-9#*]\ufe0f?\u20e3\s*(?=[A-ZĐÀ-Ỹ])", ". ", text)   # numbering a step mid-line
         text = _KEYCAP.sub(lambda m: m.group("d") if m.group("d").isdigit() else "", text)
-    text = _SIGN_BEFORE.sub(lambda m: "điện thoại " if m.group("s") in _PHONE_SIGN else "thư điện tử ", text)
+    text = _SIGN_BEFORE.sub(lambda m: "điện thoại " if m.group("s") else "thư điện tử ", text)
     text = _NON_LATIN.sub(_char, text)
-    text = "".join(c for c in text if c not in _DECORATIVE_LATIN) if any(c in _DECORATIVE_LATIN for c in text) else text
+    text = _DECORATIVE_RE.sub("", text)
     return _RUNS.sub(lambda m: m.group(2) or ("." if m.group(0).startswith(".") else " "), text)

@@ -2,12 +2,13 @@
 
 Decides:
 - a unit symbol right after a number, or after a range of numbers, is read in words ("50-100 mm" →
-  "năm mươi đến một trăm mi-li-mét"); a one-letter symbol (m, g, h, V, W) only when written
-  against the number ("5m"), since "5 m" may be a letter of something else;
+  "năm mươi đến một trăm mi-li-mét"); "h", "g", "s", "l" only when written against the number
+  ("5h", "500g"), since "5 h" may be a letter of something else;
 - "°C"/"℃" is "độ xê", a lone "°" "độ", a minus before a temperature "âm";
 - a slash after a unit or a money or counting word that follows a number — or after a unit symbol
   at all ("km/h") — means "per": read "một" ("đồng một người một tháng", "ki-lô-mét một giờ",
-  "tấn một héc-ta"), and a unit symbol after the slash is read in words too. Any other slash
+  "tấn một héc-ta"), and a unit symbol after the slash is read in words too; a two-word noun
+  between slashes is one step ("đồng/học sinh/tháng"). Any other slash
   between words ("xã/phường") is a list: read as a pause.
 """
 
@@ -28,7 +29,7 @@ UNITS = {
     "h": "giờ", "ph": "phút", "s": "giây",
     "đ": "đồng", "₫": "đồng", "VNĐ": "đồng", "VND": "đồng", "vnđ": "đồng", "USD": "đô la Mỹ",
 }
-_SPACED_OK = {u for u in UNITS if len(u) > 1 and u not in ("ph",)} | {"°", "‰", "₫", "đ"}
+_SPACED_OK = {u for u in UNITS if u not in ("ph", "h", "s", "l", "g")}
 _AFTER_NUMBER_ONLY = {"s", "l"}          # too common as letters: only "5s", "2l" glued to a number
 # Words after which "/" means "per" when a number comes before them.
 MEASURE_WORDS = frozenset("""đồng|nghìn|ngàn|triệu|tỷ|tấn|tạ|yến|lít|lần|lượt|người|hộ|giờ|phút|
@@ -41,9 +42,9 @@ _QUANTITY = re.compile(
     rf"(?<![\w.,])(?P<neg>-\s?)?(?P<a>{_NUM})(?:(?P<dash>\s*[-–—]\s*|\s+đến\s+)(?P<neg2>-\s?)?(?P<b>{_NUM}))?"
     rf"(?P<sp>\s?)(?P<u>{_UNIT_ALT})(?![\w²³])")
 _DEGREE_WORD = re.compile(r"\bđộ\s+C\b")
-_RATE = re.compile(
-    rf"(?<![^\W\d_])(?P<left>{_UNIT_ALT}|(?i:{'|'.join(sorted(MEASURE_WORDS, key=len, reverse=True))}))"
-    r"(?P<chain>(?:\s?/\s?[^\W\d_][\w²³]*)+)(?![\w/])")
+_RATE = re.compile(                  # the look-ahead for a slash first: the alternation is slow
+    rf"(?<![^\W\d_])(?=[^\W\d_]+(?:\s[^\W\d_]+)?[²³\d]?\s?/)(?P<left>{_UNIT_ALT}|(?i:{'|'.join(sorted(MEASURE_WORDS, key=len, reverse=True))}))"
+    r"(?P<chain>(?:\s?/\s?[^\W\d_][\w²³]*(?:\s[^\W\d_]+(?=\s?/))?)+)(?![\w/])")
 _NUMBER_BEFORE = re.compile(r"\d[\d.,]*\s*(?:(?:nghìn|ngàn|triệu|tỷ|trăm)\s+)?(?:[^\W\d_]+\s+)?$")
 
 
@@ -74,7 +75,7 @@ def rates(text: str) -> str:
 
     def repl(m: re.Match[str]) -> str:
         left = m.group("left")
-        is_symbol = left in UNITS and left not in ("s", "l", "h", "g", "V", "W")
+        is_symbol = left in UNITS and left not in ("s", "l", "h", "g", "V", "W") or left.lower() == "đồng"
         if not is_symbol and not _NUMBER_BEFORE.search(text[max(0, m.start() - 40):m.start()]):
             return m.group(0)
         per = [p for p in re.split(r"\s?/\s?", m.group("chain")) if p]
@@ -84,4 +85,5 @@ def rates(text: str) -> str:
         glue = " " if m.start() and text[m.start() - 1].isdigit() else ""
         return glue + said + "".join(" một " + UNITS.get(p, p) for p in per)
 
-    return _RATE.sub(repl, text)
+    return _RATE.sub(repl, text) if "/" in text else text
+

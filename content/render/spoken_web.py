@@ -17,6 +17,7 @@ Decides:
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import urlsplit
 
@@ -44,6 +45,7 @@ _HERE = re.compile(
     r"(?:đây|(?:đường\s+)?(?:link|liên\s+kết|đường\s+dẫn))"
     r"|(?:tại|ở|theo|qua|trong)\s+(?:đây|(?:đường\s+)?(?:link|liên\s+kết|đường\s+dẫn)"
     r"(?:\s+(?:dưới\s+đây|sau\s+đây|sau|bên\s+dưới|đính\s+kèm))?))\b)")
+_HINT = re.compile(r"(?i:đây|link|liên\s+kết|đường\s+dẫn)")
 _ACTION = re.compile(r"(?i:\b(?:xem(?!\s+xét)|đọc|tải|tìm\s+hiểu|truy\s+cập|tham\s+khảo|tra\s+cứu|theo\s+dõi|"
                      r"nộp|đăng\s+ký|điền|khai)\b)")
 _SYLLABLE_AT = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?"
@@ -57,33 +59,43 @@ class Web:
     def __init__(self, lex: Lexicon, notes: Notes, context: str, own_host: str | None = None):
         self.lex, self.notes, self.context = lex, notes, context
         self.own_host = (own_host or "").lower().removeprefix("www.")
-        self._words: dict[str, str] | None = None
+        self._clauses: list[list[tuple[str, str]]] | None = None
+        self._parts: dict[tuple[str, str], str] = {}
 
     # ----------------------------------------------------------------- words of the text
-    def words(self) -> dict[str, str]:
-        """Unaccented, joined form → words as written, for runs of 1–4 words of the context."""
-        if self._words is None:
-            found: dict[str, str] = {}
-            for line in re.split(r"[.,;:!?()\[\]\n]+", self.context):
-                toks = _WORD.findall(line)
-                for i in range(len(toks)):
-                    for n in range(1, 5):
-                        run = toks[i:i + n]
-                        if len(run) < n:
-                            break
-                        if n == 1 and (not _TONED_OR_CAP.search(run[0]) or is_acronym(run[0])):
-                            continue            # a bare unaccented word says nothing new
-                        key = unaccent("".join(run)).lower()
-                        phrase = " ".join(run)
-                        if all(w[0].isupper() for w in run):
-                            found.setdefault(key, phrase)
-                        else:
-                            found.setdefault(key, phrase.lower())
-            self._words = found
-        return self._words
+    def _context_words(self) -> list[list[tuple[str, str]]]:
+        if self._clauses is None:
+            self._clauses = _clauses(self.context)
+        return self._clauses
+
+    def words(self, label: str) -> dict[str, str]:
+        """Runs of 1–4 words of the context whose unaccented, joined form occurs in `label`:
+        joined form → the words as written ("ngoclam" → "Ngọc Lâm")."""
+        found: dict[str, str] = {}
+        for clause in self._context_words():
+            for i, (key, word) in enumerate(clause):
+                if not key or key not in label:
+                    continue
+                joined, run = "", []
+                for k, w in clause[i:i + 4]:
+                    joined += k
+                    run.append(w)
+                    if joined not in label:
+                        break
+                    if len(run) == 1 and (not _TONED_OR_CAP.search(w) or is_acronym(w)):
+                        continue            # a bare unaccented word says nothing new
+                    phrase = " ".join(run)
+                    found.setdefault(joined, phrase if all(x[0].isupper() for x in run) else phrase.lower())
+        return found
 
     # ----------------------------------------------------------------- one part of a host
     def part(self, label: str, host: str) -> str:
+        key = (label, host)
+        if key not in self._parts:
+            self._parts[key] = self._part(label, host)
+        return self._parts[key]
+
+    def _part(self, label: str, host: str) -> str:
         low = label.lower()
         if low in self.lex.domains:
             return self.lex.domains[low]
@@ -121,7 +133,7 @@ class Web:
     def _segment(self, label: str) -> list[tuple[str, str, str]]:
         """Cheapest cover of `label` as (kind, reading, raw) chunks: known words, abbreviations and
         digit runs cost 1, an unknown syllable 3, a lone letter 5."""
-        words = self.words()
+        words = self.words(label)
         known = self.lex.domains
         abbreviations = _spelled_abbreviations(self.lex)
         n = len(label)
@@ -192,6 +204,14 @@ class Web:
 _TONED_OR_CAP = re.compile(r"[^\x00-\x7f]|^[A-Z]")
 
 
+@functools.lru_cache(maxsize=8)
+def _clauses(context: str) -> list[list[tuple[str, str]]]:
+    """The context's clauses as lists of (unaccented lower-case word, word as written); cached,
+    since the radio renderer reads an item paragraph by paragraph with the same context."""
+    return [[(unaccent(w).lower(), w) for w in _WORD.findall(line)]
+            for line in re.split(r"[.,;:!?()\[\]\n]+", context)]
+
+
 def _spelled_abbreviations(lex: Lexicon) -> dict[str, str]:
     """"ubnd" → "u-bê-en-nờ-dê": the lexicon's abbreviations, lower-case, as letters (a listener
     types the letters, not the words they stand for)."""
@@ -214,6 +234,11 @@ def _strip_trailing(raw: str) -> tuple[str, str]:
     while raw and raw[-1] in ".,;:!?)'":
         raw, trail = raw[:-1], raw[-1] + trail
     return raw, trail
+
+
+def _visit(where: str) -> str:
+    """"trên trang …" → "truy cập trang …" (a "bấm vào đây" has no verb of its own)."""
+    return "truy cập " + where.removeprefix("trên ") if where.startswith("trên ") else "xem " + where
 
 
 def _is_pointer(label: str) -> bool:
@@ -245,9 +270,9 @@ def links(text: str, web: Web, where: str) -> str:
         before = text[:m.start()].rstrip()
         if not action and _ACTION.search(before.rsplit(".", 1)[-1]):
             return place
-        return f"{action or 'xem chi tiết'} {place}"
+        return f"{action} {place}" if action else _visit(place)
 
-    return _MD_LINK.sub(repl, text)
+    return _MD_LINK.sub(repl, text) if "](" in text else text
 
 
 def pointers(text: str, where: str) -> str:
@@ -255,20 +280,24 @@ def pointers(text: str, where: str) -> str:
 
     def repl(m: re.Match[str]) -> str:
         start = max(text.rfind(".", 0, m.start()), text.rfind("\n", 0, m.start()))
-        if not _ACTION.search(text[start + 1:m.start()]) and not m.group(0).lower().startswith(("bấm", "nhấn", "click", "kích", "nhấp")):
-            return m.group(0)
-        return where
+        if _ACTION.search(text[start + 1:m.start()]):
+            return where
+        if m.group(0).lower().startswith(("bấm", "nhấn", "click", "kích", "nhấp")):
+            return _visit(where)
+        return m.group(0)
 
-    text = _HERE.sub(repl, text)
+    if _HINT.search(text):
+        text = _HERE.sub(repl, text)
     stripped = text.strip().rstrip(".:!")
-    if stripped and _is_pointer(stripped) and _ACTION.match(stripped) and where not in text:
+    if len(stripped) < 60 and _is_pointer(stripped) and _ACTION.match(stripped) and where not in text:
         return f"{stripped} {where}."
     return text
 
 
 def addresses(text: str, web: Web) -> str:
-    text = EMAIL.sub(web.email, text)
-    return URL.sub(web.url, text)
+    if "@" in text:
+        text = EMAIL.sub(web.email, text)
+    return URL.sub(web.url, text) if "." in text else text
 
 
 __all__ = ["DEFAULT_WHERE", "EMAIL", "LETTERS", "URL", "Web", "addresses", "links", "pointers"]
