@@ -224,7 +224,7 @@ def read_plan_text(text: str) -> Reading:
                            ("issuer", issuer, issuer_at), ("title", title, title_at),
                            ("signer", name and f"{name} ({position or '—'})", signer_at)):
         if value and at is not None:
-            evidence.append(Evidence(fld, value.isoformat() if isinstance(value, date) else str(value), at))
+            evidence.append(Evidence(fld, value.strftime("%d/%m/%Y") if isinstance(value, date) else str(value), at))
     for theme in themes:
         evidence.append(Evidence("theme", theme.text, find.item(theme.text, content)))
     for form in forms:
