@@ -86,6 +86,7 @@ class Receipt:
 class Channel(ABC):
     name: ClassVar[str]
     limits: ClassVar[Limits] = Limits()
+    paced: ClassVar[bool] = True     # the pacing limits apply (False: e.g. the outbox, which writes files)
 
     def __init__(self, settings: "Settings", config: "ChannelSettings", state: "StateStore | None" = None):
         self.settings = settings
@@ -104,6 +105,10 @@ class Channel(ABC):
         """After an unknown outcome: a Receipt if the message is known to be delivered,
         None if this channel cannot tell (staff must check)."""
         return None
+
+    async def warm(self) -> None:
+        """Open the connection before the first message is timed, so that the first message does
+        not arrive late (its delay would eat the pacer's margin). Default: nothing to open."""
 
     async def aclose(self) -> None:
         """Release connections."""

@@ -9,6 +9,7 @@ Also home of `write_atomic`, used by every file-writing adapter.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -66,6 +67,7 @@ class OutboxChannel(Channel):
 
     name: ClassVar[str] = "outbox"
     limits: ClassVar[Limits] = Limits()
+    paced: ClassVar[bool] = False      # it keeps the live channel's lengths, not its flood limits
     stands_for: ClassVar[type[Channel] | None] = None
 
     @classmethod
@@ -100,10 +102,14 @@ class OutboxChannel(Channel):
             "written_at": now_utc().isoformat(), "reason": self.reason,
         }
         ext = ".html" if message.format == "html" else ".txt"
-        try:
+
+        def write() -> None:
             write_atomic(self.folder / (stem + ext), message.body)
             write_atomic(self.folder / (stem + ".json"),
                          json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+
+        try:   # in a worker thread: the fsyncs must not stall the event loop (and other targets)
+            await asyncio.to_thread(write)
         except OSError as e:
             raise PermanentError(f"Không ghi được vào hộp thư đi {self.folder}: {e.strerror}.") from e
         path = self.folder / (stem + ".json")
