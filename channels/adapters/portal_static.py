@@ -6,6 +6,10 @@ of that folder; links are file:// URIs without it), title (feed title; default "
 <unit name>"). A JSON manifest keyed by message key remembers what was published, so the same
 key twice changes nothing in the index or the feed, and `reconcile` can tell. Every file is
 written atomically; a lock file serialises concurrent publishers on one host.
+
+Withdraw removes the post's pages and manifest entries and rebuilds the index and the feed;
+correct rewrites the pages at their old addresses (links keep working), updates title and
+summary in the index and feed, and records when it was corrected.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Iterator
 from xml.sax.saxutils import escape as xml_escape
 
-from channels.base import Channel, Limits, Message, PermanentError, Receipt
+from channels.base import Channel, Delivered, Limits, Message, PermanentError, Receipt, TakeBack
 from channels.adapters.outbox import write_atomic
 from content.text import fmt_date, now_utc
 
@@ -36,6 +40,8 @@ FEED_ITEMS = 50
 class StaticPortal(Channel):
     name: ClassVar[str] = "portal"
     limits: ClassVar[Limits] = Limits()
+    can_withdraw: ClassVar[bool] = True
+    can_correct: ClassVar[bool] = True
 
     def __init__(self, settings, config, state=None):
         super().__init__(settings, config, state)
@@ -100,6 +106,53 @@ class StaticPortal(Channel):
         if entry and (self.folder / entry["path"]).exists():
             return Receipt(external_id=entry["slug"], url=self.url_for(entry["path"]))
         return None
+
+    def _keys(self, manifest: dict[str, Any], sent: Delivered) -> list[str]:
+        prefix = f"{sent.key}-part-"
+        return [k for k in manifest if k.startswith(prefix) or k.startswith(f"{sent.key}-fix")]
+
+    async def withdraw(self, sent: Delivered, now: datetime) -> TakeBack:
+        try:
+            with self._locked():
+                manifest = self._manifest()
+                keys = self._keys(manifest, sent)
+                if not keys:
+                    return TakeBack(True, "gone", f"Cổng TTĐT: trang của bài đã không còn trên {self.folder}.")
+                paths = []
+                for key in keys:
+                    entry = manifest.pop(key)
+                    (self.folder / entry["path"]).unlink(missing_ok=True)
+                    paths.append(entry["path"])
+                self._rebuild(manifest)
+                write_atomic(self.folder / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+        except OSError as e:
+            raise PermanentError(f"Không gỡ được trang tĩnh trong {self.folder}: {e.strerror}.") from e
+        return TakeBack(True, "removed", f"Cổng TTĐT: đã gỡ trang {', '.join(paths)}; mục lục và RSS đã dựng lại.")
+
+    async def correct(self, sent: Delivered, messages: list[Message], notice: list[Message],
+                      now: datetime) -> TakeBack:
+        try:
+            with self._locked():
+                manifest = self._manifest()
+                old = [k for k in self._keys(manifest, sent) if "-fix" not in k]
+                if not old:
+                    raise PermanentError("Cổng TTĐT: không còn trang của bài để đính chính (đã bị gỡ?).")
+                for i, message in enumerate(messages):
+                    key = old[i] if i < len(old) else message.key
+                    entry = manifest.get(key) or {"published_at": now.isoformat(), "date": now.date().isoformat()}
+                    ex = message.extras
+                    path = entry.get("path") or str(ex.get("path") or f"bai-viet/{ex.get('slug') or key}.html")
+                    write_atomic(self.folder / path, ex.get("page") or _minimal_page(message.title, message.body))
+                    entry.update(title=message.title, path=path, slug=entry.get("slug") or str(ex.get("slug") or key),
+                                 summary=str(ex.get("summary") or ""), corrected_at=now.isoformat())
+                    manifest[key] = entry
+                self._rebuild(manifest)
+                write_atomic(self.folder / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+                url = self.url_for(manifest[old[0]]["path"])
+        except OSError as e:
+            raise PermanentError(f"Không ghi được trang tĩnh vào {self.folder}: {e.strerror}.") from e
+        return TakeBack(True, "edited", f"Cổng TTĐT: đã thay trang bằng bản đính chính ({url}); mục lục và RSS "
+                        "đã dựng lại.", url=url)
 
     # -- index and feed --------------------------------------------------------------------
 
