@@ -172,6 +172,9 @@ SERVICE = [
     ("Hotline miễn phí 1800 1091.", "một tám không không, một không chín một"),
     ("Mọi thắc mắc xin liên hệ 1900 9068.", "một chín không không, chín không sáu tám"),
     ("Nhắn tin đến 8079 để đăng ký.", "Nhắn tin đến tám không bảy chín"),
+    ("Khi có cháy, báo cho lực lượng PCCC theo số 114.", "theo số một một bốn."),
+    ("Gọi 113, 114, 115 khi cần.", "Gọi một một ba, một một bốn, một một năm khi cần"),
+    ("Tổng đài 1900.9068 hỗ trợ.", "một chín không không, chín không sáu tám hỗ trợ"),
 ]
 
 
@@ -188,6 +191,8 @@ def test_service_and_emergency_numbers(text: str, expected: str) -> None:
     ("Tổng đài 1022 đã tiếp nhận 350 cuộc gọi.", "ba trăm năm mươi cuộc gọi"),
     ("Kêu gọi 500 đoàn viên tham gia.", "năm trăm đoàn viên"),
     ("Liên hệ từ 7h30 đến 17h00.", "từ bảy giờ ba mươi phút đến mười bảy giờ"),
+    ("Nhà số 115 Nguyễn Huệ.", "số một trăm mười lăm Nguyễn Huệ"),
+    ("Có số 113 hồ sơ đến hạn.", "một trăm mười ba hồ sơ"),
 ])
 def test_quantities_near_a_contact_word_stay_numbers(text: str, expected: str) -> None:
     assert expected in said(text)
@@ -326,6 +331,9 @@ WEB = [
     ("Cổng thông tin xã Ngọc Lâm: ngoclam.gov.vn.", "Ngọc Lâm chấm giê-ô-vê chấm vê-en-nờ."),
     ("Website tỉnh Quảng Ninh quangninh.gov.vn.", "Quảng Ninh chấm giê-ô-vê chấm vê-en-nờ."),
     ("Tải tại www.ubnd-xa.vn.", "gạch ngang"),
+    ("Theo dõi trang facebook.com/ngoclam của xã Ngọc Lâm.",
+     "phây-búc chấm com gạch chéo Ngọc Lâm của xã"),
+    ("Email: vanthu@hagiang.gov.vn", "văn thư a còng Hà Giang chấm giê-ô-vê chấm vê-en-nờ"),
 ]
 
 
