@@ -83,6 +83,8 @@ FRACTIONS = [
     ("Đạt 10/12 chỉ tiêu.", "mười trên mười hai chỉ tiêu"),
     ("Có 2/3 đại biểu tán thành.", "hai trên ba đại biểu"),
     ("Phục vụ 24/7.", "hai mươi tư trên bảy"),
+    ("Đã có 4.512/6.000 người dân được cấp thẻ.", "bốn nghìn năm trăm mười hai trên sáu nghìn người dân"),
+    ("Tỉnh xếp thứ 12/63 cả nước.", "thứ mười hai trên sáu mươi ba"),
 ]
 
 
@@ -240,6 +242,9 @@ ABBREVIATIONS = [
      "Sở Nông nghiệp và Phát triển nông thôn hướng dẫn phòng, chống thiên tai."),
     ("Bảo đảm ANTT, TTATXH dịp Tết.", "Bảo đảm an ninh trật tự, trật tự, an toàn xã hội dịp Tết."),
     ("Phòng KSTT của Văn phòng.", "Phòng kiểm soát thủ tục hành chính của Văn phòng."),
+    # the words right before an abbreviation are not said twice
+    ("Chỉ số PAR INDEX của tỉnh tăng.", "Chỉ số cải cách hành chính của tỉnh tăng."),
+    ("Sở SNV hướng dẫn.", "Sở Nội vụ hướng dẫn."),
     ("Cải thiện DDCI và PCI năm nay.",
      "Cải thiện chỉ số năng lực cạnh tranh cấp sở, ngành và địa phương và chỉ số năng lực cạnh tranh "
      "cấp tỉnh năm nay."),

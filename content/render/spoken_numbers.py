@@ -94,7 +94,8 @@ def _valid_date(d: int, m: int) -> bool:
 class Slashes:
     """Decides each "a/b" (and "a/b – c/d") of one text; remembers where the last date ended."""
 
-    PATTERN = re.compile(r"(?<![\w.,/])(?P<a>\d{1,4})/(?P<b>\d{1,4})(?![\w/]|[.,]\d)"
+    PATTERN = re.compile(r"(?<![\w.,/])(?P<a>\d{1,3}(?:\.\d{3})+|\d{1,4})/(?P<b>\d{1,3}(?:\.\d{3})+|\d{1,4})"
+                         r"(?![\w/]|[.,]\d)"
                          r"(?:(?P<dash>\s*[-–—]\s*)(?P<c>\d{1,2})/(?P<d>\d{1,2})(?![\w/]|[.,]\d))?")
 
     def __init__(self, notes: Notes):
@@ -103,7 +104,7 @@ class Slashes:
 
     def __call__(self, m: re.Match[str]) -> str:
         text = m.string
-        a, b = int(m.group("a")), int(m.group("b"))
+        a, b = int(m.group("a").replace(".", "")), int(m.group("b").replace(".", ""))
         if m.group("c") is None:
             return self.one(text, m.start(), m.end(), a, b, m.group(0))
         c, d = int(m.group("c")), int(m.group("d"))
