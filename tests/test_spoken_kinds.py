@@ -43,6 +43,9 @@ RATES = [
     ("Gió mạnh 15 m/s.", "mười lăm mét một giây"),
     ("Mỗi xã bố trí 2 người/thôn.", "hai người một thôn"),
     ("Tốc độ tối đa tính bằng km/h.", "ki-lô-mét một giờ"),
+    ("Hạn mức 5 triệu đồng/tháng/hộ.", "năm triệu đồng một tháng một hộ"),
+    ("Giá 15.000 VNĐ/kg.", "mười lăm nghìn đồng một ki-lô-gam"),
+    ("Mưa rất to 150-200 mm/24 giờ.", "một trăm năm mươi đến hai trăm mi-li-mét trong hai mươi tư giờ"),
 ]
 
 
