@@ -10,7 +10,8 @@ import importlib
 import sys
 import time
 
-BENCHMARKS = ["bench_plan", "plan_accuracy", "bench_calendar", "bench_publish", "bench_schedule", "bench_qa"]
+BENCHMARKS = ["bench_plan", "plan_accuracy", "bench_calendar", "bench_publish", "bench_schedule", "bench_qa",
+              "bench_spoken"]
 
 
 def main(argv: list[str]) -> int:

@@ -250,7 +250,10 @@ def _issuer(pf, lines, app_issuer, find, app_at):  # noqa: ANN001, ANN202
     letterhead or the annex reference when they name the same agency in full."""
     opening = pf.issuer_from_opening(lines)
     letterhead = pf.issuer_from_letterhead(lines)
-    candidates = [c for c in (opening, app_issuer, letterhead) if c]
+    order = (opening, app_issuer, letterhead)
+    if any(pf.is_decision_title(ln) for ln in lines):
+        order = (letterhead, opening, app_issuer)   # a decision: its letterhead names the issuer
+    candidates = [c for c in order if c]
     if not candidates:
         return None, None
     best = candidates[0]
