@@ -173,10 +173,9 @@ class Channel(ABC):
 
     def describe_target(self, target: str) -> str:
         """The channel (and target) as staff name it."""
-        from content.text import CHANNEL_NAMES
+        from content.text import where_name
 
-        name = CHANNEL_NAMES.get(self.name, self.name)
-        return f"{name} ({target})" if target else name
+        return where_name(self.name, target)
 
     async def aclose(self) -> None:
         """Release connections."""

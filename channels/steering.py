@@ -48,7 +48,7 @@ from content.items.when import PastTimeError
 from content.items.workflow import FIELD_NAMES, NewItem, snapshot
 from content.models import Item
 from content.settings import Settings
-from content.text import CHANNEL_NAMES, as_utc, fmt_datetime, now_utc
+from content.text import CHANNEL_NAMES, as_utc, fmt_datetime, now_utc, where_name
 
 UNSENT = ("pending", "failed", "dead", "unknown")
 CLAIM = timedelta(minutes=5)
@@ -113,8 +113,7 @@ class _Work:
 
 
 def where(channel: str, target: str) -> str:
-    name = CHANNEL_NAMES.get(channel, channel)
-    return f"{name} ({target})" if target else name
+    return where_name(channel, target)
 
 
 class Steering:
@@ -194,7 +193,8 @@ class Steering:
                 before: dict[str, Any], note: str = "") -> Result:
         self._flush(s, item)
         b, a = audit.changes(before, snapshot(item))
-        row = audit.record(s, actor, action, now=now, item_id=item.id, note=note, before=b or None, after=a or None)
+        row = audit.record(s, actor, action, now=now, item_id=item.id, note=note,
+                           before=(b or None) if before else None, after=a or None)
         result.audit_id, result.state, result.version = row.id, item.state, item.version
         return result
 
