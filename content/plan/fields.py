@@ -371,7 +371,10 @@ def _is_name(s: str) -> bool:
     return 2 <= len(words) <= 6 and all(w[:1].isupper() and w.isalpha() for w in words)
 
 
-_NAME_NOISE = re.compile(r"^\(.*\)$|^(?:Đã ký|đã ký|Ký|ký)\b|^\[.*\]$")
+_NAME_NOISE = re.compile(r"^\(.*\)$|^(?:Đã ký|đã ký|Ký|ký)\b|^\[.*\]$"
+                         # the visible stamp of a digital signature in e-office PDFs
+                         r"|^(?:Ký bởi|Người ký|Email|E-mail|Cơ quan|Chức vụ|Thời gian ký|Ngày ký|Signed by|Signature"
+                         r"|Reason|Location|Date)\s*:", re.I)
 
 
 def signer(lines: list[Line]) -> tuple[str | None, str | None, int | None]:
