@@ -487,3 +487,15 @@ def test_radio_rendering_says_where_links_lead_and_lists_checks() -> None:
     assert "Đề án không sáu" in script and "📢" not in script
     assert r.extras["to_check"] == ["VNeID", "1/5"]
     assert r.extras["unknown_abbreviations"] == []
+
+
+def test_console_preview_lists_the_checks_with_their_reading() -> None:
+    from datetime import date
+
+    from content.render.item import Article
+    from content.render.preview import preview
+    from content.settings import from_mapping
+
+    settings = from_mapping({"unit": {"name": "Ủy ban nhân dân xã Ngọc Lâm"}}, env={})
+    p = preview(Article(title="Tin", body="Hệ thống XKCD và VNeID.", date=date(2025, 5, 15)), "radio", settings)
+    assert p.check[0].startswith("XKCD → “ích-xì-ca-xê-dê”") and p.check[1].startswith("VNeID")
