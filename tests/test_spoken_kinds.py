@@ -127,6 +127,8 @@ DATES = [
     ("Hội nghị tổ chức sáng 15/5 tại hội trường.", "sáng ngày mười lăm tháng năm"),
     ("Ngày 1/5 là ngày Quốc tế Lao động.", "Ngày mùng một tháng năm"),
     ("Kỷ niệm Ngày Nhà giáo Việt Nam 20/11.", "Nhà giáo Việt Nam hai mươi tháng mười một"),
+    ("2/9 là ngày Quốc khánh.", "Mùng hai tháng chín là ngày Quốc khánh"),
+    ("1/6 - Ngày Quốc tế Thiếu nhi.", "Mùng một tháng sáu, Ngày Quốc tế Thiếu nhi"),
 ]
 
 
