@@ -299,7 +299,8 @@ def title(lines: list[Line]) -> tuple[str | None, int | None]:
             if parts and nxt.kind == "text" and nxt.text[:1].islower():
                 parts.append(nxt.text)
                 continue
-            if (parts and nxt.kind == "text" and _all_caps(parts[-1]) and _all_caps(nxt.text)
+            if (parts and nxt.kind == "text" and _all_caps(parts[-1])
+                    and (_all_caps(nxt.text) or re.fullmatch(r"\d{4}", nxt.text))
                     and not is_section_heading_words(nxt.text) and nxt.text[:1] != "("):
                 parts.append(nxt.text)   # a title in capitals set on two lines
                 continue
