@@ -12,6 +12,7 @@ import click
 import typer
 
 from bot.cli.common import AppContext, Fail, console_err
+from content import logsafe
 
 app = typer.Typer(
     name="loa",
@@ -31,7 +32,8 @@ def _root(
 ) -> None:
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logsafe.install()                   # tokens masked in every line Loa's handlers write
+    logsafe.quiet_libraries(verbose)    # PTB/httpx DEBUG lines carry citizens' texts and URLs with tokens
     ctx.obj = AppContext(config_path=config)
 
 
