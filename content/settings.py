@@ -94,6 +94,7 @@ class Settings:
     publisher: Mapping[str, Any] = field(default_factory=dict)
     qa: Mapping[str, Any] = field(default_factory=dict)
     report: Mapping[str, Any] = field(default_factory=dict)
+    web: Mapping[str, Any] | None = None   # the [web] section (None: absent); see bot/web/config.py
     feeds: tuple[Mapping[str, Any], ...] = ()
     outbox_path: str = "var/outbox"
     base_dir: Path = field(default_factory=Path.cwd)
@@ -131,7 +132,7 @@ def mask(secret: str | None) -> str:
 
 _KNOWN_TOP = {
     "timezone", "database", "unit", "channels", "schedule", "qa", "calendar", "holidays",
-    "content", "publisher", "feeds", "outbox", "report",
+    "content", "publisher", "feeds", "outbox", "report", "web",
 }
 _KNOWN_CHANNELS = {"portal", "telegram", "zalo", "radio", "hotline"}
 
@@ -259,6 +260,7 @@ def from_mapping(raw: Mapping[str, Any], *, env: Mapping[str, str] | None = None
         publisher=dict(raw.get("publisher", {}) or {}),
         qa=dict(raw.get("qa", {}) or {}),
         report=dict(raw.get("report", {}) or {}),
+        web=dict(raw["web"]) if isinstance(raw.get("web"), Mapping) else None,
         feeds=feeds,
         outbox_path=str((raw.get("outbox", {}) or {}).get("path", "var/outbox")),
         base_dir=base_dir,

@@ -13,6 +13,7 @@ import typer
 
 from bot.cli.common import AppContext, Fail, console_err
 from content import logsafe
+from content.errors import LoaError
 
 app = typer.Typer(
     name="loa",
@@ -39,7 +40,7 @@ def _root(
 
 def _register() -> None:
     from bot.cli import (calendar_cmd, doctor_cmd, item_cmd, plan_cmd, publish_cmd, qa_cmd, report_cmd, run_cmd,
-                         schedule_cmd)
+                         schedule_cmd, user_cmd, web_cmd)
 
     app.add_typer(plan_cmd.app, name="plan", help="Đọc, nhập và xem kế hoạch tuyên truyền.")
     app.add_typer(calendar_cmd.app, name="calendar", help="Lịch nội dung theo kế hoạch.")
@@ -50,6 +51,8 @@ def _register() -> None:
     publish_cmd.register(app)
     app.command("doctor", help="Kiểm tra cấu hình, cơ sở dữ liệu và các kênh.")(doctor_cmd.doctor)
     app.command("run", help="Chạy Loa: đăng bài đúng giờ, bản tin tuần, nguồn tin, nhắc việc.")(run_cmd.run)
+    app.add_typer(user_cmd.app, name="user", help="Tài khoản trang quản trị web (biên tập, lãnh đạo, quản trị).")
+    app.command("web", help="Chạy riêng trang quản trị web cho cán bộ.")(web_cmd.web)
     app.command("report", help="Lập báo cáo kết quả tuyên truyền cải cách hành chính theo kỳ.")(report_cmd.report)
 
 
@@ -64,6 +67,9 @@ def main() -> None:
     except Fail as e:
         console_err.print(f"[bold red]Lỗi:[/] {e.message}", highlight=False)
         sys.exit(e.code)
+    except LoaError as e:
+        console_err.print(f"[bold red]Lỗi:[/] {e.message}", highlight=False, markup=False)
+        sys.exit(e.exit_code)
     except click.exceptions.Exit as e:
         sys.exit(e.exit_code)
     except click.exceptions.Abort:

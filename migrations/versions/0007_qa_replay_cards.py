@@ -1,16 +1,16 @@
 """citizens' Q&A: deliveries already handled (replay protection), cards the staff chat refused,
 who a forwarded question came from
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-10
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0005'
-down_revision = '0004'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
