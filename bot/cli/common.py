@@ -6,13 +6,15 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
-from content import db as dbmod
 from content import logsafe
 from content.settings import ConfigError, Settings, load
+
+if TYPE_CHECKING:   # the database (SQLAlchemy) is imported by the commands that use it
+    from content import db as dbmod
 
 console = Console(highlight=False, soft_wrap=True)
 console_err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -46,6 +48,8 @@ class AppContext:
     @property
     def db(self) -> dbmod.Database:
         if self._db is None:
+            from content import db as dbmod
+
             try:
                 self._db = dbmod.open_db(self.settings.database_url)
             except Exception as e:  # noqa: BLE001 - any driver error becomes a clear message
@@ -56,7 +60,7 @@ class AppContext:
 
 def remember_secrets(settings: Settings) -> None:
     """Every secret the configuration names (tokens, keys, the database password) is masked in logs."""
-    from sqlalchemy.engine import make_url
+    from urllib.parse import unquote, urlsplit   # not SQLAlchemy: light commands start fast
 
     for ch in settings.channels.values():
         for key, value in ch.options.items():
@@ -66,7 +70,7 @@ def remember_secrets(settings: Settings) -> None:
                  "LOA_ZALO_OA_SECRET_KEY"):     # the defaults when a section does not name its variable
         logsafe.remember_secret(settings.secret(name))
     try:
-        logsafe.remember_secret(make_url(settings.database_url).password)
+        logsafe.remember_secret(unquote(urlsplit(settings.database_url).password or ""))
     except Exception:  # noqa: BLE001 - a broken URL is reported when it is opened
         pass
 

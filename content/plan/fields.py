@@ -181,6 +181,8 @@ def _safe_date(y: str, m: str, d: str) -> date | None:
 
 def clean_issuer(s: str) -> str:
     s = re.sub(r"\s*\([^)]*\)", "", s)
+    # "của Chủ tịch UBND xã Phú Mỹ": the issuing body, not its head's title
+    s = re.sub(r"^(?:Phó\s+)?(?:Chủ tịch|Giám đốc|Trưởng ban|Trưởng phòng|Thủ trưởng|Bộ trưởng)\s+(?=\S)", "", s.strip(), flags=re.I)
     s = re.sub(r"\bUBND\b", "Ủy ban nhân dân", s)
     s = re.sub(r"\bHĐND\b", "Hội đồng nhân dân", s)
     return re.sub(r"\s{2,}", " ", s).strip(" ,;.")
@@ -227,7 +229,7 @@ def issuer_from_letterhead(lines: list[Line]) -> str | None:
             agencies[-1] = f"{agencies[-1]} {seg}"
         elif _AGENCY_START.match(seg) or _AGENCY_START.match(_agency_case(seg)):
             agencies.append(seg)
-    return _agency_case(clean_issuer(agencies[-1])) if agencies else None
+    return clean_issuer(_agency_case(agencies[-1])) if agencies else None
 
 
 def _agency_case(name: str) -> str:
@@ -252,6 +254,9 @@ def capitalise_names(text: str) -> str:
     "và"/"-" inside it."""
     s = text[:1].upper() + text[1:]
     s = _LOCALITY_WORD.sub(lambda m: f"{m[1]} {m[2].title()}", s)
+    s = re.sub(r"(?<=\s)(ủy ban nhân dân|hội đồng nhân dân)\b", lambda m: m[1][:1].upper() + m[1][1:], s)
+    s = re.sub(r"(?<=\s)sở\s+(\w+)((?:\s+(?!tỉnh\b|thành phố\b|năm\b)\w+)*?(?:\s+và\s+\w+)?)(?=\s+(?:tỉnh|thành phố|năm)\b|$|,)",
+               lambda m: f"Sở {m[1][:1].upper()}{m[1][1:]}" + re.sub(r"(và\s+)(\w)", lambda x: x[1] + x[2].upper(), m[2]), s)
     m = _AGENCY_HEAD.match(s.lower())
     if m and not s.lower().startswith(("ủy ban nhân dân", "hội đồng nhân dân")):
         head_end = m.end(1)
@@ -288,6 +293,10 @@ def title(lines: list[Line]) -> tuple[str | None, int | None]:
             if parts and nxt.kind == "text" and nxt.text[:1].islower():
                 parts.append(nxt.text)
                 continue
+            if (parts and nxt.kind == "text" and _all_caps(parts[-1]) and _all_caps(nxt.text)
+                    and not is_section_heading_words(nxt.text) and nxt.text[:1] != "("):
+                parts.append(nxt.text)   # a title in capitals set on two lines
+                continue
             break
         text = re.sub(r"\s*\((?:Ban hành )?kèm theo\b.*$", "", " ".join(parts), flags=re.I).strip()
         if not text:
@@ -297,6 +306,15 @@ def title(lines: list[Line]) -> tuple[str | None, int | None]:
             text = capitalise_names(text.lower())
         return text, first
     return None, None
+
+
+def _all_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
+
+
+def is_section_heading_words(text: str) -> bool:
+    return text.lower().lstrip("0123456789ivx. ").startswith(SECTION_WORDS)
 
 
 def year_and_period(title_text: str | None, issue_year: int | None) -> tuple[int | None, tuple[date, date] | None]:
@@ -402,5 +420,9 @@ def _signer_in(lines: list[Line], start: int, stop: int) -> tuple[str | None, st
 
 
 def _position(titles: list[str]) -> str | None:
+    acting = re.match(r"^Q\.\s*", titles[-1])
     last = _SIGN_PREFIX.sub("", titles[-1]).strip()
-    return _position_case(last) if last else None
+    if not last:
+        return None
+    position = _position_case(last)
+    return f"Quyền {position}" if acting else position

@@ -224,7 +224,7 @@ def read_plan_text(text: str) -> Reading:
                            ("issuer", issuer, issuer_at), ("title", title, title_at),
                            ("signer", name and f"{name} ({position or '—'})", signer_at)):
         if value and at is not None:
-            evidence.append(Evidence(fld, value.isoformat() if isinstance(value, date) else str(value), at))
+            evidence.append(Evidence(fld, value.strftime("%d/%m/%Y") if isinstance(value, date) else str(value), at))
     for theme in themes:
         evidence.append(Evidence("theme", theme.text, find.item(theme.text, content)))
     for form in forms:
@@ -250,7 +250,10 @@ def _issuer(pf, lines, app_issuer, find, app_at):  # noqa: ANN001, ANN202
     letterhead or the annex reference when they name the same agency in full."""
     opening = pf.issuer_from_opening(lines)
     letterhead = pf.issuer_from_letterhead(lines)
-    candidates = [c for c in (opening, app_issuer, letterhead) if c]
+    order = (opening, app_issuer, letterhead)
+    if any(pf.is_decision_title(ln) for ln in lines):
+        order = (letterhead, opening, app_issuer)   # a decision: its letterhead names the issuer
+    candidates = [c for c in order if c]
     if not candidates:
         return None, None
     best = candidates[0]

@@ -164,7 +164,8 @@ def _clause_duties(clause: str) -> dict[str, str | None]:
                     own_day[every] = _mmdd(_FIRST_LAST_MONTH[every], int(_BARE_DAY.search(t[2])[1]))
     loose = [_every(m[1]) for m in _LOOSE.finditer(clause)]
     days = _days(clause)
-    if not terms and loose == ["year"] * len(loose) and len(days) in (2, 4):
+    if set(terms) <= {"year"} and set(loose) <= {"year"} and len({mo for _, mo in days}) in (2, 4) \
+            and len(days) in (2, 4):
         terms = ["half_year" if len(days) == 2 else "quarter"]
         return {terms[0]: _mmdd(days[0][1], days[0][0])}
     for every in loose:
