@@ -18,6 +18,7 @@ from sqlalchemy import (BigInteger, Boolean, Date, ForeignKey, Integer, String, 
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column
 
+import content.models  # noqa: F401 - registers `items`, which Question.item_id references
 from content.db import Base, UTCDateTime
 
 Q_STATES = ("received", "assigned", "answered", "rejected")
