@@ -222,33 +222,27 @@ def item_page(request: Request) -> Response:
     if text(form(request), "action") == "preview" or checked.errors:
         return _compose_page(request, c, d, item=item, checked=checked, show_previews=True,
                              status=400 if checked.errors else 200)
+    conflict: list[tuple[str, str, str]] | None = None
     try:
         with c.db.session() as s:
             current = items_mod.get_item(s, item_id)
             if d.version != version_of(current):
-                changes = _changes(current, d, c)
-                raise _Conflict(changes, current)
-            items_mod.edit(current, now=c.clock(), title=d.title, body=d.body, channels=tuple(d.channels),
-                           publish_at=checked.publish_at)
-            if checked.image_path and checked.image_path != current.image_path:
-                current.image_path = checked.image_path
-    except _Conflict as e:
-        d.version = version_of(e.item)   # the next save is made knowing what changed
-        return _compose_page(request, c, d, item=e.item, checked=checked, show_previews=False, status=409,
-                             error="Bài đã được người khác sửa trong lúc bạn soạn: chưa lưu. Hãy xem phần "
-                                   "thay đổi, chép lại những gì bạn cần rồi lưu lần nữa.",
-                             conflict=e.changes)
+                conflict, d.version = _changes(current, d, c), version_of(current)
+            else:
+                items_mod.edit(current, now=c.clock(), title=d.title, body=d.body, channels=tuple(d.channels),
+                               publish_at=checked.publish_at)
+                if checked.image_path and checked.image_path != current.image_path:
+                    current.image_path = checked.image_path
     except (ItemError, LoaError) as e:
         return _compose_page(request, c, d, item=item, checked=checked, error=str(e), status=400)
+    if conflict is not None:   # the next save is made knowing what changed
+        return _compose_page(request, c, d, item=_load(c, item_id), checked=checked, status=409,
+                             error="Bài đã được người khác sửa trong lúc bạn soạn: chưa lưu. Hãy xem phần "
+                                   "thay đổi, chép lại những gì bạn cần rồi lưu lần nữa.",
+                             conflict=conflict)
     flash(request, "ok", f"Đã lưu bài số {item_id}." + (" Bài quay về bản nháp, cần duyệt lại."
                                                      if item.state in ("approved", "rejected") else ""))
     return redirect(f"/items/{item_id}")
-
-
-class _Conflict(Exception):
-    def __init__(self, changes: list[tuple[str, str, str]], item: Item):
-        super().__init__("conflict")
-        self.changes, self.item = changes, item
 
 
 def _changes(current: Item, d: Draft, c: Console) -> list[tuple[str, str, str]]:
