@@ -42,6 +42,7 @@ def test_migrations_build_the_schema_the_models_describe(db):
 
     import channels.models  # noqa: F401 - every model module registers its tables
     import content.models  # noqa: F401
+    import content.audit  # noqa: F401
     import content.qa.models  # noqa: F401
     import content.users  # noqa: F401
     import schedules.models  # noqa: F401

@@ -12,6 +12,7 @@ import click
 import typer
 
 from bot.cli.common import AppContext, Fail, console_err
+from content.errors import LoaError
 
 app = typer.Typer(
     name="loa",
@@ -64,6 +65,9 @@ def main() -> None:
     except Fail as e:
         console_err.print(f"[bold red]Lỗi:[/] {e.message}", highlight=False)
         sys.exit(e.code)
+    except LoaError as e:
+        console_err.print(f"[bold red]Lỗi:[/] {e.message}", highlight=False, markup=False)
+        sys.exit(e.exit_code)
     except click.exceptions.Exit as e:
         sys.exit(e.exit_code)
     except click.exceptions.Abort:
