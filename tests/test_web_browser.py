@@ -10,6 +10,7 @@ Skipped, with the reason, where Playwright or Chromium cannot be had."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -51,8 +52,8 @@ def _free_port() -> int:
 
 
 def _next_tuesday(today) -> datetime:  # noqa: ANN001
-    days = (1 - today.weekday()) % 7 or 7
-    day = today + timedelta(days=days)
+    """Tuesday of next week, 08:00 — what "8h thứ Ba tuần sau" means."""
+    day = today - timedelta(days=today.weekday()) + timedelta(days=8)
     return datetime(day.year, day.month, day.day, 8, 0, tzinfo=TZ)
 
 
@@ -141,7 +142,7 @@ def test_compose_preview_approve_publish(site):
                          "Mọi thắc mắc xin gọi 0221 3 946 101.")
     for ch in ("portal", "telegram", "radio"):
         page.check(f"input[name=channels][value={ch}]")
-    page.fill("#f-publish_at", when.strftime("%d/%m/%Y %H:%M"))
+    page.fill("#f-publish_at", "8h thứ Ba tuần sau")      # typed the way staff type it
     page.click("button[value=preview]")
     previews = page.locator(".compose-previews section.preview")
     assert previews.count() == 3
@@ -150,9 +151,10 @@ def test_compose_preview_approve_publish(site):
     page.screenshot(path=str(SHOTS.mkdir(parents=True, exist_ok=True) or SHOTS / "composer-preview-1280.png"),
                     full_page=True)
     page.click("button[value=save]")
-    page.wait_for_url(f"{base}/items/*")
+    page.wait_for_url(re.compile(r"/items/\d+$"))
     item_url = page.url
     assert "Đã lưu bài số" in page.inner_text("main")
+    assert f"Đăng lúc: {when.strftime('%d/%m/%Y %H:%M')}" in page.inner_text("main")
     assert page.locator("form[action$='/approve']").count() == 0, "no approve button for an editor"
     token = page.locator("input[name=csrf_token]").first.get_attribute("value")
     refused = page.request.post(f"{item_url}/approve", form={"csrf_token": token},
@@ -187,6 +189,13 @@ def test_compose_preview_approve_publish(site):
     page.goto(f"{base}/log")
     table = page.inner_text("table.list")
     assert "Cổng TTĐT" in table and "Telegram" in table and table.count("đã đăng") >= 2
+    page.goto(f"{base}/audit?item={item_url.rsplit('/', 1)[1]}")
+    rows = [r.inner_text() for r in page.locator("table.list tbody tr").all()][::-1]   # oldest first
+    steps = [("soạn bài", "Nguyễn Văn Biên"), ("bị từ chối vì không có quyền", "Nguyễn Văn Biên"),
+             ("duyệt bài", "Trần Thị Lãnh")]
+    for (what, who), row in zip(steps, rows):
+        assert what in row and who in row, (what, who, rows)
+    page.screenshot(path=str(SHOTS / "audit-1280.png"), full_page=True)
     ctx.close()
     plan_month = "2024-03"
     _shots(browser, base, "bientap", {"dashboard": "/", "calendar": f"/calendar?month={plan_month}",

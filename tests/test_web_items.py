@@ -57,7 +57,7 @@ def test_bad_input_comes_back_with_the_values_and_400(client):
     login(client, "bientap")
     r = _compose(client, action="save", title="Tiêu đề giữ lại", publish_at="ngày mai lúc nào đó", channels=[])
     assert r.status_code == 400
-    assert 'value="Tiêu đề giữ lại"' in r.text and "Không hiểu thời điểm" in r.text
+    assert 'value="Tiêu đề giữ lại"' in r.text and "Không hiểu “nào đó”" in r.text
     assert "Hãy chọn ít nhất một kênh" in r.text
 
 
