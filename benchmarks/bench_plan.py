@@ -1,5 +1,6 @@
 """Plan parsing speed: median time to parse each sample plan (target < 20 ms per plan), plus
-the .docx path (read + parse) for the largest plan against its Markdown parse (target ≤ 3×)."""
+the .docx path (read + parse) for the largest plan against its Markdown parse (target ≤ 3×),
+and its PDF from the corpus (target ≤ 10×)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from content.plan.parse import parse_plan
 
 TARGET_MS = 20.0
 DOCX_TARGET_RATIO = 3.0
+PDF_TARGET_RATIO = 10.0
+CORPUS_BUILT = Path(__file__).resolve().parents[1] / "tests" / "data" / "plan_corpus" / "built"
 RUNS = 25
 
 
@@ -57,6 +60,14 @@ def run() -> list[str]:
         lines.append(f"read+parse {biggest.stem}.docx (built here)  {ms:6.2f} ms vs Markdown {md_ms:.2f} ms: "
                      f"{ratio:.1f}× (target ≤ {DOCX_TARGET_RATIO:.0f}×) "
                      f"{'ok' if ratio <= DOCX_TARGET_RATIO else 'SLOWER THAN TARGET'}")
+        pdf = CORPUS_BUILT / f"{biggest.stem}.pdf"
+        if pdf.exists():
+            pdf_data = pdf.read_bytes()
+            ms = _median_ms(lambda: parse_plan(decode_plan_bytes(pdf_data, pdf.name)))
+            ratio = ms / md_ms
+            lines.append(f"read+parse {pdf.name} (tests/data/plan_corpus)  {ms:6.2f} ms vs Markdown {md_ms:.2f} ms: "
+                         f"{ratio:.1f}× (target ≤ {PDF_TARGET_RATIO:.0f}×) "
+                         f"{'ok' if ratio <= PDF_TARGET_RATIO else 'SLOWER THAN TARGET'}")
     return lines
 
 

@@ -15,18 +15,6 @@ from tests.test_report_data import seed
 pytestmark = pytest.mark.slow
 
 
-def _registered() -> bool:
-    from bot.cli import app
-
-    return any(c.name == "report" or (c.callback and c.callback.__name__ == "report")
-               for c in app.registered_commands)
-
-
-if not _registered():
-    pytest.skip("`loa report` is not registered yet in bot/cli/__init__.py "
-                "(app.command(\"report\")(report_cmd.report))", allow_module_level=True)
-
-
 @pytest.fixture
 def seeded(tmp_path: Path) -> tuple[Path, int]:
     cfg = write_config(tmp_path)

@@ -29,15 +29,11 @@ LETTERHEAD_IN_PAGE_HEADER = {"tay-ninh-so-tu-phap-2024"}
 _TITLE = re.compile(r"^(?:KẾ HOẠCH|QUYẾT ĐỊNH|PHỤ LỤC)\b")
 
 
-def sources() -> dict[str, Path]:
-    """Corpus name → text source, for every entry of expected.json that has one to render."""
+def sources() -> dict[str, tuple[Path, list[str]]]:
+    """Corpus name → (text source, formats to render), from expected.json."""
     expected = json.loads((HERE / "expected.json").read_text(encoding="utf-8"))
-    out = {}
-    for name, facts in expected.items():
-        src = ROOT / facts["source"]
-        if src.suffix in (".md", ".txt") and facts.get("render", True):
-            out[Path(name).stem] = src
-    return out
+    return {name: (ROOT / facts["source"], facts.get("renders", [])) for name, facts in expected.items()
+            if facts.get("renders")}
 
 
 def blocks(text: str) -> list[tuple[str, object]]:
@@ -146,17 +142,32 @@ def render_docx(text: str, letterhead_in_header: bool = False) -> bytes:
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     buf = io.BytesIO()
     doc.save(buf)
-    return buf.getvalue()
+    return _fixed_zip_times(buf.getvalue())
+
+
+def _fixed_zip_times(data: bytes) -> bytes:
+    """The same package with every entry dated 2025-01-01, so a rebuild is byte-identical."""
+    import zipfile
+
+    src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for item in src.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=(2025, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, src.read(item))
+    return out.getvalue()
 
 
 def main() -> int:
     out = HERE / "built"
     out.mkdir(exist_ok=True)
-    for stem, src in sorted(sources().items()):
+    for stem, (src, formats) in sorted(sources().items()):
         text = src.read_text(encoding="utf-8")
-        (out / f"{stem}.pdf").write_bytes(render_pdf(text))
-        (out / f"{stem}.docx").write_bytes(render_docx(text, stem in LETTERHEAD_IN_PAGE_HEADER))
-        print(f"built {stem}.pdf, {stem}.docx")
+        if "pdf" in formats:
+            (out / f"{stem}.pdf").write_bytes(render_pdf(text))
+        if "docx" in formats:
+            (out / f"{stem}.docx").write_bytes(render_docx(text, stem in LETTERHEAD_IN_PAGE_HEADER))
+        print(f"built {stem}: {', '.join(formats)}")
     return 0
 
 
