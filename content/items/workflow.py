@@ -230,12 +230,18 @@ def _next(action: str, item: Item, sent: bool = False) -> str:
 
 
 def theme_text(session: Session, item: Item) -> str:
-    if not item.plan_id or not item.theme_id:
+    """The text of the item's theme: its own, else that of the calendar slot it fills."""
+    plan_id, theme_id = item.plan_id, item.theme_id
+    if not theme_id and item.slot_id is not None:
+        slot = session.get(Slot, item.slot_id)
+        if slot is not None:
+            plan_id, theme_id = plan_id or slot.plan_id, slot.theme_id
+    if not plan_id or not theme_id:
         return ""
-    plan = session.get(PlanRecord, item.plan_id)
+    plan = session.get(PlanRecord, plan_id)
     if plan is None:
         return ""
-    return next((t["text"] for t in plan.data.get("themes", []) if t["id"] == item.theme_id), "")
+    return next((t["text"] for t in plan.data.get("themes", []) if t["id"] == theme_id), "")
 
 
 def article_of(session: Session, item: Item, settings: Settings, *, link: str | None = None,

@@ -56,7 +56,9 @@ def _segments(lines: list[Line]) -> list[str]:
             continue
         parts = ln.text.split("\t") if ln.kind == "table" else [ln.text]
         for part in parts:
-            out.extend(c.strip() for c in part.split(" | ") if c.strip(" |"))
+            part = _COLUMN_JOINS.sub("\n", part)
+            part = _NUMBER_THEN_PLACE.sub(r"\1\n", part)
+            out.extend(c.strip() for piece in part.split("\n") for c in piece.split(" | ") if c.strip(" |"))
     out = [c.strip(" |") for c in out]
     joined: list[str] = []
     for seg in out:
@@ -67,6 +69,10 @@ def _segments(lines: list[Line]) -> list[str]:
     return joined
 
 
+# The two header columns run together on one line (text copied out of a PDF): split before the
+# national motto and between the number and the place-and-date.
+_COLUMN_JOINS = re.compile(r"(?<=\S)\s+(?=(?:CỘNG HÒA|CỘNG HOÀ|Cộng hòa|Cộng hoà)\s+(?:XÃ|xã)\s|(?:Độc lập|ĐỘC LẬP)\s*[-–])")
+_NUMBER_THEN_PLACE = re.compile(rf"((?:Số|SỐ)\s*:?\s*{_NUMBER})\s+(?=[^\d\s,][^,]{{1,40}},\s*ngày)")
 _BROKEN_DATE = re.compile(r",\s*ngày(?:\s*\d{1,2})?(?:\s*tháng(?:\s*\d{1,2})?)?(?:\s*năm)?\s*$")
 
 
@@ -365,7 +371,10 @@ def _is_name(s: str) -> bool:
     return 2 <= len(words) <= 6 and all(w[:1].isupper() and w.isalpha() for w in words)
 
 
-_NAME_NOISE = re.compile(r"^\(.*\)$|^(?:Đã ký|đã ký|Ký|ký)\b|^\[.*\]$")
+_NAME_NOISE = re.compile(r"^\(.*\)$|^(?:Đã ký|đã ký|Ký|ký)\b|^\[.*\]$"
+                         # the visible stamp of a digital signature in e-office PDFs
+                         r"|^(?:Ký bởi|Người ký|Email|E-mail|Cơ quan|Chức vụ|Thời gian ký|Ngày ký|Signed by|Signature"
+                         r"|Reason|Location|Date)\s*:", re.I)
 
 
 def signer(lines: list[Line]) -> tuple[str | None, str | None, int | None]:
