@@ -46,7 +46,7 @@ def test_preview_shows_every_channel_as_it_will_go_out(client, settings):
     assert "Zalo</h3>" not in page, "only the chosen channels"
     assert re.search(r"— Tin 2/\d+ —", page), "Telegram split points are shown"
     assert "Ủy ban nhân dân xã" in page, "the radio script reads abbreviations in full"
-    assert "Thời lượng đọc khoảng" in page and "XYZQ</mark>" in page, "reading time and words to check"
+    assert "Thời lượng đọc khoảng" in page and "<mark>XYZQ" in page, "reading time and words to check"
     assert re.search(r"Tin nhắn SMS: \d+ tin", page)
     assert "https://ngoclam.example.gov.vn/bai-viet/tiep-nhan-ho-so-truc-tuyen.html" in page
     with client.app.state.console.db.session() as s:
