@@ -241,3 +241,10 @@ def test_signer_after_titles_blank_lines_emphasis_and_signature_stamps(block, ex
 
     name, position, _ = signer(to_lines("Nơi nhận:\n- Như trên;\n- Lưu: VT.\n" + block))
     assert (name, position) == ("Nguyễn Văn An", expected)
+
+
+def test_a_ward_named_by_its_number_is_a_place():
+    plan = parse_plan("ỦY BAN NHÂN DÂN QUẬN 3\nỦY BAN NHÂN DÂN PHƯỜNG 5\nSố: 21/KH-UBND\n"
+                      "Phường 5, ngày 12 tháng 3 năm 2024\n" + _BODY)
+    assert (plan.number, plan.place, plan.date) == ("21/KH-UBND", "Phường 5", date(2024, 3, 12))
+    assert plan.issuer == "Ủy ban nhân dân phường 5"

@@ -18,8 +18,9 @@ How the layout is put back, page by page:
   a page break is joined to its first part;
 - other runs are grouped into visual lines by their vertical overlap; a wide gap inside a
   line (the two columns of a borderless header table) becomes a tab;
-- a line that runs to the right margin is continued by the next line (a wrapped paragraph
-  becomes one line, as in Word), unless the next one starts a list item or a heading, or
+- a line that runs to the right margin, or (ragged text) whose next line's first word would
+  not have fitted after it, is continued by the next line (a wrapped paragraph becomes one
+  line, as in Word), unless the next one starts a list item or a heading, or
   one is bold and the other not (a title over the opening paragraph);
 - lines that are only a page number are dropped.
 Every line keeps where it came from ("trang 2, dòng 14") for `loa plan parse --explain`.
@@ -313,11 +314,23 @@ def _join_wrapped(blocks: list[tuple[int, _Block]]) -> list[tuple[int, _Block]]:
     for page_no, block in blocks:
         prev = out[-1][1] if out else None
         if (prev is not None and not prev.cells and not block.cells and "\t" not in prev.text + block.text
-                and prev.right >= margin - 15 and not _starts_item(block.text) and prev.bold_end == block.bold
-                and not prev.text.endswith(":")):
+                and _wrapped(prev, block, margin) and not _starts_item(block.text)
+                and not prev.text.endswith(":") and prev.bold_end == block.bold):
             prev.text = f"{prev.text} {block.text}"
             prev.right = block.right
             prev.bold_end = block.bold_end
             continue
         out.append((page_no, block))
     return out
+
+
+def _wrapped(prev: _Block, block: _Block, margin: float) -> bool:
+    """Whether `block` continues `prev`: `prev` runs to the margin (justified text), or — ragged
+    text — the first word of `block` would not have fitted after it."""
+    if prev.right >= margin - 15:
+        return True
+    if prev.text.endswith((".", ";", "!", "?", ":")) or not prev.text:
+        return False
+    char = (prev.right - prev.left) / max(len(prev.text), 1)
+    first = block.text.split(" ", 1)[0]
+    return prev.right + char * (len(first) + 1.5) > margin
