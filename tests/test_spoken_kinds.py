@@ -127,6 +127,8 @@ DATES = [
     ("Hội nghị tổ chức sáng 15/5 tại hội trường.", "sáng ngày mười lăm tháng năm"),
     ("Ngày 1/5 là ngày Quốc tế Lao động.", "Ngày mùng một tháng năm"),
     ("Kỷ niệm Ngày Nhà giáo Việt Nam 20/11.", "Nhà giáo Việt Nam hai mươi tháng mười một"),
+    ("2/9 là ngày Quốc khánh.", "Mùng hai tháng chín là ngày Quốc khánh"),
+    ("1/6 - Ngày Quốc tế Thiếu nhi.", "Mùng một tháng sáu, Ngày Quốc tế Thiếu nhi"),
 ]
 
 
@@ -467,3 +469,35 @@ def test_a_clean_sentence_has_nothing_to_check() -> None:
     out, to_check = read_aloud(text)
     assert to_check == []
     assert not any(c.isdigit() for c in out) and "/" not in out
+
+
+def test_radio_rendering_says_where_links_lead_and_lists_checks() -> None:
+    from datetime import date
+
+    from content.render.item import Article, render
+    from content.settings import from_mapping
+
+    settings = from_mapping({"unit": {"name": "Ủy ban nhân dân xã Ngọc Lâm", "place": "xã Ngọc Lâm"},
+                             "channels": {"portal": {"kind": "static", "path": "site",
+                                                     "base_url": "https://ngoclam.gov.vn"}}}, env={})
+    body = ("📢 Cài đặt VNeID, tỷ lệ đạt 1/5.\n\n[Xem chi tiết](https://ngoclam.gov.vn/tin/1)\n\n"
+            "Hộp thư: hotro.ngoclam@gmail.com")
+    r = render(Article(title="Đề án 06", body=body, date=date(2025, 5, 15), id=3), "radio", settings)
+    script = r.parts[0]
+    assert "Xem chi tiết trên trang thông tin điện tử của xã Ngọc Lâm." in script
+    assert "hỗ trợ chấm Ngọc Lâm a còng giê-meo chấm com" in script      # the item names the place
+    assert "Đề án không sáu" in script and "📢" not in script
+    assert r.extras["to_check"] == ["VNeID", "1/5"]
+    assert r.extras["unknown_abbreviations"] == []
+
+
+def test_console_preview_lists_the_checks_with_their_reading() -> None:
+    from datetime import date
+
+    from content.render.item import Article
+    from content.render.preview import preview
+    from content.settings import from_mapping
+
+    settings = from_mapping({"unit": {"name": "Ủy ban nhân dân xã Ngọc Lâm"}}, env={})
+    p = preview(Article(title="Tin", body="Hệ thống XKCD và VNeID.", date=date(2025, 5, 15)), "radio", settings)
+    assert p.check[0].startswith("XKCD → “ích-xì-ca-xê-dê”") and p.check[1].startswith("VNeID")

@@ -16,6 +16,7 @@ from typer.core import TyperGroup
 
 from bot.cli import vietnamese
 from bot.cli.common import AppContext, Fail, console_err
+from content import logsafe
 from content.errors import LoaError
 
 vietnamese.install()
@@ -90,9 +91,6 @@ def _load(name: str, module: str, attr: str, kind: str, text: str) -> click.Comm
     return get_group(holder).commands[name]
 
 
-THIRD_PARTY_LOGGERS = ("apscheduler", "telegram", "httpx", "httpcore", "urllib3", "uvicorn", "uvicorn.access",
-                       "uvicorn.error", "alembic", "PIL", "fontTools")
-
 app = typer.Typer(
     name="loa",
     cls=LazyGroup,
@@ -112,10 +110,8 @@ def _root(
 ) -> None:
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    if not verbose:    # third-party INFO lines (in English) stay off the console; -v shows them
-        for name in THIRD_PARTY_LOGGERS:
-            logging.getLogger(name).setLevel(logging.WARNING)
+    logsafe.install()                   # tokens masked in every line Loa's handlers write
+    logsafe.quiet_libraries(verbose)    # PTB/httpx DEBUG lines carry citizens' texts and URLs with tokens
     ctx.obj = AppContext(config_path=config)
 
 

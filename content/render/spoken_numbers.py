@@ -7,8 +7,8 @@ Decides:
   or it continues a list or range of dates; a fraction ("một phần ba", "ba phần tư") when a
   proportion word is right before ("giảm", "chiếm", "khoảng", "hơn"…) or a whole is right after
   ("số", "tổng", "thời gian", "diện tích"…); a ratio ("mười trên mười hai") when a counted noun is
-  right after ("chỉ tiêu", "xã", "hồ sơ"…); a date when a holiday or "ngày" is said earlier in the
-  clause or "năm nay", "tới", "vừa qua" follows. With no sign either way: a fraction when a < b ≤ 10,
+  right after ("chỉ tiêu", "xã", "hồ sơ"…); a date when a holiday or "ngày" is said earlier or later
+  in the clause ("2/9 là ngày Quốc khánh") or "năm nay", "tới", "vừa qua" follows. With no sign either way: a fraction when a < b ≤ 10,
   otherwise a date when it can be one, otherwise a ratio; when both a date and a fraction or ratio
   were possible, the announcer is told (`Check`).
 - "số 1/2024", "Bản tin số 3/2024", "đợt 2/2025": an edition number and its year, read
@@ -68,6 +68,11 @@ def _words_before(text: str, pos: int, n: int = 6) -> str:
     """Up to n words before pos, within the clause (stops at . ; : ! ? and line ends)."""
     start = max(text.rfind(c, 0, pos) for c in ".;:!?\n")
     return " ".join(text[start + 1:pos].split()[-n:])
+
+
+def _clause_after(text: str, pos: int) -> str:
+    """The rest of the clause after pos, up to 60 characters ("2/9 là ngày Quốc khánh")."""
+    return re.split(r"[.;:!?\n]", text[pos:pos + 60], maxsplit=1)[0]
 
 
 def _word_after(text: str, pos: int) -> str:
@@ -146,7 +151,8 @@ class Slashes:
             read_as = "fraction" if 0 < a < b else "ratio"
         elif _in(after, COUNTED):
             read_as = "ratio"
-        elif date_ok and (DATE_EARLIER.search(" ".join(words)) or _in(after, DATE_AFTER)):
+        elif date_ok and (DATE_EARLIER.search(" ".join(words)) or _in(after, DATE_AFTER)
+                          or DATE_EARLIER.search(_clause_after(text, end))):
             read_as = "date"
         if read_as is None:                       # no sign either way
             if 0 < a < b and (b <= 10 or b in (100, 1000)):
