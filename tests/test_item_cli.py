@@ -57,7 +57,7 @@ def test_bad_input_gets_a_vietnamese_message_and_exit_2(tmp_path):
     cases = [
         (("item", "add", "--title", "T", "--body-file", "khong-co.md"), "Không tìm thấy tệp nội dung"),
         (("item", "add", "--title", "T", "--body", "x", "--channels", "fax"), "Kênh không hợp lệ"),
-        (("item", "add", "--title", "T", "--body", "x", "--at", "thứ tám"), "Không hiểu thời điểm “thứ tám”"),
+        (("item", "add", "--title", "T", "--body", "x", "--at", "thứ tám"), "Không hiểu “thứ tám”"),
         (("item", "add", "--title", "T", "--body", "x", "--at", "01/01/2020"), "--yes"),
         (("item", "approve", "99"), "Không có bài số 99"),
         (("item", "list", "--state", "xyz"), "Trạng thái không hợp lệ"),

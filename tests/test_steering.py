@@ -238,8 +238,8 @@ def test_withdraw_takes_back_what_each_channel_allows(world, servers):
     said = world.steer.consequences(item_id, "withdraw")
     assert "Cổng TTĐT: Loa sẽ gỡ bài." in said
     assert "Telegram (@xangoclam): Loa sẽ gỡ bài." in said
-    assert "Zalo (article): Loa sẽ gỡ bài." in said
-    assert "Zalo (user:u-1): Loa không gỡ được, sẽ liệt kê để cán bộ gỡ tay." in said
+    assert "Zalo (bài viết): Loa sẽ gỡ bài." in said
+    assert "Zalo (người dùng u-1): Loa không gỡ được, sẽ liệt kê để cán bộ gỡ tay." in said
     assert "Đài truyền thanh: Loa không gỡ được, sẽ liệt kê để cán bộ gỡ tay." in said
 
     world.clock.now = T0 + timedelta(hours=3)
@@ -324,7 +324,7 @@ def test_correct_edits_in_place_where_the_channel_can(world, servers):
     page = next((world.site / "bai-viet").glob("*.html"))
     said = world.steer.consequences(item_id, "correct")
     assert "Telegram (@xangoclam): Loa sẽ sửa bài tại chỗ." in said
-    assert "Zalo (user:u-1): không sửa được tại chỗ, Loa sẽ gửi tin đính chính." in said
+    assert "Zalo (người dùng u-1): không sửa được tại chỗ, Loa sẽ gửi tin đính chính." in said
     assert "Đài truyền thanh: không sửa được tại chỗ, Loa sẽ gửi tin đính chính." in said
 
     new_body = "Người dân nộp hồ sơ khai sinh trên Cổng dịch vụ công quốc gia, không cần đến xã."

@@ -86,7 +86,7 @@ ACCEPTED = [
 REFUSED = [
     ("", "Chưa ghi thời điểm"),
     ("   ", "Chưa ghi thời điểm"),
-    ("abc", "Không hiểu thời điểm “abc”: phần “abc”"),
+    ("abc", "Không hiểu “abc” trong thời điểm “abc”"),
     ("32/1/2024", "không có thật"),
     ("31/02/2024", "không có thật"),
     ("29/2/2023", "không có thật"),
@@ -98,7 +98,7 @@ REFUSED = [
     ("20 giờ chiều", "không phải buổi chiều"),
     ("13pm", "am/pm"),
     ("thứ Tám", "Không hiểu"),
-    ("5/3/2024 8h sau đó", "phần “sau đó” không phải ngày hay giờ"),
+    ("5/3/2024 8h sau đó", "Không hiểu “sau đó”"),
     ("thứ Ba 04/03/2024", "là thứ Hai, không khớp"),
     ("8.30", "dấu chấm"),
     ("ngày 5 tháng 13", "không có thật"),

@@ -200,7 +200,7 @@ def parse_when(text: str, now: datetime, default_hour: int | str | time = 8, *, 
     leftover = [m for m in re.finditer(r"[^\s,]+", rest) if m.group(0) not in _FILLERS]
     if leftover:
         bad = " ".join(f" {raw} "[m.start():m.end()] for m in leftover)
-        raise WhenError(f"Không hiểu thời điểm “{raw}”: phần “{bad}” không phải ngày hay giờ ({EXAMPLES}).")
+        raise WhenError(f"Không hiểu “{bad}” trong thời điểm “{raw}” ({EXAMPLES}).")
     if day is None and clock is None and part is None:
         raise WhenError(f"Không hiểu thời điểm “{raw}” ({EXAMPLES}).")
 
