@@ -46,3 +46,20 @@ def test_html_to_text_spells_links_and_keeps_lines():
             "<p>Gọi <a href='tel:02213946101'>0221 3 946 101</a> hoặc <a href='https://x.vn'>https://x.vn</a></p>"
             "<ul><li>Một</li><li>Hai</li></ul><table><tr><td>a</td><td>b</td></tr></table></body></html>")
     assert html_to_text(page) == "Thông báo\n\nGọi 0221 3 946 101 hoặc https://x.vn\n\n• Một\n• Hai\n\na | b"
+
+
+def test_the_telegram_outbox_holds_text_to_paste(tmp_path):
+    from channels.adapters.outbox import OutboxChannel
+    from channels.adapters.telegram import TelegramChannel
+    from channels.base import Message
+    from tests.conftest import make_settings
+    from tests.test_channel_contract import run
+
+    s = make_settings(tmp_path, {"channels": {"telegram": {"chat_ids": ["@xangoclam"]}}})
+    ch = OutboxChannel.for_channel(TelegramChannel)(s, s.channel("telegram"), reason="chưa có token")
+    body = ('<b>Lịch làm việc một cửa</b>\n\nTiếp nhận hồ sơ <i>cả tuần</i> &amp; trả kết quả.\n\n'
+            '<a href="https://ngoclam.example.gov.vn/bai-viet/1.html">Xem chi tiết</a>')
+    run(ch.send(Message(key="post-1-part-1", title="Lịch", body=body, format="html"), "@xangoclam"))
+    text = (tmp_path / "var" / "outbox" / "telegram" / "post-1-part-1--xangoclam.txt").read_text(encoding="utf-8")
+    assert text == ("Lịch làm việc một cửa\n\nTiếp nhận hồ sơ cả tuần & trả kết quả.\n\n"
+                    "Xem chi tiết (https://ngoclam.example.gov.vn/bai-viet/1.html)\n")
