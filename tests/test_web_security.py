@@ -175,3 +175,16 @@ def test_static_files_carry_their_hash(client):
 def test_healthz_needs_no_login(client):
     r = client.get("/healthz")
     assert r.status_code == 200 and r.json()["database"] == "ok"
+
+
+def test_every_page_gets_the_base_context(settings, db, clock):
+    """The page context is a contract: templates may rely on these keys (StrictUndefined in tests)."""
+    from bot.web.templating import BASE_CONTEXT
+    with make_client(settings, db, clock) as c:
+        pages = c.app.state.console.pages
+
+        class _Req:
+            class state:  # noqa: N801
+                session = None
+        ctx = pages.context(_Req())
+    assert set(BASE_CONTEXT) <= set(ctx)
