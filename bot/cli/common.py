@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
+from content import logsafe
 from content.settings import ConfigError, Settings, load
 
 if TYPE_CHECKING:   # the database (SQLAlchemy) is imported by the commands that use it
@@ -41,6 +42,7 @@ class AppContext:
                 self._settings = load(self.config_path)
             except ConfigError as e:
                 raise Fail("Cấu hình chưa đúng:\n  - " + "\n  - ".join(e.problems)) from None
+            remember_secrets(self._settings)
         return self._settings
 
     @property
@@ -54,6 +56,23 @@ class AppContext:
                 raise Fail(f"Không mở được cơ sở dữ liệu ({_safe_url(self.settings.database_url)}): "
                            f"{type(e).__name__}: {e}") from None
         return self._db
+
+
+def remember_secrets(settings: Settings) -> None:
+    """Every secret the configuration names (tokens, keys, the database password) is masked in logs."""
+    from urllib.parse import unquote, urlsplit   # not SQLAlchemy: light commands start fast
+
+    for ch in settings.channels.values():
+        for key, value in ch.options.items():
+            if key.endswith("_env") and isinstance(value, str):
+                logsafe.remember_secret(settings.secret(value))
+    for name in ("LOA_TELEGRAM_TOKEN", "LOA_ZALO_ACCESS_TOKEN", "LOA_ZALO_REFRESH_TOKEN", "LOA_ZALO_SECRET_KEY",
+                 "LOA_ZALO_OA_SECRET_KEY"):     # the defaults when a section does not name its variable
+        logsafe.remember_secret(settings.secret(name))
+    try:
+        logsafe.remember_secret(unquote(urlsplit(settings.database_url).password or ""))
+    except Exception:  # noqa: BLE001 - a broken URL is reported when it is opened
+        pass
 
 
 def _safe_url(url: str) -> str:
