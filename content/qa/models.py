@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (BigInteger, Boolean, Date, ForeignKey, Integer, String, Text,
+from sqlalchemy import (BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -45,7 +45,10 @@ class Citizen(Base):
 
 class Question(Base):
     __tablename__ = "qa_questions"
-    __table_args__ = (UniqueConstraint("year", "seq", name="uq_qa_question_year_seq"),)
+    __table_args__ = (UniqueConstraint("year", "seq", name="uq_qa_question_year_seq"),
+                      # open questions by due date (the dashboard, the daily reminder) without
+                      # walking every answered question
+                      Index("ix_qa_questions_state_due_on", "state", "due_on"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
