@@ -23,6 +23,8 @@ ROUTE_TABLE = [
     ("POST", "/items/1/withdraw", "withdraw"), ("POST", "/items/1/correct", "correct"),
     ("GET", "/log", "view"), ("POST", "/log/posts/1/retry", "retry_post"),
     ("POST", "/log/posts/1/resolve", "retry_post"), ("GET", "/audit", "audit"),
+    ("GET", "/qa", "view"), ("GET", "/qa/HD-2024-000001", "view"),
+    ("POST", "/qa/HD-2024-000001/answer", "qa"), ("POST", "/qa/HD-2024-000001/erase", "qa_erase"),
 ]
 OPEN_ROUTES = {"/login", "/logout", "/healthz", "/static/{name:str}"}
 
@@ -44,7 +46,8 @@ def client(settings, db, clock):
 def test_every_route_is_in_the_table():
     paths = {r.path for r in routes()}
     covered = {p.replace("/1", "/{item_id:int}", 1) if p.startswith("/items/1") else p for _m, p, _a in ROUTE_TABLE}
-    covered |= {"/items/{item_id:int}/{action:str}", "/log/posts/{post_id:int}/{action:str}"}
+    covered |= {"/items/{item_id:int}/{action:str}", "/log/posts/{post_id:int}/{action:str}",
+                "/qa/{code:str}", "/qa/{code:str}/{action:str}"}
     assert paths <= covered | OPEN_ROUTES, paths - covered - OPEN_ROUTES
 
 
