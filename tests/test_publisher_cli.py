@@ -82,7 +82,7 @@ def test_bad_arguments_exit_2(site):
     r = loa("publish", cwd=cwd, config=cfg)
     assert r.code == 2 and "loa publish --due" in r.err
     r = loa("publish", "--due", "--now", "ngày xửa ngày xưa", cwd=cwd, config=cfg)
-    assert r.code == 2 and "Không hiểu “ngày xửa ngày xưa”" in r.err
+    assert r.code == 2 and "Không hiểu “xửa xưa” trong thời điểm “ngày xửa ngày xưa”" in r.err
     r = loa("log", "--channel", "facebook", cwd=cwd, config=cfg)
     assert r.code == 2 and "Kênh không hợp lệ" in r.err
     r = loa("post", "list", "--state", "lost", cwd=cwd, config=cfg)
