@@ -25,6 +25,7 @@ ROUTE_TABLE = [
     ("POST", "/log/posts/1/resolve", "retry_post"), ("GET", "/audit", "audit"),
     ("GET", "/qa", "view"), ("GET", "/qa/HD-2024-000001", "view"),
     ("POST", "/qa/HD-2024-000001/answer", "qa"), ("POST", "/qa/HD-2024-000001/erase", "qa_erase"),
+    ("GET", "/channels", "channels"), ("POST", "/channels/test", "channels"),
 ]
 OPEN_ROUTES = {"/login", "/logout", "/healthz", "/static/{name:str}"}
 

@@ -25,7 +25,7 @@ from bot.web.permissions import Forbidden, NotSignedIn
 from bot.web.security import ConsoleMiddleware
 from bot.web.templating import Pages, load_static, static_response
 from bot.web.uploads import UploadError
-from bot.web.views import audit, auth, items, log, pages, qa
+from bot.web.views import audit, auth, channels, items, log, pages, qa
 from content.db import Database
 from content.errors import LoaError
 from content.settings import Settings
@@ -51,6 +51,8 @@ def routes() -> list[Route]:
         Route("/qa/{code:str}", qa.qa_page),
         Route("/qa/{code:str}/{action:str}", qa.qa_action, methods=["POST"]),
         Route("/audit", audit.audit_page),
+        Route("/channels", channels.channels_page),
+        Route("/channels/test", channels.channels_test, methods=["POST"]),
         Route("/healthz", pages.healthz),
         Route("/static/{name:str}", _static),
     ]

@@ -33,6 +33,7 @@ NAV = (  # (path, label, action needed to see it)
     ("/log", "Nhật ký đăng", "view"),
     ("/qa", "Hỏi – đáp", "view"),
     ("/audit", "Nhật ký thao tác", "audit"),
+    ("/channels", "Các kênh", "channels"),
 )
 
 
