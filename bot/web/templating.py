@@ -32,6 +32,7 @@ NAV = (  # (path, label, action needed to see it)
     ("/items", "Bài viết", "view"),
     ("/log", "Nhật ký đăng", "view"),
     ("/qa", "Hỏi – đáp", "view"),
+    ("/plans", "Kế hoạch", "plans"),
     ("/audit", "Nhật ký thao tác", "audit"),
     ("/channels", "Các kênh", "channels"),
 )
