@@ -77,3 +77,39 @@ def test_markdown_plan_and_bad_files(client):
 def test_leader_cannot_import_plans(client):
     login(client, "lanhdao")
     assert client.get("/plans").status_code == 403
+
+
+def test_report_page_and_docx_download(client, db, clock, settings):
+    from docx import Document
+
+    login(client, "bientap")
+    token = csrf(client, "/plans")
+    r = client.post("/plans/upload", data={"csrf_token": token},
+                    files={"file": (MD.name, MD.read_bytes(), "text/markdown")})
+    upload = re.search(r'name="upload" value="([^"]+)"', r.text)[1]
+    client.post("/plans/import", data={"csrf_token": token, "upload": upload, "name": MD.name})
+    page = client.get("/reports?period=2024-Q1")
+    assert page.status_code == 200 and "quý I năm 2024" in page.text and "<svg" in page.text
+    assert "Tải báo cáo .docx" in page.text
+    r = client.get("/reports/download?period=2024-Q1&format=docx")
+    assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
+    doc = Document(io.BytesIO(r.content))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert settings.unit.name.upper() in text.upper()
+    assert client.get("/reports?period=quy-nam").status_code == 400
+
+
+def test_dashboard_lists_reports_due_soon(settings, db):
+    from datetime import datetime
+
+    from content.text import UTC
+    clock = Clock(datetime(2024, 6, 20, 2, 0, tzinfo=UTC))
+    add_accounts(db, clock())
+    with make_client(settings, db, clock) as c:
+        login(c, "bientap")
+        token = csrf(c, "/plans")
+        r = c.post("/plans/upload", data={"csrf_token": token}, files={"file": (MD.name, MD.read_bytes(), "text/markdown")})
+        upload = re.search(r'name="upload" value="([^"]+)"', r.text)[1]
+        c.post("/plans/import", data={"csrf_token": token, "upload": upload, "name": MD.name})
+        page = c.get("/").text
+    assert "Báo cáo sắp đến hạn" in page and "6 tháng đầu năm 2024" in page

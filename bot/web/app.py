@@ -25,7 +25,7 @@ from bot.web.permissions import Forbidden, NotSignedIn
 from bot.web.security import ConsoleMiddleware
 from bot.web.templating import Pages, load_static, static_response
 from bot.web.uploads import UploadError
-from bot.web.views import audit, auth, channels, items, log, pages, plans, qa
+from bot.web.views import audit, auth, channels, items, log, pages, plans, qa, reports
 from content.db import Database
 from content.plan.reader import MAX_PDF_BYTES as PLAN_MAX_BYTES
 from content.errors import LoaError
@@ -54,6 +54,8 @@ def routes() -> list[Route]:
         Route("/plans", plans.plans_page),
         Route("/plans/upload", plans.plans_upload, methods=["POST"]),
         Route("/plans/import", plans.plans_import, methods=["POST"]),
+        Route("/reports", reports.reports_page),
+        Route("/reports/download", reports.reports_download),
         Route("/audit", audit.audit_page),
         Route("/channels", channels.channels_page),
         Route("/channels/test", channels.channels_test, methods=["POST"]),

@@ -33,6 +33,7 @@ NAV = (  # (path, label, action needed to see it)
     ("/log", "Nhật ký đăng", "view"),
     ("/qa", "Hỏi – đáp", "view"),
     ("/plans", "Kế hoạch", "plans"),
+    ("/reports", "Báo cáo", "reports"),
     ("/audit", "Nhật ký thao tác", "audit"),
     ("/channels", "Các kênh", "channels"),
 )
