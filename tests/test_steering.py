@@ -208,6 +208,10 @@ def test_nothing_changes_while_a_post_is_being_sent(world):
 
 
 # --------------------------------------------------------------------- what went out
+def tmp_path_of(world) -> Path:
+    return world.site.parent
+
+
 def _published(world, channels, **kw) -> int:
     item_id = world.add(channels=channels, **kw)
     world.steer.approve(item_id, CHIEF)
@@ -331,7 +335,7 @@ def test_correct_edits_in_place_where_the_channel_can(world, servers):
     result = asyncio.run(world.steer.correct(item_id, CHIEF, body=new_body))
     assert result.state == "published"
     assert "không cần đến xã" in page.read_text(encoding="utf-8"), "same address, new text"
-    manifest = json.loads((world.site / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((tmp_path_of(world) / "site.loa" / "manifest.json").read_text(encoding="utf-8"))
     assert all("corrected_at" in e for e in manifest.values())
     assert tg.edits and "không cần đến xã" in tg.edits[-1]["text"] and len(tg.sent) == 1
     assert zalo.article_versions and "không cần đến xã" in json.dumps(zalo.articles[0], ensure_ascii=False)
