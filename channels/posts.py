@@ -52,7 +52,8 @@ class Scheduled(list):
 def schedule_item(session: Session, item: Item, channels: Mapping[str, Channel], *, now: datetime,
                   edition: str = "") -> Scheduled:
     """Create the posts of an approved item: every channel of the item that is live × its targets,
-    due at the item's publish_at (or now). Idempotent: existing rows are kept as they are."""
+    due at the item's publish_at (or now). Idempotent: existing rows are kept as they are, except
+    that a freshly approved item puts its posts withdrawn from the queue (never sent) back in it."""
     if item.state not in SCHEDULABLE_ITEM_STATES:
         raise PostError(f"Bài số {item.id} chưa được duyệt (trạng thái “{item.state}”), chưa thể lên lịch đăng.")
     existing = {(p.channel, p.target): p for p in session.scalars(
@@ -68,6 +69,13 @@ def schedule_item(session: Session, item: Item, channels: Mapping[str, Channel],
             continue
         for target in adapter.targets():
             post = existing.get((name, target))
+            if post is not None and post.state == "cancelled" and post.parts_done == 0 and item.state == "approved":
+                # withdrawn from the queue by an edit or a rejection, now approved again: the new
+                # text goes out at the new time (nothing of this post ever reached the channel)
+                post.state, post.due_at, post.attempts, post.next_attempt_at = "pending", due, 0, None
+                post.last_error = post.claimed_by = post.lease_until = None
+                post.updated_at = now
+                created = True
             if post is None:
                 post = Post(item_id=item.id, channel=name, target=target, edition=edition, state="pending",
                             due_at=due, attempts=0, parts_done=0, parts_total=0, created_at=now, updated_at=now)

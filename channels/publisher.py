@@ -29,24 +29,21 @@ import socket
 import time
 import uuid
 from collections import Counter, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Mapping
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from channels import posts
 from channels.base import Channel, ChannelError, Limits, Message, Receipt
-from channels.models import Post
 from channels.pacing import Pacer
 from channels.posts import (SCHEDULABLE_ITEM_STATES, Claimed, PostError, Scheduled, resolve_unknown,  # noqa: F401
                             retry_post, schedule_item)
 from channels.retry import DEAD, PERMANENT, RATE_LIMITED, RETRY, UNKNOWN, RetryPolicy
 from channels.sending import PUBLICATION, SendQueue
 from content.db import Database
-from content.models import Item
 from content.settings import Settings
 from content.text import CHANNEL_NAMES, now_utc
 
@@ -94,6 +91,39 @@ def alert_text(state: str, post_id: int, item_id: int, title: str, channel: str,
         return f"Không đăng được {what} lên {where} {tries}: {text} Sửa lỗi rồi chạy: loa post retry {post_id}"
     return (f"Không đăng được {what} lên {where}: {text} Lỗi này không tự hết; "
             f"sửa xong chạy: loa post retry {post_id}")
+
+
+def render_messages(s: Session, settings: Settings, item: Any, channel: str, adapter: Channel | None, *,
+                    key: str, article: Any = None) -> list[Message]:
+    """The messages of one post: the item (or a given `article`, e.g. a correction notice)
+    rendered for `channel` within the adapter's limits, keys f"{key}-part-{n}"."""
+    from content.items.workflow import article_of
+    from content.render.item import render
+
+    limits = adapter.limits if adapter else None
+    if article is None:
+        article = article_of(s, item, settings, link=portal_link_for(settings, item, channel))
+    r = render(article, channel, settings, max_len=limits.body_maxlen if limits else None)
+    if not r.parts:
+        raise ValueError("nội dung trống")
+    image = Path(item.image_path) if item.image_path else None
+    n = len(r.parts)
+    return [Message(key=f"{key}-part-{i}", title=r.title, body=body, format=r.format, part=i,
+                    parts=n, image=image if i == 1 else None, extras=r.extras)
+            for i, body in enumerate(r.parts, 1)]
+
+
+def portal_link_for(settings: Settings, item: Any, channel: str) -> str | None:
+    """The article's address on the static portal, for the channels that point to it (the
+    hotline notice prints it as a QR code)."""
+    if channel not in ("telegram", "zalo", "hotline") or "portal" not in item.channels:
+        return None
+    portal = settings.channel("portal")
+    if not portal.enabled or portal.get("kind", "static") != "static" or not portal.get("base_url"):
+        return None
+    from content.render.item import portal_link
+
+    return portal_link(settings, item.id, item.title)
 
 
 @dataclass
@@ -326,10 +356,13 @@ class Publisher:
             item = items.get(c.item_id)
             title = item.title if item else ""
             try:
+                if item is None:
+                    raise LookupError(f"không còn bài số {c.item_id}")
                 key = (c.item_id, c.channel)
-                if key not in rendered:
-                    rendered[key] = self._render(s, c, item)
-                messages = self._messages(c, item, rendered[key])
+                if key not in rendered:      # once per item and channel, for all its targets
+                    rendered[key] = render_messages(s, self.settings, item, c.channel, self.channels.get(c.channel),
+                                                    key="post")
+                messages = [replace(m, key=f"post-{c.id}-part-{m.part}") for m in rendered[key]]
             except Exception as e:  # noqa: BLE001 - a rendering problem is permanent for this post
                 text = f"Không dựng được nội dung cho {CHANNEL_NAMES.get(c.channel, c.channel)}: " \
                        f"{type(e).__name__}: {e}"
@@ -341,39 +374,6 @@ class Publisher:
                 continue
             jobs.append(_Job(c, title, messages, c.attempts, c.parts_done))
         return jobs, alerts
-
-    def _render(self, s: Session, c: Claimed, item: Item | None):  # noqa: ANN202
-        from content.items.workflow import article_of
-        from content.render.item import render
-
-        if item is None:
-            raise LookupError(f"không còn bài số {c.item_id}")
-        adapter = self.channels.get(c.channel)
-        limits = adapter.limits if adapter else None
-        article = article_of(s, item, self.settings, link=self._link(item, c.channel))
-        r = render(article, c.channel, self.settings, max_len=limits.body_maxlen if limits else None)
-        if not r.parts:
-            raise ValueError("nội dung trống")
-        return r
-
-    @staticmethod
-    def _messages(c: Claimed, item: Item | None, r) -> list[Message]:  # noqa: ANN001
-        image = Path(item.image_path) if item is not None and item.image_path else None
-        n = len(r.parts)
-        return [Message(key=f"post-{c.id}-part-{i}", title=r.title, body=body, format=r.format, part=i,
-                        parts=n, image=image if i == 1 else None, extras=r.extras)
-                for i, body in enumerate(r.parts, 1)]
-
-    def _link(self, item: Item, channel: str) -> str | None:
-        """The article's address on the static portal, for the channels that point to it."""
-        if channel not in ("telegram", "zalo") or "portal" not in item.channels:
-            return None
-        portal = self.settings.channel("portal")
-        if not portal.enabled or portal.get("kind", "static") != "static" or not portal.get("base_url"):
-            return None
-        from content.render.item import portal_link
-
-        return portal_link(self.settings, item.id, item.title)
 
     def _part_delivered(self, job: _Job, part: int, receipt: Receipt, latency: int | None, outcome: str,
                         check_item: bool) -> bool:

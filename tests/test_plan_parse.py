@@ -173,3 +173,78 @@ def test_text_that_is_not_a_plan_is_refused(text):
 def test_content_section_without_items_is_refused():
     with pytest.raises(PlanError, match="không có nội dung nào"):
         parse_plan("KẾ HOẠCH\n\n1. Nội dung tuyên truyền\n\n2. Hình thức tuyên truyền\n\n- Đài truyền thanh xã.\n")
+
+
+# --- headers as they arrive flattened (issue 15) ------------------------------------------------
+
+_BODY = """KẾ HOẠCH
+Tuyên truyền cải cách hành chính năm 2025
+I. NỘI DUNG TUYÊN TRUYỀN
+1. Dịch vụ công trực tuyến.
+II. HÌNH THỨC TUYÊN TRUYỀN
+1. Phát trên loa truyền thanh.
+"""
+
+
+@pytest.mark.parametrize("header", [
+    # a Word header table copied line by line, columns interleaved
+    "ỦY BAN NHÂN DÂN\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTHỊ XÃ ĐÔNG HÒA\nĐộc lập - Tự do - Hạnh phúc\n"
+    "Số: 15/KH-UBND\nĐông Hòa, ngày 10 tháng 01 năm 2025\n",
+    # both columns run together on each line (text copied out of a PDF)
+    "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTHỊ XÃ ĐÔNG HÒA Độc lập - Tự do - Hạnh phúc\n"
+    "Số: 15/KH-UBND Đông Hòa, ngày 10 tháng 01 năm 2025\n",
+    # "Số:" alone, the place-and-date broken mid-phrase, a site's banner lines first
+    "Thư viện văn bản | Tải về | In\nỦY BAN NHÂN DÂN\nTHỊ XÃ ĐÔNG HÒA\n-------\nSố:\n15/KH-UBND\n"
+    "Đông Hòa, ngày 10\ntháng 01 năm 2025\n",
+    # letterhead and number on one line with a web table's pipes
+    "Ủy ban nhân dân thị xã Đông Hòa Số: 15/KH-UBND | Cộng hòa xã hội chủ nghĩa Việt Nam Độc lập - Tự do - "
+    "Hạnh phúc | Đông Hòa, ngày 10 tháng 01 năm 2025 |\n",
+])
+def test_flattened_headers_give_number_issuer_place_and_date(header):
+    plan = parse_plan(header + _BODY)
+    assert plan.number == "15/KH-UBND"
+    assert plan.issuer == "Ủy ban nhân dân thị xã Đông Hòa"
+    assert (plan.place, plan.date) == ("Đông Hòa", date(2025, 1, 10))
+
+
+def test_a_plan_attached_to_a_decision_takes_the_decisions_reference_and_signer():
+    text = ("ỦY BAN NHÂN DÂN\nHUYỆN AN LÃO\nSố: 88/QĐ-UBND\nAn Lão, ngày 20 tháng 02 năm 2025\n"
+            "QUYẾT ĐỊNH\nVề việc ban hành Kế hoạch tuyên truyền cải cách hành chính năm 2025\n"
+            "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN AN LÃO\nCăn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015;\n"
+            "QUYẾT ĐỊNH:\nĐiều 1. Ban hành kèm theo Quyết định này Kế hoạch tuyên truyền cải cách hành chính năm 2025.\n"
+            "Điều 2. Quyết định có hiệu lực kể từ ngày ký.\nNơi nhận:\n- Như Điều 2;\n- Lưu: VT.\n"
+            "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\n**Đinh Văn Tuấn**\n\n"
+            "KẾ HOẠCH\nTuyên truyền cải cách hành chính năm 2025\n"
+            "(Ban hành kèm theo Quyết định số 88/QĐ-UBND ngày 20/02/2025 của UBND huyện An Lão)\n"
+            "I. NỘI DUNG TUYÊN TRUYỀN\n- Cải cách thủ tục hành chính.\n- Chuyển đổi số.\n"
+            "II. HÌNH THỨC TUYÊN TRUYỀN\n- Lồng ghép trong các buổi họp thôn, tổ dân phố.\n- Giao ban cơ quan.\n")
+    plan = parse_plan(text)
+    assert (plan.number, plan.date) == ("88/QĐ-UBND", date(2025, 2, 20))
+    assert plan.issuer == "Ủy ban nhân dân huyện An Lão" and plan.place == "An Lão"
+    assert (plan.signer.name, plan.signer.position) == ("Đinh Văn Tuấn", "Phó Chủ tịch")
+    assert plan.title == "Tuyên truyền cải cách hành chính năm 2025"
+    assert [t.text for t in plan.themes] == ["Cải cách thủ tục hành chính", "Chuyển đổi số"]
+    assert [f.channels for f in plan.forms] == [["event"], ["internal"]]
+
+
+@pytest.mark.parametrize("block, expected", [
+    ("**KT. CHỦ TỊCH**\n**PHÓ CHỦ TỊCH**\n\n\n\n*(Đã ký và đóng dấu)*\n\n**Nguyễn Văn An**", "Phó Chủ tịch"),
+    ("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nKý bởi: Ủy ban nhân dân huyện Krông Pắc\nEmail: ubnd@daklak.gov.vn\n"
+     "Thời gian ký: 15.01.2025 08:30:15 +07:00\nNguyễn Văn An", "Phó Chủ tịch"),
+    ("GIÁM ĐỐC\n\n\n_Nguyễn Văn An_", "Giám đốc"),
+    ("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n(đã ký)\nNGUYỄN VĂN AN", "Chủ tịch"),
+    ("Q. GIÁM ĐỐC\n\nNguyễn Văn An", "Quyền Giám đốc"),
+])
+def test_signer_after_titles_blank_lines_emphasis_and_signature_stamps(block, expected):
+    from content.plan.fields import signer
+    from content.plan.text import to_lines
+
+    name, position, _ = signer(to_lines("Nơi nhận:\n- Như trên;\n- Lưu: VT.\n" + block))
+    assert (name, position) == ("Nguyễn Văn An", expected)
+
+
+def test_a_ward_named_by_its_number_is_a_place():
+    plan = parse_plan("ỦY BAN NHÂN DÂN QUẬN 3\nỦY BAN NHÂN DÂN PHƯỜNG 5\nSố: 21/KH-UBND\n"
+                      "Phường 5, ngày 12 tháng 3 năm 2024\n" + _BODY)
+    assert (plan.number, plan.place, plan.date) == ("21/KH-UBND", "Phường 5", date(2024, 3, 12))
+    assert plan.issuer == "Ủy ban nhân dân phường 5"

@@ -15,7 +15,10 @@ from pypdf.generic import (ArrayObject, ByteStringObject, DictionaryObject, Name
 from content.plan.parse import PlanError, parse_plan
 from content.plan.reader import decode_plan_bytes, source_from_bytes
 from tests.conftest import PLANS_DIR
-from tests.data.plan_corpus.build import render_pdf
+from tests.data.plan_corpus.build import FONT_DIR, render_pdf
+
+needs_font = pytest.mark.skipif(not (FONT_DIR / "DejaVuSerif.ttf").exists(),
+                                reason="DejaVu fonts (Debian fonts-dejavu-core) are not installed")
 
 NAMES = ["hung-yen-so-noi-vu-2023.md", "soc-trang-ubnd-tinh-2019.md", "ngoc-lam-ubnd-xa-2024.md",
          "ha-nam-so-tttt-2021-2030.md", "gia-lai-so-tttt-2024.md"]
@@ -23,6 +26,8 @@ NAMES = ["hung-yen-so-noi-vu-2023.md", "soc-trang-ubnd-tinh-2019.md", "ngoc-lam-
 
 @pytest.fixture(scope="module")
 def sample_pdfs() -> dict[str, bytes]:
+    if not (FONT_DIR / "DejaVuSerif.ttf").exists():
+        pytest.skip("DejaVu fonts (Debian fonts-dejavu-core) are not installed")
     if not PLANS_DIR.exists():
         pytest.skip(f"sample plans not found at {PLANS_DIR}")
     return {name: render_pdf((PLANS_DIR / name).read_text(encoding="utf-8")) for name in NAMES}
@@ -113,3 +118,44 @@ def test_signed_pdf_with_an_appended_revision_reads_like_the_unsigned_one(sample
     signed = _signed(original)
     assert signed.startswith(original) and signed.count(b"%%EOF") >= 2 and b"/Sig" in signed[len(original):]
     assert parse_plan(decode_plan_bytes(signed, "kh.pdf")) == parse_plan(decode_plan_bytes(original, "kh.pdf"))
+
+
+@needs_font
+def test_header_table_with_several_lines_per_cell_reads_as_rows_of_two_columns():
+    from pathlib import Path
+
+    fonts = Path("/usr/share/fonts/truetype/dejavu")
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.add_font("S", "", str(fonts / "DejaVuSerif.ttf"))
+    pdf.set_font("S", "", 11)
+    with pdf.table(col_widths=(38, 62), borders_layout="NONE", text_align="CENTER", v_align="TOP",
+                   first_row_as_headings=False) as t:
+        r = t.row()
+        r.cell("ỦY BAN NHÂN DÂN\nTHỊ XÃ ĐÔNG HÒA\n-------")
+        r.cell("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc")
+        r = t.row()
+        r.cell("Số: 15/KH-UBND")
+        r.cell("Đông Hòa, ngày 10 tháng 01 năm 2025")
+    for line in ("KẾ HOẠCH", "Tuyên truyền cải cách hành chính năm 2025", "I. NỘI DUNG TUYÊN TRUYỀN",
+                 "1. Dịch vụ công trực tuyến.", "II. HÌNH THỨC TUYÊN TRUYỀN", "1. Phát trên loa truyền thanh."):
+        pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+    source = source_from_bytes(bytes(pdf.output()), "dong-hoa.pdf")
+    assert source.text.split("\n")[:2] == ["ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                                           "THỊ XÃ ĐÔNG HÒA\tĐộc lập - Tự do - Hạnh phúc"]
+    plan = parse_plan(source.text)
+    assert (plan.number, plan.issuer, plan.place) == ("15/KH-UBND", "Ủy ban nhân dân thị xã Đông Hòa", "Đông Hòa")
+    assert plan.date.isoformat() == "2025-01-10"
+
+
+@needs_font
+@pytest.mark.parametrize("name", ["tay-ninh-so-tu-phap-2024", "kon-tum-ubnd-tinh-qd-2024"])
+def test_ragged_right_paragraphs_are_joined_like_justified_ones(name):
+    import json
+
+    from benchmarks.plan_accuracy import CORPUS, FIELDS, ROOT, facts
+
+    expected = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))[name]
+    text = (ROOT / expected["source"]).read_text(encoding="utf-8")
+    plan = parse_plan(source_from_bytes(render_pdf(text, align="L"), f"{name}.pdf").text)
+    assert facts(plan) == {f: expected[f] for f in FIELDS}

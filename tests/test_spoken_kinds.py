@@ -43,6 +43,9 @@ RATES = [
     ("Gió mạnh 15 m/s.", "mười lăm mét một giây"),
     ("Mỗi xã bố trí 2 người/thôn.", "hai người một thôn"),
     ("Tốc độ tối đa tính bằng km/h.", "ki-lô-mét một giờ"),
+    ("Hạn mức 5 triệu đồng/tháng/hộ.", "năm triệu đồng một tháng một hộ"),
+    ("Giá 15.000 VNĐ/kg.", "mười lăm nghìn đồng một ki-lô-gam"),
+    ("Mưa rất to 150-200 mm/24 giờ.", "một trăm năm mươi đến hai trăm mi-li-mét trong hai mươi tư giờ"),
 ]
 
 
@@ -83,6 +86,8 @@ FRACTIONS = [
     ("Đạt 10/12 chỉ tiêu.", "mười trên mười hai chỉ tiêu"),
     ("Có 2/3 đại biểu tán thành.", "hai trên ba đại biểu"),
     ("Phục vụ 24/7.", "hai mươi tư trên bảy"),
+    ("Đã có 4.512/6.000 người dân được cấp thẻ.", "bốn nghìn năm trăm mười hai trên sáu nghìn người dân"),
+    ("Tỉnh xếp thứ 12/63 cả nước.", "thứ mười hai trên sáu mươi ba"),
 ]
 
 
@@ -122,6 +127,8 @@ DATES = [
     ("Hội nghị tổ chức sáng 15/5 tại hội trường.", "sáng ngày mười lăm tháng năm"),
     ("Ngày 1/5 là ngày Quốc tế Lao động.", "Ngày mùng một tháng năm"),
     ("Kỷ niệm Ngày Nhà giáo Việt Nam 20/11.", "Nhà giáo Việt Nam hai mươi tháng mười một"),
+    ("2/9 là ngày Quốc khánh.", "Mùng hai tháng chín là ngày Quốc khánh"),
+    ("1/6 - Ngày Quốc tế Thiếu nhi.", "Mùng một tháng sáu, Ngày Quốc tế Thiếu nhi"),
 ]
 
 
@@ -172,6 +179,9 @@ SERVICE = [
     ("Hotline miễn phí 1800 1091.", "một tám không không, một không chín một"),
     ("Mọi thắc mắc xin liên hệ 1900 9068.", "một chín không không, chín không sáu tám"),
     ("Nhắn tin đến 8079 để đăng ký.", "Nhắn tin đến tám không bảy chín"),
+    ("Khi có cháy, báo cho lực lượng PCCC theo số 114.", "theo số một một bốn."),
+    ("Gọi 113, 114, 115 khi cần.", "Gọi một một ba, một một bốn, một một năm khi cần"),
+    ("Tổng đài 1900.9068 hỗ trợ.", "một chín không không, chín không sáu tám hỗ trợ"),
 ]
 
 
@@ -188,6 +198,8 @@ def test_service_and_emergency_numbers(text: str, expected: str) -> None:
     ("Tổng đài 1022 đã tiếp nhận 350 cuộc gọi.", "ba trăm năm mươi cuộc gọi"),
     ("Kêu gọi 500 đoàn viên tham gia.", "năm trăm đoàn viên"),
     ("Liên hệ từ 7h30 đến 17h00.", "từ bảy giờ ba mươi phút đến mười bảy giờ"),
+    ("Nhà số 115 Nguyễn Huệ.", "số một trăm mười lăm Nguyễn Huệ"),
+    ("Có số 113 hồ sơ đến hạn.", "một trăm mười ba hồ sơ"),
 ])
 def test_quantities_near_a_contact_word_stay_numbers(text: str, expected: str) -> None:
     assert expected in said(text)
@@ -235,6 +247,9 @@ ABBREVIATIONS = [
      "Sở Nông nghiệp và Phát triển nông thôn hướng dẫn phòng, chống thiên tai."),
     ("Bảo đảm ANTT, TTATXH dịp Tết.", "Bảo đảm an ninh trật tự, trật tự, an toàn xã hội dịp Tết."),
     ("Phòng KSTT của Văn phòng.", "Phòng kiểm soát thủ tục hành chính của Văn phòng."),
+    # the words right before an abbreviation are not said twice
+    ("Chỉ số PAR INDEX của tỉnh tăng.", "Chỉ số cải cách hành chính của tỉnh tăng."),
+    ("Sở SNV hướng dẫn.", "Sở Nội vụ hướng dẫn."),
     ("Cải thiện DDCI và PCI năm nay.",
      "Cải thiện chỉ số năng lực cạnh tranh cấp sở, ngành và địa phương và chỉ số năng lực cạnh tranh "
      "cấp tỉnh năm nay."),
@@ -326,6 +341,9 @@ WEB = [
     ("Cổng thông tin xã Ngọc Lâm: ngoclam.gov.vn.", "Ngọc Lâm chấm giê-ô-vê chấm vê-en-nờ."),
     ("Website tỉnh Quảng Ninh quangninh.gov.vn.", "Quảng Ninh chấm giê-ô-vê chấm vê-en-nờ."),
     ("Tải tại www.ubnd-xa.vn.", "gạch ngang"),
+    ("Theo dõi trang facebook.com/ngoclam của xã Ngọc Lâm.",
+     "phây-búc chấm com gạch chéo Ngọc Lâm của xã"),
+    ("Email: vanthu@hagiang.gov.vn", "văn thư a còng Hà Giang chấm giê-ô-vê chấm vê-en-nờ"),
 ]
 
 
@@ -451,3 +469,35 @@ def test_a_clean_sentence_has_nothing_to_check() -> None:
     out, to_check = read_aloud(text)
     assert to_check == []
     assert not any(c.isdigit() for c in out) and "/" not in out
+
+
+def test_radio_rendering_says_where_links_lead_and_lists_checks() -> None:
+    from datetime import date
+
+    from content.render.item import Article, render
+    from content.settings import from_mapping
+
+    settings = from_mapping({"unit": {"name": "Ủy ban nhân dân xã Ngọc Lâm", "place": "xã Ngọc Lâm"},
+                             "channels": {"portal": {"kind": "static", "path": "site",
+                                                     "base_url": "https://ngoclam.gov.vn"}}}, env={})
+    body = ("📢 Cài đặt VNeID, tỷ lệ đạt 1/5.\n\n[Xem chi tiết](https://ngoclam.gov.vn/tin/1)\n\n"
+            "Hộp thư: hotro.ngoclam@gmail.com")
+    r = render(Article(title="Đề án 06", body=body, date=date(2025, 5, 15), id=3), "radio", settings)
+    script = r.parts[0]
+    assert "Xem chi tiết trên trang thông tin điện tử của xã Ngọc Lâm." in script
+    assert "hỗ trợ chấm Ngọc Lâm a còng giê-meo chấm com" in script      # the item names the place
+    assert "Đề án không sáu" in script and "📢" not in script
+    assert r.extras["to_check"] == ["VNeID", "1/5"]
+    assert r.extras["unknown_abbreviations"] == []
+
+
+def test_console_preview_lists_the_checks_with_their_reading() -> None:
+    from datetime import date
+
+    from content.render.item import Article
+    from content.render.preview import preview
+    from content.settings import from_mapping
+
+    settings = from_mapping({"unit": {"name": "Ủy ban nhân dân xã Ngọc Lâm"}}, env={})
+    p = preview(Article(title="Tin", body="Hệ thống XKCD và VNeID.", date=date(2025, 5, 15)), "radio", settings)
+    assert p.check[0].startswith("XKCD → “ích-xì-ca-xê-dê”") and p.check[1].startswith("VNeID")

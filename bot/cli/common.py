@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
+from rich.markup import escape
 
+from content import logsafe
 from content.settings import ConfigError, Settings, load
 
 if TYPE_CHECKING:   # the database (SQLAlchemy) is imported by the commands that use it
@@ -41,6 +44,12 @@ class AppContext:
                 self._settings = load(self.config_path)
             except ConfigError as e:
                 raise Fail("Cấu hình chưa đúng:\n  - " + "\n  - ".join(e.problems)) from None
+            remember_secrets(self._settings)
+            if self._settings.path is None:
+                console_err.print(
+                    f"Không có tệp cấu hình config.toml trong {Path.cwd()}: Loa dùng cấu hình mặc định; cơ sở dữ "
+                    f"liệu: {_safe_url(self._settings.database_url)}. Chỉ tệp cấu hình bằng --config hoặc biến "
+                    "môi trường LOA_CONFIG.", highlight=False, markup=False)
         return self._settings
 
     @property
@@ -56,6 +65,23 @@ class AppContext:
         return self._db
 
 
+def remember_secrets(settings: Settings) -> None:
+    """Every secret the configuration names (tokens, keys, the database password) is masked in logs."""
+    from urllib.parse import unquote, urlsplit   # not SQLAlchemy: light commands start fast
+
+    for ch in settings.channels.values():
+        for key, value in ch.options.items():
+            if key.endswith("_env") and isinstance(value, str):
+                logsafe.remember_secret(settings.secret(value))
+    for name in ("LOA_TELEGRAM_TOKEN", "LOA_ZALO_ACCESS_TOKEN", "LOA_ZALO_REFRESH_TOKEN", "LOA_ZALO_SECRET_KEY",
+                 "LOA_ZALO_OA_SECRET_KEY"):     # the defaults when a section does not name its variable
+        logsafe.remember_secret(settings.secret(name))
+    try:
+        logsafe.remember_secret(unquote(urlsplit(settings.database_url).password or ""))
+    except Exception:  # noqa: BLE001 - a broken URL is reported when it is opened
+        pass
+
+
 def _safe_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
@@ -67,3 +93,42 @@ def _safe_url(url: str) -> str:
 
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def actor(by: str | None):  # noqa: ANN201
+    """Who acts: the named person (--by) or the operating-system user."""
+    from content.audit import Actor
+
+    return Actor.os_user(by)
+
+
+def confirm(lines: list[str], yes: bool, question: str = "Tiếp tục?") -> None:
+    """Say what will happen, then go on only with --yes or a "y" typed at a terminal."""
+    for line in lines:      # on stderr: stdout stays clean for --json
+        console_err.print(f"[yellow]•[/] {escape(line)}", highlight=False)
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise Fail("Việc này cần xác nhận: chạy lại lệnh với --yes nếu đúng ý.")
+    import typer
+
+    if not typer.confirm(question, default=False):
+        raise Fail("Đã dừng, chưa thay đổi gì.", code=1)
+
+
+def when_option(text: str | None, settings, channels=None, *, yes: bool = False, option: str = "--at"):  # noqa: ANN001, ANN201
+    """Parse a date/time typed by staff (content.items.when); say which default hour was used;
+    a time in the past needs confirmation."""
+    if not text:
+        return None
+    from content.items.when import default_hour_for, parse_when
+    from content.settings import PUBLISHABLE
+    from content.text import now_utc
+
+    hour, source = default_hour_for(settings, list(channels or PUBLISHABLE))
+    w = parse_when(text, now_utc(), hour, tz=settings.tz)
+    if w.hour_assumed:
+        console_err.print(f"Không ghi giờ: dùng {w.local:%H:%M} ({source}).", highlight=False, markup=False)
+    if w.past and option == "--at":
+        confirm([f"Thời điểm {w.shown()} đã qua: bài sẽ được đăng ngay khi duyệt."], yes)
+    return w.at

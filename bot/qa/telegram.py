@@ -13,8 +13,8 @@ from datetime import datetime
 from typing import Callable
 
 from telegram import Update
-from telegram.ext import (Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes,
-                          MessageHandler, filters)
+from telegram.ext import (Application, ApplicationBuilder, ApplicationHandlerStop, CallbackQueryHandler,
+                          CommandHandler, ContextTypes, MessageHandler, TypeHandler, filters)
 
 from bot.qa import texts as T
 from bot.qa.relay import Relay, zalo_sender
@@ -39,6 +39,16 @@ def service_of(context: ContextTypes.DEFAULT_TYPE) -> QAService:
 def _actor(update: Update) -> Actor:
     u = update.effective_user
     return Actor(str(u.id) if u else "?", u.full_name if u else "")
+
+
+async def once(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Before any handler: an update already handled (same update_id, delivered again by
+    Telegram after a crash or to a second poller) stops here."""
+    svc = service_of(context)
+    source = f"telegram:{context.bot.token.split(':', 1)[0]}"
+    if not await svc.first_delivery(source, str(update.update_id)):
+        log.info("Telegram update %s delivered again: ignored", update.update_id)
+        raise ApplicationHandlerStop
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -121,6 +131,22 @@ async def staff_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await svc.relay.to_staff(result, reply_to=m.message_id)
 
 
+async def staff_show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/xem CODE in the staff chat: the whole text of a question (its card may be shortened)."""
+    svc = service_of(context)
+    m = update.effective_message
+    code = qa.normalise_code(" ".join(context.args or []))
+    if code is None:
+        await svc.relay.to_staff(T.show_usage(), reply_to=m.message_id)
+        return
+    try:
+        result = await svc.show_full(_actor(update), code, m.message_id)
+    except qa.QAError as e:
+        result = T.esc(str(e))
+    if result:
+        await svc.relay.to_staff(result, reply_to=m.message_id)
+
+
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the error and tell the staff chat, without the citizen's text."""
     log.error("Q&A handler failed", exc_info=context.error)
@@ -164,8 +190,10 @@ def build_application(settings: Settings, db: Database, *, base_url: str | None 
                                    clock=clock)
     staff = staff_filter(str(tg.get("staff_chat_id") or ""))
     private = filters.ChatType.PRIVATE & ~staff
+    app.add_handler(TypeHandler(Update, once), group=-1)
     app.add_handler(CommandHandler("start", start, filters=private))
     app.add_handler(CommandHandler(["trangthai", "status"], status, filters=private))
+    app.add_handler(CommandHandler("xem", staff_show, filters=staff))
     app.add_handler(CallbackQueryHandler(callback, pattern=r"^qa:"))
     app.add_handler(MessageHandler(staff & filters.REPLY & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND,
                                    staff_reply))

@@ -230,19 +230,36 @@ def _next(action: str, item: Item, sent: bool = False) -> str:
 
 
 def theme_text(session: Session, item: Item) -> str:
-    if not item.plan_id or not item.theme_id:
+    """The text of the item's theme: its own, else that of the calendar slot it fills."""
+    plan_id, theme_id = item.plan_id, item.theme_id
+    if not theme_id and item.slot_id is not None:
+        slot = session.get(Slot, item.slot_id)
+        if slot is not None:
+            plan_id, theme_id = plan_id or slot.plan_id, slot.theme_id
+    if not plan_id or not theme_id:
         return ""
-    plan = session.get(PlanRecord, item.plan_id)
+    plan = session.get(PlanRecord, plan_id)
     if plan is None:
         return ""
-    return next((t["text"] for t in plan.data.get("themes", []) if t["id"] == item.theme_id), "")
+    return next((t["text"] for t in plan.data.get("themes", []) if t["id"] == theme_id), "")
 
 
 def article_of(session: Session, item: Item, settings: Settings, *, link: str | None = None,
                when: datetime | None = None) -> Article:
     """The render input for an item; its date is the publication time in the local zone."""
     at = when or item.publish_at or item.approved_at or item.created_at
+    local = as_utc(at).astimezone(settings.tz)
     return Article(
-        title=item.title, body=item.body, date=as_utc(at).astimezone(settings.tz).date(), id=item.id,
+        title=item.title, body=item.body, date=local.date(), id=item.id,
         summary=item.summary, theme=theme_text(session, item), image=item.image_path, link=link,
+        at=local, source=item.source or "",
     )
+
+
+def correction_article(article: Article, *, old_title: str, published: date) -> Article:
+    """The correction notice for a channel that cannot edit what went out: says which article
+    it corrects and gives the right text in full."""
+    lead = (f"Bài “{old_title}” đăng ngày {published:%d/%m/%Y} có nội dung cần đính chính. "
+            "Xin trân trọng đính chính; nội dung đúng như sau:")
+    return Article(title=f"Đính chính: {article.title}", body=f"{lead}\n\n{article.body}", date=article.date,
+                   id=article.id, summary=lead, theme=article.theme, image=None, link=article.link)

@@ -1,18 +1,31 @@
 """The plan's identity fields: number, place and date, issuer, title, year and period,
-signer, cited documents and reporting duties.
+signer, cited documents.
 
-Each function reads the cleaned lines of `content.plan.text`. Decisions the samples forced:
-- the number comes from the "Số:" line; a blank one ("Số: /KH - SNV") is None, and an
-  incoming-mail stamp ("Số.....532.....") is ignored because it has no document-number
-  shape; an appendix heading "kèm theo Kế hoạch số: N ngày D của X" fills number, date and
-  issuer when the header lacks them;
+Each function reads the cleaned lines of `content.plan.text`. Decisions the samples and the
+corpus (tests/data/plan_corpus) forced:
+- the number comes from the header's "Số:" — on its line, after the letterhead on the same
+  line, or alone with the number on the next line; a blank one ("Số: /KH - SNV") is None,
+  and an incoming-mail stamp ("Số.....532.....") is ignored because it has no
+  document-number shape; the bracketed note under an annex's title "(Ban hành kèm theo
+  Quyết định/Kế hoạch số N ngày D của X)" fills number, date and issuer when the header
+  lacks them;
+- headers arrive flattened (copied from a web page or a PDF): the columns of the header
+  table interleaved or run together on one line, pipes of a web table, the place-and-date
+  broken mid-phrase — `_segments` puts the pieces back;
+- a plan attached to a decision ("QUYẾT ĐỊNH Về việc ban hành Kế hoạch …") takes the
+  decision's number, date, letterhead (issuer) and signer;
 - the issuer is whoever "xây dựng / ban hành Kế hoạch" in the opening paragraph, with
-  "UBND" spelled out and bracketed abbreviations dropped;
+  "UBND" spelled out and bracketed abbreviations dropped, completed by the letterhead or the
+  annex note when they name the same agency in full; else the letterhead's most specific
+  agency, written as in running text ("SỞ TƯ PHÁP" → "Sở Tư pháp");
 - the place falls back to the locality in the issuer's name ("… tỉnh Gia Lai" → "Gia Lai");
+- the title is the line(s) under "KẾ HOẠCH", a title in capitals in sentence case with its
+  place and agency names;
 - `year` is the year the plan is for (the title's "năm 2024"), else the year of issue;
   the period is the title's "giai đoạn 2021 - 2030", else that year;
 - the signer's position is the signer's own title, the last line of the signature block
-  ("TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH" → "Chủ tịch"), without the TM./KT./TL. line.
+  ("TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH" → "Chủ tịch"), without the TM./KT./TL. line; "Q." is
+  "Quyền".
 """
 
 from __future__ import annotations
@@ -29,9 +42,9 @@ DOC_NUMBER = re.compile(rf"(?<![\w/.-])({_NUMBER})")
 DOCNUM_ANCHORED = re.compile(rf"^({_NUMBER})")
 _SO_LINE = re.compile(r"^(?:Số|SỐ)\s*[:.]*\s*(.*)$")
 _PLACE_DATE = re.compile(
-    r"^(?P<place>[^\d,;:()]{2,60}?)\s*,\s*ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4})")
+    r"^(?P<place>[^\W\d][^,;:()]{1,59}?)\s*,\s*ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4})")
 _PLACE_DATE_NUMERIC = re.compile(
-    r"^(?P<place>[^\d,;:()]{2,60}?)\s*,\s*ngày\s*(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})")
+    r"^(?P<place>[^\W\d][^,;:()]{1,59}?)\s*,\s*ngày\s*(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})")
 _APPENDIX_REF = re.compile(
     r"kèm theo (?:Kế hoạch|Quyết định)\s+số\s*:?\s*(?P<n>\S+)\s+ngày\s+(?P<d>\d{1,2})"
     r"(?:[/.-](?P<m>\d{1,2})[/.-]|\s+tháng\s+(?P<m2>\d{1,2})\s+năm\s+)(?P<y>\d{4})"
@@ -46,27 +59,25 @@ def compact_number(s: str) -> str:
 
 
 def _segments(lines: list[Line]) -> list[str]:
-    """Line texts, with table rows (a Word header table) split into their cells and lines
+    """Line texts, with table rows (a Word header table) split into their cells, lines
     flattened from a web page's table ("Bộ Nội vụ Số: 251/QĐ-BNV | Cộng hòa … |") split at
-    the pipes; a place-and-date broken mid-phrase ("Đông Hòa, ngày 10" / "tháng 01 năm
-    2025") is joined again."""
+    the pipes, and the two header columns run together on one line split apart."""
     out: list[str] = []
     for ln in lines:
         if ln.kind == "blank":
             continue
         parts = ln.text.split("\t") if ln.kind == "table" else [ln.text]
         for part in parts:
-            out.extend(c.strip() for c in part.split(" | ") if c.strip(" |"))
-    out = [c.strip(" |") for c in out]
-    joined: list[str] = []
-    for seg in out:
-        if joined and _BROKEN_DATE.search(joined[-1]) and re.match(r"^(?:ngày|tháng|năm|\d)", seg):
-            joined[-1] = f"{joined[-1]} {seg}"
-        else:
-            joined.append(seg)
-    return joined
+            part = _COLUMN_JOINS.sub("\n", part)
+            part = _NUMBER_THEN_PLACE.sub(r"\1\n", part)
+            out.extend(c.strip(" |") for piece in part.split("\n") for c in piece.split(" | ") if c.strip(" |"))
+    return out
 
 
+# The two header columns run together on one line (text copied out of a PDF): split before the
+# national motto and between the number and the place-and-date.
+_COLUMN_JOINS = re.compile(r"(?<=\S)\s+(?=(?:CỘNG HÒA|CỘNG HOÀ|Cộng hòa|Cộng hoà)\s+(?:XÃ|xã)\s|(?:Độc lập|ĐỘC LẬP)\s*[-–])")
+_NUMBER_THEN_PLACE = re.compile(rf"((?:Số|SỐ)\s*:?\s*{_NUMBER})\s+(?=[^\d\s,][^,]{{1,40}},\s*ngày)")
 _BROKEN_DATE = re.compile(r",\s*ngày(?:\s*\d{1,2})?(?:\s*tháng(?:\s*\d{1,2})?)?(?:\s*năm)?\s*$")
 
 
@@ -107,11 +118,12 @@ def _header_number(lines: list[Line]) -> tuple[str | None, int | None]:
 
 
 def _indexed_segments(lines: list[Line]) -> list[tuple[int, str]]:
+    """(line index, segment) for each segment of `lines`; a place-and-date broken mid-phrase
+    ("Đông Hòa, ngày 10" / "tháng 01 năm 2025") is joined again."""
     out = []
     for i, ln in enumerate(lines):
         for seg in _segments([ln]):
             out.append((i, seg))
-    # a place-and-date broken over two lines
     joined: list[tuple[int, str]] = []
     for i, seg in out:
         if joined and _BROKEN_DATE.search(joined[-1][1]) and re.match(r"^(?:ngày|tháng|năm|\d)", seg):
@@ -181,6 +193,8 @@ def _safe_date(y: str, m: str, d: str) -> date | None:
 
 def clean_issuer(s: str) -> str:
     s = re.sub(r"\s*\([^)]*\)", "", s)
+    # "của Chủ tịch UBND xã Phú Mỹ": the issuing body, not its head's title
+    s = re.sub(r"^(?:Phó\s+)?(?:Chủ tịch|Giám đốc|Trưởng ban|Trưởng phòng|Thủ trưởng|Bộ trưởng)\s+(?=\S)", "", s.strip(), flags=re.I)
     s = re.sub(r"\bUBND\b", "Ủy ban nhân dân", s)
     s = re.sub(r"\bHĐND\b", "Hội đồng nhân dân", s)
     return re.sub(r"\s{2,}", " ", s).strip(" ,;.")
@@ -227,7 +241,7 @@ def issuer_from_letterhead(lines: list[Line]) -> str | None:
             agencies[-1] = f"{agencies[-1]} {seg}"
         elif _AGENCY_START.match(seg) or _AGENCY_START.match(_agency_case(seg)):
             agencies.append(seg)
-    return _agency_case(clean_issuer(agencies[-1])) if agencies else None
+    return clean_issuer(_agency_case(agencies[-1])) if agencies else None
 
 
 def _agency_case(name: str) -> str:
@@ -252,6 +266,9 @@ def capitalise_names(text: str) -> str:
     "và"/"-" inside it."""
     s = text[:1].upper() + text[1:]
     s = _LOCALITY_WORD.sub(lambda m: f"{m[1]} {m[2].title()}", s)
+    s = re.sub(r"(?<=\s)(ủy ban nhân dân|hội đồng nhân dân)\b", lambda m: m[1][:1].upper() + m[1][1:], s)
+    s = re.sub(r"(?<=\s)sở\s+(\w+)((?:\s+(?!tỉnh\b|thành phố\b|năm\b)\w+)*?(?:\s+và\s+\w+)?)(?=\s+(?:tỉnh|thành phố|năm)\b|$|,)",
+               lambda m: f"Sở {m[1][:1].upper()}{m[1][1:]}" + re.sub(r"(và\s+)(\w)", lambda x: x[1] + x[2].upper(), m[2]), s)
     m = _AGENCY_HEAD.match(s.lower())
     if m and not s.lower().startswith(("ủy ban nhân dân", "hội đồng nhân dân")):
         head_end = m.end(1)
@@ -288,6 +305,11 @@ def title(lines: list[Line]) -> tuple[str | None, int | None]:
             if parts and nxt.kind == "text" and nxt.text[:1].islower():
                 parts.append(nxt.text)
                 continue
+            if (parts and nxt.kind == "text" and _all_caps(parts[-1])
+                    and (_all_caps(nxt.text) or re.fullmatch(r"\d{4}", nxt.text))
+                    and not is_section_heading_words(nxt.text) and nxt.text[:1] != "("):
+                parts.append(nxt.text)   # a title in capitals set on two lines
+                continue
             break
         text = re.sub(r"\s*\((?:Ban hành )?kèm theo\b.*$", "", " ".join(parts), flags=re.I).strip()
         if not text:
@@ -297,6 +319,15 @@ def title(lines: list[Line]) -> tuple[str | None, int | None]:
             text = capitalise_names(text.lower())
         return text, first
     return None, None
+
+
+def _all_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
+
+
+def is_section_heading_words(text: str) -> bool:
+    return text.lower().lstrip("0123456789ivx. ").startswith(SECTION_WORDS)
 
 
 def year_and_period(title_text: str | None, issue_year: int | None) -> tuple[int | None, tuple[date, date] | None]:
@@ -347,7 +378,10 @@ def _is_name(s: str) -> bool:
     return 2 <= len(words) <= 6 and all(w[:1].isupper() and w.isalpha() for w in words)
 
 
-_NAME_NOISE = re.compile(r"^\(.*\)$|^(?:Đã ký|đã ký|Ký|ký)\b|^\[.*\]$")
+_NAME_NOISE = re.compile(r"^\(.*\)$|^(?:Đã ký|đã ký|Ký|ký)\b|^\[.*\]$"
+                         # the visible stamp of a digital signature in e-office PDFs
+                         r"|^(?:Ký bởi|Người ký|Email|E-mail|Cơ quan|Chức vụ|Thời gian ký|Ngày ký|Signed by|Signature"
+                         r"|Reason|Location|Date)\s*:", re.I)
 
 
 def signer(lines: list[Line]) -> tuple[str | None, str | None, int | None]:
@@ -402,5 +436,9 @@ def _signer_in(lines: list[Line], start: int, stop: int) -> tuple[str | None, st
 
 
 def _position(titles: list[str]) -> str | None:
+    acting = re.match(r"^Q\.\s*", titles[-1])
     last = _SIGN_PREFIX.sub("", titles[-1]).strip()
-    return _position_case(last) if last else None
+    if not last:
+        return None
+    position = _position_case(last)
+    return f"Quyền {position}" if acting else position

@@ -1,8 +1,10 @@
 """The Plan: what a *Kế hoạch tuyên truyền cải cách hành chính* says, as plain data.
 
-`parse_plan(text)` turns the text of a plan into a `Plan`; `read_plan(path)` reads a
-.md/.txt/.docx file first. Both are pure apart from reading the file, and raise `PlanError`
-with a Vietnamese message for input that is not a usable plan.
+`parse_plan(text)` turns the text of a plan into a `Plan`; `read_plan_text(text)` also keeps
+the line each fact came from and warnings for what the text does not give (for `loa plan
+parse --explain`); `read_plan(path)` reads a .md/.txt/.docx/.pdf file first. All are pure
+apart from reading the file, and raise `PlanError` with a Vietnamese message for input that
+is not a usable plan.
 """
 
 from __future__ import annotations
@@ -250,7 +252,10 @@ def _issuer(pf, lines, app_issuer, find, app_at):  # noqa: ANN001, ANN202
     letterhead or the annex reference when they name the same agency in full."""
     opening = pf.issuer_from_opening(lines)
     letterhead = pf.issuer_from_letterhead(lines)
-    candidates = [c for c in (opening, app_issuer, letterhead) if c]
+    order = (opening, app_issuer, letterhead)
+    if any(pf.is_decision_title(ln) for ln in lines):
+        order = (letterhead, opening, app_issuer)   # a decision: its letterhead names the issuer
+    candidates = [c for c in order if c]
     if not candidates:
         return None, None
     best = candidates[0]

@@ -22,8 +22,7 @@ import io
 import posixpath
 import re
 import zipfile
-
-from lxml import etree
+from functools import cache
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -45,7 +44,13 @@ VAL = _w("val")
 _RUN_HOLDERS = {_w("hyperlink"), _w("ins"), _w("smartTag"), _w("customXml"), _w("fldSimple"), _w("sdt"),
                 _w("sdtContent"), _w("dir"), _w("bdo")}
 _LETTERS = "abcdefghiklmnopqrstuvxy"
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
+
+
+@cache
+def _parser():  # noqa: ANN202 - lxml is imported when a .docx is read, not when `loa` starts
+    from lxml import etree
+
+    return etree, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
 
 
 class DocxError(ValueError):
@@ -87,8 +92,9 @@ def docx_lines(data: bytes) -> list[str]:
 
 
 def _xml(z: zipfile.ZipFile, name: str):  # noqa: ANN202
+    etree, parser = _parser()
     try:
-        return etree.fromstring(z.read(name), _PARSER)
+        return etree.fromstring(z.read(name), parser)
     except etree.XMLSyntaxError as e:
         raise DocxError(f"{name}: {e}") from None
 

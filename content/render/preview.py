@@ -1,7 +1,7 @@
 """Previews for staff: each channel's real rendering (the same `render` the adapters publish
 with) turned into what a page needs to show it — the portal article, the Telegram messages and
-where they split, the Zalo text, the radio script with its reading time and the words the spoken
-normaliser left alone (to check), the hotline notice and its SMS segment count. Pure.
+where they split, the Zalo text, the radio script with its reading time and what the spoken
+normaliser was unsure of (to check, with how it read each), the hotline notice and its SMS segment count. Pure.
 
 Every HTML piece here went through `markdown.sanitize` (nh3) once more, so a page may embed it.
 """
@@ -63,7 +63,7 @@ def preview(article: Article, channel: str, settings: Settings, *, max_len: int 
         facts = (f"Thời lượng đọc khoảng {fmt_duration(int(x.get('duration_seconds', 0)))} "
                  f"({x.get('words')} tiếng, {x.get('words_per_minute')} tiếng/phút)",)
         return Preview(channel, name, r.parts, "text", facts,
-                       tuple(str(w) for w in x.get("unknown_abbreviations", ())))
+                       tuple(c.describe() for c in x.get("to_check", ())))
     if channel == "hotline":
         facts = (f"Tin nhắn SMS: {x.get('sms_segments')} tin ({x.get('sms_length')} ký tự, "
                  f"{'có dấu, UCS-2' if x.get('sms_encoding') == 'UCS-2' else 'không dấu, GSM-7'})",)

@@ -146,6 +146,13 @@ def _abbreviations(text: str, lex: Lexicon) -> str:
 
     def repl(m: re.Match[str]) -> str:
         out = lex.abbreviations[m.group(0)]
+        before = m.string[max(0, m.start() - 30):m.start()].rstrip().lower()
+        words = out.split()
+        for n in (3, 2, 1):             # "chỉ số PAR INDEX", "Sở SNV": the leading words are not said twice
+            head = " ".join(words[:n])
+            if len(words) > n and (before == head.lower() or before.endswith(" " + head.lower())):
+                out = " ".join(words[n:])
+                break
         return _cap(out) if _at_sentence_start(m.string, m.start()) else out
 
     return pattern.sub(repl, text)

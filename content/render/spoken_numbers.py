@@ -7,8 +7,8 @@ Decides:
   or it continues a list or range of dates; a fraction ("một phần ba", "ba phần tư") when a
   proportion word is right before ("giảm", "chiếm", "khoảng", "hơn"…) or a whole is right after
   ("số", "tổng", "thời gian", "diện tích"…); a ratio ("mười trên mười hai") when a counted noun is
-  right after ("chỉ tiêu", "xã", "hồ sơ"…); a date when a holiday or "ngày" is said earlier in the
-  clause or "năm nay", "tới", "vừa qua" follows. With no sign either way: a fraction when a < b ≤ 10,
+  right after ("chỉ tiêu", "xã", "hồ sơ"…); a date when a holiday or "ngày" is said earlier or later
+  in the clause ("2/9 là ngày Quốc khánh") or "năm nay", "tới", "vừa qua" follows. With no sign either way: a fraction when a < b ≤ 10,
   otherwise a date when it can be one, otherwise a ratio; when both a date and a fraction or ratio
   were possible, the announcer is told (`Check`).
 - "số 1/2024", "Bản tin số 3/2024", "đợt 2/2025": an edition number and its year, read
@@ -21,8 +21,9 @@ Decides:
 - Service numbers: after a contact word ("gọi", "liên hệ", "tổng đài", "đường dây nóng", "số điện
   thoại"…) — right before or a few words earlier, with a label such as "Tổng đài hỗ trợ bảo hiểm xã
   hội:" in between — numbers are read digit by digit in their written groups; "1900 9068",
-  "1800 1091" and lists such as "113/114/115" are read so anywhere; an emergency number right after
-  the service's name ("Cảnh sát 113") too. A number followed by a counted noun ("115 hồ sơ") is a
+  "1800 1091" and lists such as "113/114/115" are read so anywhere; an emergency number (111–115)
+  right after the service's name ("Cảnh sát 113") or after "số" ("theo số 114", not "số 115
+  Nguyễn Huệ", an address) too. A number followed by a counted noun ("115 hồ sơ") is a
   quantity, never a phone number.
 """
 
@@ -69,6 +70,11 @@ def _words_before(text: str, pos: int, n: int = 6) -> str:
     return " ".join(text[start + 1:pos].split()[-n:])
 
 
+def _clause_after(text: str, pos: int) -> str:
+    """The rest of the clause after pos, up to 60 characters ("2/9 là ngày Quốc khánh")."""
+    return re.split(r"[.;:!?\n]", text[pos:pos + 60], maxsplit=1)[0]
+
+
 def _word_after(text: str, pos: int) -> str:
     m = re.match(r"\s*([^\W\d_]+(?:\s+[^\W\d_]+)?)", text[pos:pos + 40])
     return m.group(1).lower() if m else ""
@@ -93,7 +99,8 @@ def _valid_date(d: int, m: int) -> bool:
 class Slashes:
     """Decides each "a/b" (and "a/b – c/d") of one text; remembers where the last date ended."""
 
-    PATTERN = re.compile(r"(?<![\w.,/])(?P<a>\d{1,4})/(?P<b>\d{1,4})(?![\w/]|[.,]\d)"
+    PATTERN = re.compile(r"(?<![\w.,/])(?P<a>\d{1,3}(?:\.\d{3})+|\d{1,4})/(?P<b>\d{1,3}(?:\.\d{3})+|\d{1,4})"
+                         r"(?![\w/]|[.,]\d)"
                          r"(?:(?P<dash>\s*[-–—]\s*)(?P<c>\d{1,2})/(?P<d>\d{1,2})(?![\w/]|[.,]\d))?")
 
     def __init__(self, notes: Notes):
@@ -102,7 +109,7 @@ class Slashes:
 
     def __call__(self, m: re.Match[str]) -> str:
         text = m.string
-        a, b = int(m.group("a")), int(m.group("b"))
+        a, b = int(m.group("a").replace(".", "")), int(m.group("b").replace(".", ""))
         if m.group("c") is None:
             return self.one(text, m.start(), m.end(), a, b, m.group(0))
         c, d = int(m.group("c")), int(m.group("d"))
@@ -144,7 +151,8 @@ class Slashes:
             read_as = "fraction" if 0 < a < b else "ratio"
         elif _in(after, COUNTED):
             read_as = "ratio"
-        elif date_ok and (DATE_EARLIER.search(" ".join(words)) or _in(after, DATE_AFTER)):
+        elif date_ok and (DATE_EARLIER.search(" ".join(words)) or _in(after, DATE_AFTER)
+                          or DATE_EARLIER.search(_clause_after(text, end))):
             read_as = "date"
         if read_as is None:                       # no sign either way
             if 0 < a < b and (b <= 10 or b in (100, 1000)):
@@ -225,6 +233,7 @@ _SERVICE_NAME = re.compile(
 _GAP = re.compile(r"(?P<gap>(?:\s+[^\s\d.;:!?,()]+){0,8}?)(?P<sep>\s*(?:\(|:)?\s*(?:số\s*:?\s*)?)"
                   r"(?P<nums>\+?\d+(?:[ .-]\d+)*(?:\s*(?:/|,|hoặc|và)\s*\+?\d+(?:[ .-]\d+)*)*)")
 _NOT_GAP = frozenset("năm tháng ngày lúc từ trước sau trong khoảng hơn gần có là được với".split())
+_EMERGENCY_AFTER_SO = re.compile(r"(?<=\bsố )(?P<n>11[1-5])(?![\d/.,]\d|\w)(?!\s+(?:[A-ZĐ]|đường|phố|ngõ|ngách|hẻm|kiệt))")
 _ANYWHERE = re.compile(r"(?<![\d.,/])(?:1[89]00(?:[ .]?\d){4,6}|11\d(?:\s*/\s*11\d)+)(?![\d/])")
 
 
@@ -285,8 +294,7 @@ def _numbers(nums: str, after: str, far: bool) -> tuple[str, int] | None:
     if not said:
         return None
     rest = nums[pos:] + after
-    nxt = re.match(r"\s*([^\W\d_]+)", rest)
-    if nxt and nxt.group(1).lower() in COUNTED:
+    if _in(_word_after(rest, 0), COUNTED):
         return None
     return "".join(said), pos
 
@@ -311,6 +319,9 @@ def service_numbers(text: str) -> str:
         last = g.start("nums") + used
     text = "".join(out) + text[last:]
     text = re.sub(_SERVICE_NAME.pattern + r"(?P<n>11\d)", lambda m: m.group(0)[:-3] + read_digits(m.group("n")), text)
+
+    text = _EMERGENCY_AFTER_SO.sub(lambda m: _numbers(m.group(0), text[m.end():m.end() + 30], False)[0]
+                                   if _numbers(m.group(0), text[m.end():m.end() + 30], False) else m.group(0), text)
 
     def anywhere(m: re.Match[str]) -> str:
         got = _numbers(m.group(0), text[m.end():m.end() + 30], False)

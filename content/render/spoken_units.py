@@ -8,7 +8,8 @@ Decides:
 - a slash after a unit or a money or counting word that follows a number — or after a unit symbol
   at all ("km/h") — means "per": read "một" ("đồng một người một tháng", "ki-lô-mét một giờ",
   "tấn một héc-ta"), and a unit symbol after the slash is read in words too; a two-word noun
-  between slashes is one step ("đồng/học sinh/tháng"). Any other slash
+  between slashes is one step ("đồng/học sinh/tháng"); a number after the slash is a period:
+  "mm/24 giờ" → "mi-li-mét trong hai mươi tư giờ". Any other slash
   between words ("xã/phường") is a list: read as a pause.
 """
 
@@ -44,12 +45,20 @@ _QUANTITY = re.compile(
 _DEGREE_WORD = re.compile(r"\bđộ\s+C\b")
 _RATE = re.compile(                  # the look-ahead for a slash first: the alternation is slow
     rf"(?<![^\W\d_])(?=[^\W\d_]+(?:\s[^\W\d_]+)?[²³\d]?\s?/)(?P<left>{_UNIT_ALT}|(?i:{'|'.join(sorted(MEASURE_WORDS, key=len, reverse=True))}))"
-    r"(?P<chain>(?:\s?/\s?[^\W\d_][\w²³]*(?:\s[^\W\d_]+(?=\s?/))?)+)(?![\w/])")
+    r"(?P<chain>(?:\s?/\s?(?:[^\W\d_][\w²³]*(?:\s[^\W\d_]+(?=\s?/))?|\d+\s?[^\W\d_]+))+)(?![\w/])")
 _NUMBER_BEFORE = re.compile(r"\d[\d.,]*\s*(?:(?:nghìn|ngàn|triệu|tỷ|trăm)\s+)?(?:[^\W\d_]+\s+)?$")
 
 
 def _num(token: str, neg: str | None) -> str:
     return ("âm " if neg else "") + read_decimal(token)
+
+
+def _per(part: str) -> str:
+    """"người" → " một người"; "24 giờ" / "24h" → " trong 24 giờ" (a number after the slash)."""
+    m = re.fullmatch(r"(\d+)\s?(\S+)", part)
+    if m:
+        return f" trong {m.group(1)} {UNITS.get(m.group(2), m.group(2))}"
+    return " một " + UNITS.get(part, part)
 
 
 def quantities(text: str) -> str:
@@ -83,7 +92,7 @@ def rates(text: str) -> str:
             return m.group(0)                       # "5/QĐ", "ha/UBND": not a rate
         said = UNITS.get(left, left)
         glue = " " if m.start() and text[m.start() - 1].isdigit() else ""
-        return glue + said + "".join(" một " + UNITS.get(p, p) for p in per)
+        return glue + said + "".join(_per(p) for p in per)
 
     return _RATE.sub(repl, text) if "/" in text else text
 

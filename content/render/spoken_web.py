@@ -3,7 +3,8 @@
 Decides:
 - a host or e-mail address is said part by part with "chấm" for the dot, "a còng" for "@",
   "gạch ngang"/"gạch dưới" for "-"/"_"; the scheme ("https://"), "www." and the path are not read
-  (a listener cannot type a path heard once);
+  (a listener cannot type a path heard once), except the page name on a social network
+  ("facebook.com/xangoclam" → "… chấm com gạch chéo xa ngoc lam");
 - each part is read, in this order of preference: as the lexicon's `[domains]` says ("gov" →
   "giê-ô-vê", "vn" → "vê-en-nờ", "gmail" → "giê-meo"); as Vietnamese words when it is those words
   written together without diacritics — words found in the same text first ("xã Ngọc Lâm" makes
@@ -27,6 +28,7 @@ from content.render.spoken_checks import WEB_ADDRESS, Notes
 from content.render.spoken_letters import LETTERS, is_acronym, letter_name, unaccent
 
 DEFAULT_WHERE = "trên trang thông tin điện tử của xã"
+_PAGE_HOSTS = frozenset({"facebook.com", "fb.com", "m.facebook.com", "zalo.me", "youtube.com", "tiktok.com"})
 DOT = "chấm"
 
 _TLD = r"(?:vn|com|net|org|gov|edu|info|int|io|asia|biz|me)"
@@ -178,8 +180,13 @@ class Web:
 
     def url(self, m: re.Match[str]) -> str:
         raw, trail = _strip_trailing(m.group(0))
-        host = urlsplit(raw if "://" in raw else "http://" + raw).hostname or ""
-        return self.host(host) + trail
+        parts = urlsplit(raw if "://" in raw else "http://" + raw)
+        host = parts.hostname or ""
+        said = self.host(host)
+        page = parts.path.strip("/").split("/")[0].lstrip("@")
+        if host.removeprefix("www.") in _PAGE_HOSTS and page:      # facebook.com/xangoclam: the page is the address
+            said += " gạch chéo " + " chấm ".join(self.part(p, raw) for p in page.split(".") if p)
+        return said + trail
 
     def email(self, m: re.Match[str]) -> str:
         local, _, domain = m.group(0).partition("@")

@@ -65,7 +65,8 @@ def blocks(text: str) -> list[tuple[str, object]]:
     return out
 
 
-def render_pdf(text: str) -> bytes:
+def render_pdf(text: str, align: str = "J") -> bytes:
+    """The plan as a PDF; `align="L"` sets paragraphs ragged-right instead of justified."""
     from fpdf import FPDF
     from fpdf.fonts import FontFace
 
@@ -103,7 +104,7 @@ def render_pdf(text: str) -> bytes:
             continue
         centred = bool(_TITLE.match(line)) or (heading and line.isupper() and len(line) < 60)
         pdf.set_font("Serif", "B" if bold else "", 11)
-        pdf.multi_cell(0, 5.5, line, align="C" if centred else "J", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5.5, line, align="C" if centred else align, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Serif", "", 11)
     return bytes(pdf.output())
 
@@ -142,7 +143,20 @@ def render_docx(text: str, letterhead_in_header: bool = False) -> bytes:
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     buf = io.BytesIO()
     doc.save(buf)
-    return buf.getvalue()
+    return _fixed_zip_times(buf.getvalue())
+
+
+def _fixed_zip_times(data: bytes) -> bytes:
+    """The same package with every entry dated 2025-01-01, so a rebuild is byte-identical."""
+    import zipfile
+
+    src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for item in src.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=(2025, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, src.read(item))
+    return out.getvalue()
 
 
 def main() -> int:
