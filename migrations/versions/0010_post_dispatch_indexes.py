@@ -4,16 +4,16 @@ The due, retry and stale queries filter on state and a time: with these indexes 
 posts that are due, not every pending post (0.3 ms at 1,000 pending became 18 ms at 100,000).
 The single-column index on state is covered by the new ones.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-02
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0007'
-down_revision = '0006'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
