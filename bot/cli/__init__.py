@@ -10,8 +10,10 @@ import sys
 
 import click
 import typer
+from rich.text import Text
 
 from bot.cli.common import AppContext, Fail, console_err
+from content.errors import LoaError
 
 app = typer.Typer(
     name="loa",
@@ -62,6 +64,9 @@ def main() -> None:
     except Fail as e:
         console_err.print(f"[bold red]Lỗi:[/] {e.message}", highlight=False)
         sys.exit(e.code)
+    except LoaError as e:
+        console_err.print(Text.assemble(("Lỗi: ", "bold red"), e.message))
+        sys.exit(e.exit_code)
     except click.exceptions.Exit as e:
         sys.exit(e.exit_code)
     except click.exceptions.Abort:

@@ -11,7 +11,7 @@ from typing import Any
 from rich.console import Console
 
 from content import db as dbmod
-from content.settings import ConfigError, Settings, load
+from content.config import Settings, load
 
 console = Console(highlight=False, soft_wrap=True)
 console_err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -35,10 +35,7 @@ class AppContext:
     @property
     def settings(self) -> Settings:
         if self._settings is None:
-            try:
-                self._settings = load(self.config_path)
-            except ConfigError as e:
-                raise Fail("Cấu hình chưa đúng:\n  - " + "\n  - ".join(e.problems)) from None
+            self._settings = load(self.config_path)     # ConfigError: a LoaError, exit 2
         return self._settings
 
     @property

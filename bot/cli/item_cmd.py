@@ -16,7 +16,7 @@ from content.items import workflow as items_mod
 from content.items.workflow import STATE_NAMES, ItemError, NewItem
 from content.models import Item
 from content.render.item import render
-from content.settings import PUBLISHABLE
+from content.config import PUBLISHABLE
 from content.text import CHANNEL_NAMES, now_utc, parse_local
 
 app = typer.Typer(no_args_is_help=True)

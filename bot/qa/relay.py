@@ -29,7 +29,7 @@ from bot.qa.zalo_send import ZaloSender, ZaloSendError, zalo_sender
 from channels.pacing import Pacer
 from channels.adapters.telegram import TelegramChannel, retry_after_seconds
 from content.db import Database
-from content.settings import Settings
+from content.config import Settings
 
 log = logging.getLogger("loa.qa")
 Buttons = Sequence[Sequence[tuple[str, str]]]
@@ -79,7 +79,7 @@ class Relay:
         self.settings = settings
         self.bot = bot
         self.zalo = zalo
-        self.staff_chat = str(settings.channel("telegram").get("staff_chat_id") or "")
+        self.staff_chat = str(settings.channel("telegram").staff_chat_id)
         self.outbox = settings.resolve(settings.outbox_path)
         self.pacer = pacer or Pacer({})
         self.pacer.limits.setdefault(PACED, TelegramChannel.limits)
@@ -233,9 +233,9 @@ def relay_from_settings(settings: Settings, db: Database | None = None, *, bot: 
     database so Zalo replies use (and renew) the token pair the publisher stores there."""
     tg = settings.channel("telegram")
     if bot is None:
-        token = settings.secret(tg.get("token_env", "LOA_TELEGRAM_TOKEN"))
+        token = settings.secret(tg.token_env)
         if token:
-            base = tg.get("base_url") or None
+            base = tg.base_url or None
             bot = Bot(token, base_url=base) if base else Bot(token)
     return Relay(settings, bot=bot, zalo=zalo_sender(settings, db), pacer=pacer)
 

@@ -22,7 +22,7 @@ from bot.qa.service import Actor, QAService
 from channels.pacing import Pacer
 from content.qa import workflow as qa
 from content.db import Database
-from content.settings import Settings
+from content.config import Settings
 from content.text import now_utc
 
 log = logging.getLogger("loa.qa.telegram")
@@ -45,7 +45,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/start: greet and explain the column, the hotline and how answers come back."""
     svc = service_of(context)
     await svc.relay.to_citizen("telegram", str(update.effective_chat.id),
-                               T.greet(svc.settings, qa.option(svc.settings, "answer_working_days", 7)))
+                               T.greet(svc.settings, svc.settings.qa.answer_working_days))
 
 
 async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -151,18 +151,18 @@ def build_application(settings: Settings, db: Database, *, base_url: str | None 
                       relay: Relay | None = None, clock: Callable[[], datetime] = now_utc,
                       pacer: Pacer | None = None) -> Application:
     tg = settings.channel("telegram")
-    token = settings.secret(tg.get("token_env", "LOA_TELEGRAM_TOKEN"))
+    token = settings.secret(tg.token_env)
     if not token:
-        raise QAConfigError(f"Chưa đặt mã bot Telegram (biến môi trường {tg.get('token_env', 'LOA_TELEGRAM_TOKEN')}).")
-    builder = ApplicationBuilder().token(token).concurrent_updates(int(settings.qa.get("concurrency", 16)))
-    url = base_url or tg.get("base_url")
+        raise QAConfigError(f"Chưa đặt mã bot Telegram (biến môi trường {tg.token_env}).")
+    builder = ApplicationBuilder().token(token).concurrent_updates(settings.qa.concurrency)
+    url = base_url or tg.base_url
     if url:
         builder = builder.base_url(url)
     app = builder.build()
     app.bot_data["qa"] = QAService(settings, db, relay or Relay(settings, bot=app.bot, zalo=zalo_sender(settings, db),
                                                                    pacer=pacer),
                                    clock=clock)
-    staff = staff_filter(str(tg.get("staff_chat_id") or ""))
+    staff = staff_filter(str(tg.staff_chat_id))
     private = filters.ChatType.PRIVATE & ~staff
     app.add_handler(CommandHandler("start", start, filters=private))
     app.add_handler(CommandHandler(["trangthai", "status"], status, filters=private))

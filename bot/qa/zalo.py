@@ -33,7 +33,7 @@ from bot.qa.relay import Relay, relay_from_settings
 from bot.qa.service import QAService
 from content.qa import workflow as qa
 from content.db import Database
-from content.settings import Settings
+from content.config import Settings
 
 log = logging.getLogger("loa.qa.zalo")
 WEBHOOK_PATH = "/zalo/webhook"
@@ -43,8 +43,7 @@ SIGNATURE_HEADER = "X-ZEvent-Signature"
 def webhook_secret(settings: Settings) -> str:
     """The key that signs this OA's webhook events ("" when none is set)."""
     z = settings.channel("zalo")
-    return (settings.secret(z.get("oa_secret_key_env", "LOA_ZALO_OA_SECRET_KEY"))
-            or settings.secret(z.get("secret_key_env", "LOA_ZALO_SECRET_KEY")) or "")
+    return settings.secret(z.oa_secret_key_env) or settings.secret(z.secret_key_env) or ""
 
 
 def zalo_signature(app_id: str, raw_body: bytes, timestamp: str, secret_key: str) -> str:
@@ -98,7 +97,7 @@ async def handle_event(service: QAService, event: dict[str, Any]) -> None:
             await service.citizen_message(qa.Incoming("zalo", user, text,
                                                       attachments=tuple((kind, u) for u in urls if u)))
         elif name == "follow":
-            days = qa.option(service.settings, "answer_working_days", 7)
+            days = service.settings.qa.answer_working_days
             await service.relay.to_citizen("zalo", user, T.greet(service.settings, days))
         elif name.startswith("user_send_"):
             await service.relay.to_citizen("zalo", user, T.unsupported())
@@ -112,7 +111,7 @@ def make_zalo_app(settings: Settings, db: Database, send: Relay | None = None, *
     """The webhook app. `send` is the Relay used for replies and staff cards (default: built
     from settings); pass `service` to share one QAService with the Telegram bot."""
     z = settings.channel("zalo")
-    app_id = str(z.get("app_id") or "")
+    app_id = str(z.app_id)
     secret = webhook_secret(settings)
     svc = service or QAService(settings, db, send or relay_from_settings(settings, db))
     seen = _Seen()

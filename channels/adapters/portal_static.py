@@ -22,6 +22,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from channels.base import Channel, Limits, Message, PermanentError, Receipt
 from channels.adapters.outbox import write_atomic
+from content.config import PortalSettings
 from content.text import fmt_date, now_utc
 
 try:
@@ -35,12 +36,13 @@ FEED_ITEMS = 50
 
 class StaticPortal(Channel):
     name: ClassVar[str] = "portal"
+    options: ClassVar[type[PortalSettings]] = PortalSettings
     limits: ClassVar[Limits] = Limits()
 
     def __init__(self, settings, config, state=None):
         super().__init__(settings, config, state)
-        self.folder = settings.resolve(config.get("path", "var/site"))
-        self.base_url = str(config.get("base_url", "") or "").rstrip("/")
+        self.folder = settings.resolve(config.path)
+        self.base_url = config.base_url.rstrip("/")
 
     def describe(self) -> str:
         return f"portal (trang tĩnh) → {self.folder}" + (f", {self.base_url}" if self.base_url else "")
@@ -107,7 +109,7 @@ class StaticPortal(Channel):
         return sorted(manifest.values(), key=lambda e: (e["date"], e["published_at"]), reverse=True)
 
     def _title(self) -> str:
-        return str(self.config.get("title") or f"Tin tức – {self.settings.unit.name}")
+        return (self.config.title or f"Tin tức – {self.settings.unit.name}")
 
     def _rebuild(self, manifest: dict[str, Any]) -> None:
         entries = self._entries(manifest)

@@ -22,28 +22,30 @@ from telegram import LinkPreviewOptions
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.request import HTTPXRequest
 
-from channels.base import (Channel, Limits, Message, PermanentError, RateLimited, Receipt,
-                           RetryableError, UnknownOutcome)
-from content.settings import mask
+from channels.base import (Channel, Limits, Message, PermanentError, RateLimited, Receipt, RetryableError,
+                           Secret, UnknownOutcome)
+from content.config import TelegramSettings, mask
 
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 class TelegramChannel(Channel):
     name: ClassVar[str] = "telegram"
+    options: ClassVar[type[TelegramSettings]] = TelegramSettings
+    secrets: ClassVar[tuple[Secret, ...]] = (Secret("token_env", "token bot"),)
     limits: ClassVar[Limits] = Limits(body_maxlen=4096, caption_maxlen=1024, per_target_interval=1.0,
                                       per_target_per_minute=20, global_per_second=30)
 
     def __init__(self, settings, config, state=None):
         super().__init__(settings, config, state)
-        self.token = settings.secret(config.get("token_env", "LOA_TELEGRAM_TOKEN"))
+        self.token = settings.secret(config.token_env)
         self._bot: telegram.Bot | None = None
 
     def targets(self) -> list[str]:
-        return [str(c) for c in self.config.get("chat_ids", []) or []]
+        return [str(c) for c in self.config.chat_ids]
 
     def describe(self) -> str:
-        base = self.config.get("base_url") or "api.telegram.org"
+        base = self.config.base_url or "api.telegram.org"
         return f"telegram → {', '.join(self.targets()) or '(chưa có chat_ids)'} qua {base}, token {mask(self.token)}"
 
     @property
@@ -51,11 +53,11 @@ class TelegramChannel(Channel):
         if self._bot is None:
             if not self.token:
                 raise PermanentError("Chưa có token bot Telegram (biến môi trường "
-                                     f"{self.config.get('token_env', 'LOA_TELEGRAM_TOKEN')}).")
+                                     f"{self.config.token_env}).")
             kwargs: dict[str, Any] = {"request": HTTPXRequest(connect_timeout=10.0, read_timeout=30.0,
                                                               write_timeout=30.0)}
-            if self.config.get("base_url"):
-                kwargs["base_url"] = str(self.config.get("base_url"))
+            if self.config.base_url:
+                kwargs["base_url"] = self.config.base_url
             self._bot = telegram.Bot(self.token, **kwargs)
         return self._bot
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from content.models import Item, PlanRecord, Slot
 from content.render.item import Article
-from content.settings import PUBLISHABLE, Settings
+from content.config import PUBLISHABLE, Settings
 from content.text import as_utc, nfc
 
 TITLE_MAX = 300

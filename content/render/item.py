@@ -34,7 +34,7 @@ from content.render import telegram_split
 from content.render import markdown as md
 from content.render import sms as sms_mod
 from content.render import telegram_html as tg
-from content.settings import Settings
+from content.config import Settings
 from content.text import fmt_date, nfc
 
 CHANNELS = ("portal", "telegram", "zalo", "radio", "hotline")
@@ -102,7 +102,7 @@ def article_slug(article_id: int | None, title: str) -> str:
 
 def portal_link(settings: Settings, article_id: int | None, title: str) -> str | None:
     """The public URL of an article on the portal, when `[channels.portal] base_url` is set."""
-    base = str(settings.channel("portal").get("base_url") or "").strip()
+    base = settings.channel("portal").base_url.strip()
     if not base:
         return None
     return f"{base.rstrip('/')}/bai-viet/{article_slug(article_id, title)}.html"
@@ -233,7 +233,7 @@ def _sentence(text: str) -> str:
 
 
 def radio_lexicon(settings: Settings) -> lexicon.Lexicon:
-    extra = settings.channel("radio").get("abbreviations")
+    extra = settings.channel("radio").abbreviations
     return lexicon.lexicon(settings.resolve(extra) if extra else None)
 
 
@@ -251,7 +251,7 @@ def _radio(a: Article, settings: Settings, max_len: int | None) -> Rendering:
     script = _template("radio.txt.j2", station=station, title=title, paragraphs=paragraphs)
     script = re.sub(r"\n{3,}", "\n\n", script).strip() + "\n"
     words = spoken.syllables(script)
-    wpm = int(settings.channel("radio").get("words_per_minute", DEFAULT_WPM) or DEFAULT_WPM)
+    wpm = settings.channel("radio").words_per_minute or DEFAULT_WPM
     seconds = round(words * 60 / wpm)
     base = f"{a.date.isoformat()}-{article_slug(a.id, a.title)}"
     docx = radio_docx(title=a.title, station=station, day=a.date, seconds=seconds, words=words,
@@ -373,14 +373,14 @@ def _hotline(a: Article, settings: Settings, max_len: int | None) -> Rendering:
     h = settings.unit.hotline
     opts = settings.channel("hotline")
     unit = settings.unit.name
-    requirements = [nfc(str(x)) for x in opts.get("requirements") or REQUIREMENTS]
-    refusals = [nfc(str(x)).replace("{unit}", unit) for x in opts.get("refusals") or REFUSALS]
+    requirements = [nfc(str(x)) for x in opts.requirements or REQUIREMENTS]
+    refusals = [nfc(str(x)).replace("{unit}", unit) for x in opts.refusals or REFUSALS]
     body_html = md.to_html(a.body) if a.body.strip() else ""
     page = _template("hotline.html.j2", title=a.title or "Đường dây nóng", unit=unit,
                      body_html=Markup(body_html), phones=phones(h.phone), email=h.email.strip(),
                      address=h.address.strip(), hours=h.hours.strip(), topics=list(h.topics),
                      requirements=requirements, refusals=refusals, date=fmt_date(a.date))
-    text = hotline_sms(settings, unaccented=bool(opts.get("sms_unaccented", False)))
+    text = hotline_sms(settings, unaccented=opts.sms_unaccented)
     encoding, count = sms_mod.segments(text)
     return Rendering("hotline", a.title, (page,), "html", {
         "sms": text, "sms_encoding": encoding, "sms_segments": count,

@@ -14,7 +14,7 @@ from typing import Callable
 from sqlalchemy.orm import Session
 
 from content.models import PlanRecord
-from content.settings import Settings
+from content.config import Settings
 from schedules.reports.data import QAProvider, ReportData, gather
 from schedules.reports.docx import write_docx
 from schedules.reports.html import write_html

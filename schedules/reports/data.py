@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 from channels.models import Attempt, Post
 from content.models import Item, PlanRecord, Slot
 from content.plan.parse import Plan
-from content.settings import Settings
+from content.config import Settings
 from content.text import UTC, as_utc, now_utc
 from schedules.edition import CHANNEL_NAMES
 from schedules.reports.period import Period

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
-from content.settings import Settings
+from content import config
+from content.config import Settings
 from content.text import fmt_date, nfc
 from schedules.reports.data import FAILED_LABELS, ReportData, channel_name
 
@@ -78,7 +79,7 @@ class Report:
     blocks: list[Block] = field(default_factory=list)
 
 
-def report_config(settings: Settings) -> Mapping[str, Any]:
+def report_config(settings: Settings) -> config.Report:
     return settings.report
 
 
@@ -97,9 +98,9 @@ def place_of(unit: str) -> str:
     return rest
 
 
-def _code(settings: Settings, data: ReportData, cfg: Mapping[str, Any]) -> str:
-    if cfg.get("code"):
-        return str(cfg["code"])
+def _code(settings: Settings, data: ReportData, cfg: config.Report) -> str:
+    if cfg.code:
+        return cfg.code
     if data.plan_number and (m := re.search(r"/[A-ZĐ]+-([\wĐ&.-]+)\s*$", data.plan_number)):
         return m[1]
     return "UBND" if _is_ubnd(settings.unit.name) else GAP
@@ -121,26 +122,26 @@ def _lines(value: Any) -> tuple[str, ...]:
 def letterhead(data: ReportData, settings: Settings) -> Letterhead:
     cfg = report_config(settings)
     unit = settings.unit.name
-    place = str(cfg.get("place") or settings.unit.place or place_of(unit) or data.plan_place or GAP)
+    place = (cfg.place or settings.unit.place or place_of(unit) or data.plan_place or GAP)
     year = data.generated_at.astimezone(settings.tz).year
-    if cfg.get("signer_title"):
-        signer = _lines(cfg["signer_title"])
+    if cfg.signer_title:
+        signer = _lines(cfg.signer_title)
     elif _is_ubnd(unit):
         signer = ("TM. ỦY BAN NHÂN DÂN", (data.plan_signer[0] or "CHỦ TỊCH").upper())
     else:
         signer = ((data.plan_signer[0] or "THỦ TRƯỞNG CƠ QUAN").upper(),)
-    recipients = list(_lines(cfg.get("recipients") or ["Như trên;"]))
+    recipients = list(_lines(cfg.recipients or ["Như trên;"]))
     if not any(r.lower().startswith("lưu") for r in recipients):
         recipients.append("Lưu: VT.")
     return Letterhead(
-        superior=str(cfg.get("superior", "")).upper(),
+        superior=cfg.superior.upper(),
         unit_lines=_unit_lines(unit),
         number=f"Số: {GAP * 3}/BC-{_code(settings, data, cfg)}",
         place_date=f"{place}, ngày {GAP * 2} tháng {GAP * 2} năm {year}",
         title="BÁO CÁO",
-        subject=f"{cfg.get('subject') or SUBJECT} {data.period.label}",
+        subject=f"{cfg.subject or SUBJECT} {data.period.label}",
         signer_lines=signer,
-        signer_name=str(cfg.get("signer_name") or data.plan_signer[1] or ""),
+        signer_name=(cfg.signer_name or data.plan_signer[1] or ""),
         recipients=tuple(f"- {r}" if not r.startswith("-") else r for r in recipients),
     )
 
