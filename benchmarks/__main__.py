@@ -10,11 +10,12 @@ import importlib
 import sys
 import time
 
-BENCHMARKS = ["bench_plan", "bench_calendar", "bench_publish", "bench_schedule", "bench_qa"]
+BENCHMARKS = ["bench_plan", "plan_accuracy", "bench_calendar", "bench_publish", "bench_schedule", "bench_qa",
+              "bench_spoken"]
 
 
 def main(argv: list[str]) -> int:
-    names = [n if n.startswith("bench_") else f"bench_{n}" for n in argv] or BENCHMARKS
+    names = [n if n.startswith("bench_") or n in BENCHMARKS else f"bench_{n}" for n in argv] or BENCHMARKS
     for name in names:
         try:
             module = importlib.import_module(f"benchmarks.{name}")

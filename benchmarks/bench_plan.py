@@ -1,5 +1,6 @@
 """Plan parsing speed: median time to parse each sample plan (target < 20 ms per plan), plus
-the .docx path (decode + parse) for the largest plan."""
+the .docx path (read + parse) for the largest plan against its Markdown parse (target ≤ 3×),
+and its PDF from the corpus (target ≤ 10×)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from pathlib import Path
 from content.plan.parse import parse_plan
 
 TARGET_MS = 20.0
+DOCX_TARGET_RATIO = 3.0
+PDF_TARGET_RATIO = 10.0
+CORPUS_BUILT = Path(__file__).resolve().parents[1] / "tests" / "data" / "plan_corpus" / "built"
 RUNS = 25
 
 
@@ -46,18 +50,51 @@ def run() -> list[str]:
                      f"(median of {RUNS}; target < {TARGET_MS:.0f} ms) {verdict}")
     biggest = max(plans.glob("*.md"), key=lambda p: p.stat().st_size, default=None)
     if biggest is not None:
-        import io
-
-        from docx import Document
-
         from content.plan.reader import decode_plan_bytes
 
-        doc = Document()
-        for line in biggest.read_text(encoding="utf-8").split("\n"):
-            doc.add_paragraph(line.replace("**", "").lstrip("# "))
-        buf = io.BytesIO()
-        doc.save(buf)
-        data = buf.getvalue()
-        ms = _median_ms(lambda: parse_plan(decode_plan_bytes(data, "plan.docx")), runs=10)
-        lines.append(f"read+parse {biggest.stem}.docx (built here)  {ms:6.2f} ms (median of 10; no target)")
+        text = biggest.read_text(encoding="utf-8")
+        data = _as_docx(text)
+        md_ms = _median_ms(lambda: parse_plan(text))
+        ms = _median_ms(lambda: parse_plan(decode_plan_bytes(data, "plan.docx")))
+        ratio = ms / md_ms
+        lines.append(f"read+parse {biggest.stem}.docx (built here)  {ms:6.2f} ms vs Markdown {md_ms:.2f} ms: "
+                     f"{ratio:.1f}× (target ≤ {DOCX_TARGET_RATIO:.0f}×) "
+                     f"{'ok' if ratio <= DOCX_TARGET_RATIO else 'SLOWER THAN TARGET'}")
+        pdf = CORPUS_BUILT / f"{biggest.stem}.pdf"
+        if pdf.exists():
+            pdf_data = pdf.read_bytes()
+            ms = _median_ms(lambda: parse_plan(decode_plan_bytes(pdf_data, pdf.name)))
+            ratio = ms / md_ms
+            lines.append(f"read+parse {pdf.name} (tests/data/plan_corpus)  {ms:6.2f} ms vs Markdown {md_ms:.2f} ms: "
+                         f"{ratio:.1f}× (target ≤ {PDF_TARGET_RATIO:.0f}×) "
+                         f"{'ok' if ratio <= PDF_TARGET_RATIO else 'SLOWER THAN TARGET'}")
     return lines
+
+
+def _as_docx(text: str) -> bytes:
+    """The plan as Word users make it: one paragraph per line, tab rows as a Word table."""
+    import io
+
+    from docx import Document
+
+    doc = Document()
+    rows: list[list[str]] = []
+
+    def flush() -> None:
+        if rows:
+            table = doc.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+            for r, cells in enumerate(rows):
+                for c, value in enumerate(cells):
+                    table.cell(r, c).text = value
+            rows.clear()
+
+    for line in text.split("\n"):
+        if "\t" in line:
+            rows.append(line.split("\t"))
+            continue
+        flush()
+        doc.add_paragraph(line.replace("**", "").lstrip("# "))
+    flush()
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()

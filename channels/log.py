@@ -91,6 +91,25 @@ def query(session: Session, *, channel: str | None = None, since: datetime | Non
     return [_entry(a, title) for a, title in rows]
 
 
+def recent(session: Session, *, channel: str | None = None, outcome: str | None = None,
+           failed: bool = False, item_id: int | None = None, post_id: int | None = None,
+           limit: int = 100) -> list[LogEntry]:
+    """The newest log rows first (for screens: the database does the limiting)."""
+    stmt = (select(Attempt, Item.title).join(Item, Item.id == Attempt.item_id, isouter=True)
+            .order_by(Attempt.at.desc(), Attempt.id.desc()).limit(limit))
+    if channel:
+        stmt = stmt.where(Attempt.channel == channel)
+    if outcome:
+        stmt = stmt.where(Attempt.outcome == outcome)
+    if failed:
+        stmt = stmt.where(Attempt.outcome.not_in(OK_OUTCOMES))
+    if item_id is not None:
+        stmt = stmt.where(Attempt.item_id == item_id)
+    if post_id is not None:
+        stmt = stmt.where(Attempt.post_id == post_id)
+    return [_entry(a, title) for a, title in session.execute(stmt).all()]
+
+
 def _entry(a: Attempt, title: str | None) -> LogEntry:
     return LogEntry(id=a.id, at=a.at, post_id=a.post_id, item_id=a.item_id, title=title or "",
                     channel=a.channel, target=a.target, edition=a.edition, part=a.part, outcome=a.outcome,

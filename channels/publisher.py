@@ -155,6 +155,29 @@ def retry_post(session: Session, post_id: int, now: datetime) -> Post:
     return post
 
 
+def resolve_unknown(session: Session, post_id: int, *, published: bool, now: datetime, by: str) -> Post:
+    """Staff checked the channel for a post whose outcome was unknown: "đã đăng" records it as
+    published (log outcome `reconciled`, the item published when nothing else is left);
+    "chưa đăng" puts it back in the queue to be sent now."""
+    post = session.get(Post, post_id)
+    if post is None:
+        raise PostError(f"Không có bài đăng số {post_id}.")
+    if post.state != "unknown":
+        raise PostError(f"Bài đăng số {post_id} không ở trạng thái “chưa rõ”; không cần xác nhận.")
+    if not published:
+        return retry_post(session, post_id, now)
+    post.state, post.published_at, post.updated_at = "published", now, now
+    post.claimed_by = post.lease_until = None
+    publog.record(session, post, at=now, outcome="reconciled", error=f"cán bộ xác nhận đã đăng: {by}")
+    session.flush()
+    item = session.get(Item, post.item_id)
+    left = session.scalar(select(func.count()).select_from(Post).where(
+        Post.item_id == post.item_id, Post.state.not_in(("published", "cancelled"))))
+    if item is not None and item.state in ("approved", "scheduled") and not left:
+        item.state, item.updated_at = "published", now
+    return post
+
+
 @dataclass
 class _Job:
     """A claimed post and its rendered messages (plain data, usable outside the session)."""

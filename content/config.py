@@ -189,7 +189,28 @@ class Report:
     signer_title: str | tuple[str, ...] = ""
     signer_name: str = ""
     recipients: str | tuple[str, ...] = ()
+    to: str | tuple[str, ...] = ()           # "Kính gửi" lines
     path: str = "var/reports"
+
+
+@dataclass(frozen=True)
+class Web:
+    """`[web]`: the staff console (served by `loa run` only when the section is present)."""
+
+    host: str = "127.0.0.1"                  # put the unit's reverse proxy in front for others
+    port: int = 8080
+    https: bool = False                      # cookies marked Secure (the proxy terminates TLS)
+    trust_proxy: bool = False                # believe X-Forwarded-Proto / -For from the proxy
+    upload_max_mb: float = 5.0               # largest image a composer may upload
+    upload_dir: str = "var/uploads"          # outside any web root; files get random names
+
+    def problems(self) -> list[tuple[str, str]]:
+        out = []
+        if not 0 <= self.port <= 65535:
+            out.append(("port", f"{self.port} không phải cổng hợp lệ (1–65535, ví dụ 8080)"))
+        if not 0 < self.upload_max_mb <= 100:
+            out.append(("upload_max_mb", f"{self.upload_max_mb:g} không hợp lệ (từ 1 đến 100)"))
+        return out
 
 
 @dataclass(frozen=True)
@@ -292,6 +313,7 @@ class RadioSettings(ChannelSettings):
     path: str = "var/radio"
     words_per_minute: int = 120
     abbreviations: str = ""                  # a file extending content/data/abbreviations.txt
+    link_where: str = ""                     # how a script names where a link leads
     audio: bool = False
     voice: str = "vi"
     speed: int = 130
@@ -342,6 +364,7 @@ class Settings:
     publisher: Publisher = field(default_factory=Publisher)
     qa: QA = field(default_factory=QA)
     report: Report = field(default_factory=Report)
+    web: Web | None = None                   # None: no [web] section (the console stays off)
     feeds: tuple[Feed, ...] = ()
     outbox_path: str = Outbox.path
     base_dir: Path = field(default_factory=Path.cwd)
@@ -388,7 +411,7 @@ def mask(secret: str | None) -> str:
 # Top-level tables of the file and the dataclass each is read into.
 SECTIONS: dict[str, type] = {
     "database": Database, "unit": Unit, "content": Content, "outbox": Outbox, "calendar": Cadence,
-    "schedule": Schedule, "publisher": Publisher, "qa": QA, "report": Report,
+    "schedule": Schedule, "publisher": Publisher, "qa": QA, "report": Report, "web": Web,
 }
 TOP_KEYS = ("timezone", "channels", "holidays", "feeds", *SECTIONS)
 REQUIRED_SECTIONS = ("unit",)
@@ -493,7 +516,8 @@ def from_mapping(raw: Mapping[str, Any], *, env: Mapping[str, str] | None = None
         path=path, timezone=tz, database_url=db_url, unit=parsed["unit"], channels=channels,
         cadence=parsed["calendar"], holidays=holidays,
         require_approval=parsed["content"].require_approval, schedule=parsed["schedule"],
-        publisher=parsed["publisher"], qa=parsed["qa"], report=parsed["report"], feeds=feeds,
+        publisher=parsed["publisher"], qa=parsed["qa"], report=parsed["report"],
+        web=parsed["web"] if "web" in raw else None, feeds=feeds,
         outbox_path=parsed["outbox"].path, base_dir=base_dir, env=env,
     )
 

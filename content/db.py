@@ -1,12 +1,15 @@
 """Database plumbing: the declarative Base, engines, sessions and schema upgrades.
 
 Every command that needs the database calls `open_db(settings_url)`, which brings the schema
-up to date with Alembic before returning. Times are stored as UTC; SQLite gets WAL mode,
+up to date with Alembic before returning (a database already at the newest migration is seen
+with one query, without loading Alembic). Times are stored as UTC; SQLite gets WAL mode,
 foreign keys and a busy timeout so that short concurrent readers do not fail.
 """
 
 from __future__ import annotations
 
+import ast
+import re
 import threading
 from contextlib import contextmanager
 from datetime import datetime
@@ -14,6 +17,7 @@ from pathlib import Path
 from typing import Iterator
 
 from sqlalchemy import DateTime, Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -96,15 +100,56 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+_ASSIGN = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(.+?)\s*$", re.M)
+_heads: frozenset[str] | None = None
+
+
+def script_heads() -> frozenset[str]:
+    """The newest revision(s) in migrations/versions, read from the files' `revision` and
+    `down_revision` lines (empty when a file cannot be read that way: Alembic decides then)."""
+    global _heads
+    if _heads is None:
+        revisions: set[str] = set()
+        parents: set[str] = set()
+        try:
+            for path in (MIGRATIONS / "versions").glob("*.py"):
+                found = dict(m.groups() for m in _ASSIGN.finditer(path.read_text(encoding="utf-8")))
+                if "revision" not in found:
+                    continue
+                revisions.add(str(ast.literal_eval(found["revision"])))
+                down = ast.literal_eval(found.get("down_revision", "None"))
+                parents.update([down] if isinstance(down, str) else (down or ()))
+        except (OSError, ValueError, SyntaxError):
+            revisions = parents = set()
+        _heads = frozenset(revisions - parents)
+    return _heads
+
+
+def at_head(engine: Engine) -> bool:
+    """Whether the database's alembic_version is exactly the newest migration (one query)."""
+    heads = script_heads()
+    if not heads:
+        return False
+    try:
+        with engine.connect() as conn:
+            current = set(conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalars())
+    except DBAPIError:        # no table yet, or no server: Alembic will say what is wrong
+        return False
+    return current == heads
+
+
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest migration (idempotent, once per process and URL)."""
-    from alembic import command
-    from alembic.config import Config
-
     key = str(engine.url)
     with _lock:
         if key in _upgraded:
             return
+        if at_head(engine):
+            _upgraded.add(key)
+            return
+        from alembic import command
+        from alembic.config import Config
+
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS))
         with engine.begin() as conn:

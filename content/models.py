@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from content.db import Base, UTCDateTime
 from content.text import now_utc
 
-ITEM_STATES = ("draft", "approved", "scheduled", "published", "rejected", "cancelled")
+ITEM_STATES = ("draft", "approved", "scheduled", "published", "rejected", "cancelled", "withdrawn")
 SLOT_KINDS = ("publish", "task_deadline", "task_window", "report_due", "holiday")
 
 
@@ -77,3 +77,8 @@ class Item(Base):
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+    # Optimistic locking: every ORM update checks and bumps it, so two people (two shells, two
+    # browsers) saving the same item cannot overwrite each other; the second save is refused.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}

@@ -7,6 +7,8 @@ import content.models  # noqa: F401  (registers tables for autogenerate)
 import channels.models  # noqa: F401
 import schedules.models  # noqa: F401
 import content.qa.models  # noqa: F401
+import content.audit  # noqa: F401
+import content.users  # noqa: F401
 
 config = context.config
 target_metadata = Base.metadata

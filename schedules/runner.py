@@ -97,11 +97,13 @@ class Runner:
         self.report_days = sched.report_days_ahead
         self.qa_column = qa_column
         self._wake = asyncio.Event()
+        self.last_pass: datetime | None = None      # when the dispatcher last looked for due posts
 
     # ---------------------------------------------------------------- one pass
     async def tick(self, now: datetime | None = None) -> PassReport:
         """Everything due at `now`, once: edition, posts, feeds, reminders, report drafts."""
         now = now or self.clock()
+        self.last_pass = now
         report = PassReport()
         report.edition, report.edition_gaps = await asyncio.to_thread(self.make_edition_if_due, now)
         report.published = await self.publisher.publish_due(now)
@@ -228,6 +230,7 @@ class Runner:
         while not stop.is_set():
             now = self.clock()
             nxt = await asyncio.to_thread(self.next_due)
+            self.last_pass = now
             progressed = False
             if nxt is not None and nxt <= now:
                 try:

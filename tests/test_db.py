@@ -42,10 +42,48 @@ def test_migrations_build_the_schema_the_models_describe(db):
 
     import channels.models  # noqa: F401 - every model module registers its tables
     import content.models  # noqa: F401
+    import content.audit  # noqa: F401
     import content.qa.models  # noqa: F401
+    import content.users  # noqa: F401
     import schedules.models  # noqa: F401
     from content.db import Base
 
     with db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
     assert diff == []
+
+
+def test_the_newest_migration_is_read_as_alembic_reads_it():
+    """open_db skips Alembic when alembic_version already names the newest file; that newest
+    revision, read from the files' text, must be the one Alembic itself finds."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from content.db import MIGRATIONS, script_heads
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    assert script_heads() == frozenset(ScriptDirectory.from_config(cfg).get_heads())
+
+
+def test_a_database_behind_the_newest_migration_is_upgraded(tmp_path):
+    from alembic import command
+    from alembic.config import Config
+
+    from content.db import MIGRATIONS, at_head, make_engine, open_db, script_heads
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = make_engine(url)
+    assert not at_head(engine)                       # no alembic_version table yet
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:                     # as an older Loa left it: one migration short
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head-1")
+    assert not at_head(engine)
+    engine.dispose()
+    database = open_db(url)
+    assert at_head(database.engine)
+    with database.engine.connect() as conn:
+        assert set(conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalars()) == script_heads()
+    database.dispose()

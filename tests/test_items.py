@@ -6,6 +6,7 @@ import pytest
 import unicodedata
 
 from content.items import workflow as items
+from content.errors import LoaError
 from content.items.workflow import ItemError, NewItem
 from content.models import Item, PlanRecord, Slot
 from content.plan.parse import Period, Plan, Signer, Theme
@@ -91,7 +92,7 @@ def test_state_machine():
     item = Item(id=1, title="Tin", body="x", state="draft", channels=["portal"])
     items.approve(item, by="Trưởng phòng", now=NOW)
     assert (item.state, item.approved_by) == ("approved", "Trưởng phòng")
-    with pytest.raises(ItemError, match="chỉ duyệt được bản nháp"):
+    with pytest.raises(LoaError, match="không thể duyệt"):
         items.approve(item, by="x", now=NOW)
     items.edit(item, now=NOW + timedelta(minutes=1), body="nội dung mới")
     assert item.state == "draft" and item.approved_by is None, "an edit needs approval again"
@@ -100,12 +101,16 @@ def test_state_machine():
     items.reject(item, reason="Sai số liệu", now=NOW)
     assert item.state == "rejected" and item.note == "Sai số liệu"
     item.state = "scheduled"
-    with pytest.raises(ItemError, match="không sửa được nữa"):
-        items.edit(item, now=NOW, title="x")
+    with pytest.raises(LoaError, match="không thể sửa.*loa item correct"):
+        items.edit(item, now=NOW, title="x", sent=True)
+    items.edit(item, now=NOW, title="x")
+    assert item.state == "draft", "a scheduled item not yet out goes back to draft"
     items.cancel(item, now=NOW)
     assert item.state == "cancelled"
-    with pytest.raises(ItemError, match="không thể hủy"):
+    with pytest.raises(LoaError, match="không thể hủy"):
         items.cancel(item, now=NOW)
+    items.restore(item, now=NOW)
+    assert item.state == "draft"
 
 
 def test_article_date_is_local(db, settings):

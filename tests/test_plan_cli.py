@@ -165,3 +165,40 @@ def test_reimporting_a_changed_plan_updates_its_calendar(plans_dir, tmp_path):
     assert "Đã cập nhật kế hoạch" in r.out and "Đã lập lại lịch nội dung" in r.out
     after = run_loa("calendar", "export", "--format", "csv", cwd=tmp_path, config=cfg).out
     assert dropped not in after
+
+
+CORPUS = Path(__file__).parent / "data" / "plan_corpus"
+
+
+def test_parse_explain_shows_each_fact_with_its_page_and_line(tmp_path):
+    r = run_loa("plan", "parse", str(CORPUS / "built" / "krong-pac-ubnd-huyen-qd-2025.pdf"), "--explain",
+                cwd=tmp_path)
+    assert r.code == 0, r.err
+    out = r.out
+    assert "Số hiệu: 120/QĐ-UBND\n      ← trang 1, dòng 3: Số: 120/QĐ-UBND" in out
+    assert "Ngày ban hành: 15/01/2025" in out
+    assert "Người ký: Võ Văn Cảnh (Chủ tịch)" in out
+    assert "Báo cáo: hằng quý (ngày 20 tháng cuối kỳ)" in out
+    assert out.count("Nội dung: ") == 5 and out.count("Hình thức: ") == 5 and out.count("Nhiệm vụ: ") == 4
+    assert "← trang 2, dòng" in out
+    assert "Chưa đọc được" not in r.err
+
+
+def test_parse_warns_about_what_it_could_not_find(plans_dir, tmp_path):
+    r = run_loa("plan", "parse", str(plans_dir / "hung-yen-so-noi-vu-2023.md"), "--explain", cwd=tmp_path)
+    assert r.code == 0, r.err
+    assert "Không thấy số văn bản" in r.err and "Không thấy ngày ban hành" in r.err
+    assert "Không thấy chế độ báo cáo" in r.err
+    assert "Không thấy người ký" not in r.err
+    assert "Cơ quan ban hành: Sở Nội vụ\n      ← dòng " in r.out
+
+
+def test_parse_refuses_an_image_only_pdf(tmp_path):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(bytes(pdf.output()))
+    r = run_loa("plan", "parse", str(path), cwd=tmp_path)
+    assert r.code == 2 and "không có lớp văn bản" in r.err and "Traceback" not in r.err

@@ -173,3 +173,55 @@ def test_text_that_is_not_a_plan_is_refused(text):
 def test_content_section_without_items_is_refused():
     with pytest.raises(PlanError, match="không có nội dung nào"):
         parse_plan("KẾ HOẠCH\n\n1. Nội dung tuyên truyền\n\n2. Hình thức tuyên truyền\n\n- Đài truyền thanh xã.\n")
+
+
+# --- headers as they arrive flattened (issue 15) ------------------------------------------------
+
+_BODY = """KẾ HOẠCH
+Tuyên truyền cải cách hành chính năm 2025
+I. NỘI DUNG TUYÊN TRUYỀN
+1. Dịch vụ công trực tuyến.
+II. HÌNH THỨC TUYÊN TRUYỀN
+1. Phát trên loa truyền thanh.
+"""
+
+
+@pytest.mark.parametrize("header", [
+    # a Word header table copied line by line, columns interleaved
+    "ỦY BAN NHÂN DÂN\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTHỊ XÃ ĐÔNG HÒA\nĐộc lập - Tự do - Hạnh phúc\n"
+    "Số: 15/KH-UBND\nĐông Hòa, ngày 10 tháng 01 năm 2025\n",
+    # both columns run together on each line (text copied out of a PDF)
+    "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTHỊ XÃ ĐÔNG HÒA Độc lập - Tự do - Hạnh phúc\n"
+    "Số: 15/KH-UBND Đông Hòa, ngày 10 tháng 01 năm 2025\n",
+    # "Số:" alone, the place-and-date broken mid-phrase, a site's banner lines first
+    "Thư viện văn bản | Tải về | In\nỦY BAN NHÂN DÂN\nTHỊ XÃ ĐÔNG HÒA\n-------\nSố:\n15/KH-UBND\n"
+    "Đông Hòa, ngày 10\ntháng 01 năm 2025\n",
+    # letterhead and number on one line with a web table's pipes
+    "Ủy ban nhân dân thị xã Đông Hòa Số: 15/KH-UBND | Cộng hòa xã hội chủ nghĩa Việt Nam Độc lập - Tự do - "
+    "Hạnh phúc | Đông Hòa, ngày 10 tháng 01 năm 2025 |\n",
+])
+def test_flattened_headers_give_number_issuer_place_and_date(header):
+    plan = parse_plan(header + _BODY)
+    assert plan.number == "15/KH-UBND"
+    assert plan.issuer == "Ủy ban nhân dân thị xã Đông Hòa"
+    assert (plan.place, plan.date) == ("Đông Hòa", date(2025, 1, 10))
+
+
+def test_a_plan_attached_to_a_decision_takes_the_decisions_reference_and_signer():
+    text = ("ỦY BAN NHÂN DÂN\nHUYỆN AN LÃO\nSố: 88/QĐ-UBND\nAn Lão, ngày 20 tháng 02 năm 2025\n"
+            "QUYẾT ĐỊNH\nVề việc ban hành Kế hoạch tuyên truyền cải cách hành chính năm 2025\n"
+            "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN AN LÃO\nCăn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015;\n"
+            "QUYẾT ĐỊNH:\nĐiều 1. Ban hành kèm theo Quyết định này Kế hoạch tuyên truyền cải cách hành chính năm 2025.\n"
+            "Điều 2. Quyết định có hiệu lực kể từ ngày ký.\nNơi nhận:\n- Như Điều 2;\n- Lưu: VT.\n"
+            "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\n**Đinh Văn Tuấn**\n\n"
+            "KẾ HOẠCH\nTuyên truyền cải cách hành chính năm 2025\n"
+            "(Ban hành kèm theo Quyết định số 88/QĐ-UBND ngày 20/02/2025 của UBND huyện An Lão)\n"
+            "I. NỘI DUNG TUYÊN TRUYỀN\n- Cải cách thủ tục hành chính.\n- Chuyển đổi số.\n"
+            "II. HÌNH THỨC TUYÊN TRUYỀN\n- Lồng ghép trong các buổi họp thôn, tổ dân phố.\n- Giao ban cơ quan.\n")
+    plan = parse_plan(text)
+    assert (plan.number, plan.date) == ("88/QĐ-UBND", date(2025, 2, 20))
+    assert plan.issuer == "Ủy ban nhân dân huyện An Lão" and plan.place == "An Lão"
+    assert (plan.signer.name, plan.signer.position) == ("Đinh Văn Tuấn", "Phó Chủ tịch")
+    assert plan.title == "Tuyên truyền cải cách hành chính năm 2025"
+    assert [t.text for t in plan.themes] == ["Cải cách thủ tục hành chính", "Chuyển đổi số"]
+    assert [f.channels for f in plan.forms] == [["event"], ["internal"]]

@@ -56,6 +56,20 @@ def test_timing(text, kind, fields):
     ("Tổ chức họp giao ban tuần, tháng, quý; dự toán ngân sách hằng năm.", []),
     ("Kiểm tra, đôn đốc, định kỳ báo cáo UBND tỉnh kết quả thực hiện.", []),
     ("Báo cáo kết quả năm 2024 về Sở Nội vụ.", []),
+    # worded otherwise (issue 15): each cadence and each fixed day
+    ("Các đơn vị báo cáo kết quả thực hiện 6 tháng, năm về Phòng Nội vụ.", [("half_year", None), ("year", None)]),
+    ("Báo cáo định kỳ 6 tháng (trước ngày 10/6) và năm (trước ngày 10/12) về UBND huyện.",
+     [("half_year", "06-10"), ("year", "12-10")]),
+    ("Gửi báo cáo về Sở Nội vụ trước ngày 15/6 và 15/12 hằng năm.", [("half_year", "06-15")]),
+    ("Báo cáo kết quả thực hiện 6 tháng, năm trước ngày 15/6 và trước ngày 15/12.",
+     [("half_year", "06-15"), ("year", "12-15")]),
+    ("Báo cáo kết quả thực hiện hằng quý (trước ngày 20 của tháng cuối quý) về UBND tỉnh.", [("quarter", "03-20")]),
+    ("Báo cáo định kỳ hằng quý, 6 tháng, năm (trước ngày 15 của tháng cuối kỳ báo cáo).",
+     [("quarter", "03-15"), ("half_year", "06-15"), ("year", "12-15")]),
+    ("Các ban, ngành báo cáo kết quả hằng tháng trước ngày 25 về UBND xã.", [("month", "01-25")]),
+    ("Định kỳ hằng quý, 6 tháng, năm báo cáo kết quả, tổng hợp báo cáo Sở Nội vụ.",
+     [("quarter", None), ("half_year", None), ("year", None)]),
+    ("Sơ kết 6 tháng đầu năm, báo cáo UBND tỉnh.", []),
 ])
 def test_report_duties(text, expected):
     assert [(r.every, r.due) for r in report_duties(text)] == expected
@@ -86,6 +100,12 @@ def test_split_units(cell, units):
     ("Thông qua các phương tiện thông tin đại chúng trên Đài Truyền thanh xã", ["radio"]),
     ("Gửi thông báo, báo cáo qua email công vụ", ["internal"]),
     ("Các hình thức tuyên truyền khác phù hợp với tình hình đơn vị", ["internal"]),
+    # meetings with citizens are events; meetings inside the administration stay internal
+    ("Lồng ghép trong các buổi họp thôn, tổ dân phố", ["event"]),
+    ("Tuyên truyền trong các cuộc họp ấp, họp dân và sinh hoạt chi hội của các đoàn thể", ["event"]),
+    ("Lồng ghép trong sinh hoạt của các đoàn thể và hội nghị tiếp xúc cử tri", ["event"]),
+    ("Phổ biến trong các cuộc họp giao ban, sinh hoạt chi bộ của cơ quan", ["internal"]),
+    ("Phổ biến tại các buổi họp của cơ quan", ["internal"]),
 ])
 def test_channels_of(text, channels):
     assert channels_of(text) == channels

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,24 +14,8 @@ from tests.cli import LOA, Result, run_loa, write_config
 pytestmark = pytest.mark.slow
 
 
-def _registered() -> bool:
-    from bot.cli import app
-
-    return any(c.name == "publish" for c in app.registered_commands)
-
-
 def loa(*args: str, cwd: Path, config: Path) -> Result:
-    """The real console script once `publish`/`log`/`post` are registered in bot/cli/__init__.py;
-    until then the same app with `publish_cmd.register` applied."""
-    if _registered():
-        return run_loa(*args, cwd=cwd, config=config)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LOA_")}
-    env.update({"PYTHONIOENCODING": "utf-8", "COLUMNS": "200", "NO_COLOR": "1", "LOA_CONFIG": str(config)})
-    code = ("from bot.cli import app, main; from bot.cli.publish_cmd import register; "
-            "register(app); main()")
-    p = subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, env=env, capture_output=True, text=True,
-                       timeout=120)
-    return Result(p.returncode, p.stdout, p.stderr)
+    return run_loa(*args, cwd=cwd, config=config)
 
 
 @pytest.fixture

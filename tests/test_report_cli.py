@@ -15,18 +15,6 @@ from tests.test_report_data import seed
 pytestmark = pytest.mark.slow
 
 
-def _registered() -> bool:
-    from bot.cli import app
-
-    return any(c.name == "report" or (c.callback and c.callback.__name__ == "report")
-               for c in app.registered_commands)
-
-
-if not _registered():
-    pytest.skip("`loa report` is not registered yet in bot/cli/__init__.py "
-                "(app.command(\"report\")(report_cmd.report))", allow_module_level=True)
-
-
 @pytest.fixture
 def seeded(tmp_path: Path) -> tuple[Path, int]:
     cfg = write_config(tmp_path)
@@ -79,3 +67,26 @@ def test_bad_input_exits_2_in_vietnamese(seeded, tmp_path, args, message):
     assert r.code == 2, (r.out, r.err)
     assert "Lỗi:" in r.err and message in r.err
     assert "Traceback" not in r.err and not list(tmp_path.glob("bao-cao-*"))
+
+
+def test_output_is_never_overwritten_silently(seeded, tmp_path):
+    cfg, plan_id = seeded
+    out = tmp_path / "bao-cao.docx"
+    out.write_bytes(b"signed copy")
+    r = run_loa("report", "-p", "2024-Q1", "--plan", str(plan_id), "-o", str(out), cwd=tmp_path, config=cfg)
+    assert r.code == 2 and "đã có. Chọn tên khác, hoặc thêm --force để ghi đè" in r.err
+    assert out.read_bytes() == b"signed copy"
+    r = run_loa("report", "-p", "2024-Q1", "--plan", str(plan_id), "-o", str(out), "--force",
+                cwd=tmp_path, config=cfg)
+    assert r.code == 0, r.err
+    assert any(p.text == "BÁO CÁO" for p in Document(str(out)).paragraphs)
+
+
+def test_output_extension_must_match_the_format(seeded, tmp_path):
+    cfg, plan_id = seeded
+    r = run_loa("report", "-p", "2024-Q1", "-f", "docx", "-o", "bao-cao.md", cwd=tmp_path, config=cfg)
+    assert r.code == 2 and "có đuôi “.md” nhưng định dạng là docx" in r.err
+    assert not (tmp_path / "bao-cao.md").exists()
+    r = run_loa("report", "-p", "2024-Q1", "-o", "bao-cao.md", cwd=tmp_path, config=cfg)
+    assert r.code == 0, r.err
+    assert (tmp_path / "bao-cao.md").read_text(encoding="utf-8").startswith("**ỦY BAN NHÂN DÂN**")

@@ -91,7 +91,11 @@ def test_docx_layout_tables_and_fonts(db, settings, tmp_path):
     assert "https://t.me/xangoclam/15" in tasks[1][5] and HOSTILE_TITLE in tasks[5][5]
     assert _rows(_find(doc, "Tiếp nhận"))[1] == ["12", "10", "9", "1", "30,5 giờ"]
     assert len(_rows(_find(doc, "Tình trạng"))) == 4   # three failures
-    assert len(_rows(_find(doc, "Ngày"))) == 3         # two missed slots
+    missed = _rows(_find(doc, "Kênh, ngày"))          # two missed slots, one row per theme
+    assert missed[1:] == [["1", "Tầm quan trọng, ý nghĩa của công tác cải cách hành chính", "1",
+                           "Đài truyền thanh: 12/03/2024"],
+                          ["2", "Chỉ số cải cách hành chính và mức độ hài lòng của người dân", "1",
+                           "Telegram: 25/03/2024"]]
 
     foot = doc.tables[-1]
     left = [p.text for p in foot.rows[0].cells[0].paragraphs]

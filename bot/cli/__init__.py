@@ -4,6 +4,7 @@ message with exit code 2 (no traceback)."""
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sys
@@ -11,12 +12,81 @@ import sys
 import click
 import typer
 from rich.text import Text
+from typer.core import TyperGroup
 
 from bot.cli.common import AppContext, Fail, console_err
 from content.errors import LoaError
 
+
+class LazyGroup(TyperGroup):
+    """The root group: a command's module is imported only when that command runs, so
+    `loa --help` and light commands do not pay for PTB, APScheduler, python-docx… at start.
+    Help listings use the names and texts of `COMMANDS` without importing anything."""
+
+    _listing = False
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(dict.fromkeys([*COMMANDS, *self.commands]))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands or cmd_name not in COMMANDS:
+            return self.commands.get(cmd_name)
+        module, attr, kind, text = COMMANDS[cmd_name]
+        if self._listing:
+            return click.Command(cmd_name, help=text)
+        cmd = _load(cmd_name, module, attr, kind, text)
+        self.commands[cmd_name] = cmd
+        return cmd
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
+
+# Every `loa` command, in help order (add new ones here; nothing is imported until used).
+# name → (module, attribute, kind, help): kind "group" is a typer.Typer added as a sub-group,
+# "command" a function, "register" a module function that adds commands to an app.
+COMMANDS: dict[str, tuple[str, str, str, str]] = {
+    "plan": ("bot.cli.plan_cmd", "app", "group", "Đọc, nhập và xem kế hoạch tuyên truyền."),
+    "calendar": ("bot.cli.calendar_cmd", "app", "group", "Lịch nội dung theo kế hoạch."),
+    "item": ("bot.cli.item_cmd", "app", "group", "Soạn, duyệt, xem trước và hủy bài."),
+    "schedule": ("bot.cli.schedule_cmd", "app", "group", "Xem trước lịch đăng theo tuần."),
+    "qa": ("bot.cli.qa_cmd", "app", "group", "Hỏi – đáp với người dân (Dân hỏi – Chính quyền trả lời)."),
+    "serve": ("bot.cli.qa_cmd", "serve_cmd", "command", "Chạy riêng bot hỏi – đáp (Telegram, webhook Zalo)."),
+    "publish": ("bot.cli.publish_cmd", "register", "register", "Đăng các bài đã đến hạn lên các kênh."),
+    "log": ("bot.cli.publish_cmd", "register", "register", "Nhật ký đăng bài: mọi lần gửi, kết quả và lỗi."),
+    "post": ("bot.cli.publish_cmd", "register", "register", "Xem và gửi lại từng bài đăng trên các kênh."),
+    "doctor": ("bot.cli.doctor_cmd", "doctor", "command", "Kiểm tra cấu hình, cơ sở dữ liệu và các kênh."),
+    "run": ("bot.cli.run_cmd", "run", "command",
+            "Chạy Loa: đăng bài đúng giờ, bản tin tuần, nguồn tin, nhắc việc."),
+    "user": ("bot.cli.user_cmd", "app", "group", "Tài khoản trang quản trị web (biên tập, lãnh đạo, quản trị)."),
+    "web": ("bot.cli.web_cmd", "web", "command", "Chạy riêng trang quản trị web cho cán bộ."),
+    "report": ("bot.cli.report_cmd", "report", "command",
+               "Lập báo cáo kết quả tuyên truyền cải cách hành chính theo kỳ."),
+}
+
+
+def _load(name: str, module: str, attr: str, kind: str, text: str) -> click.Command:
+    """Import one command's module and build its click command the way typer would."""
+    from typer.main import get_group
+
+    obj = getattr(importlib.import_module(module), attr)
+    holder = typer.Typer()
+    if kind == "group":
+        holder.add_typer(obj, name=name, help=text)
+    elif kind == "command":
+        holder.command(name, help=text)(obj)
+    else:
+        obj(holder)
+    return get_group(holder).commands[name]
+
+
 app = typer.Typer(
     name="loa",
+    cls=LazyGroup,
     help="Loa — lập lịch và đăng tin tuyên truyền cải cách hành chính.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -35,25 +105,6 @@ def _root(
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     ctx.obj = AppContext(config_path=config)
-
-
-def _register() -> None:
-    from bot.cli import (calendar_cmd, doctor_cmd, item_cmd, plan_cmd, publish_cmd, qa_cmd, report_cmd, run_cmd,
-                         schedule_cmd)
-
-    app.add_typer(plan_cmd.app, name="plan", help="Đọc, nhập và xem kế hoạch tuyên truyền.")
-    app.add_typer(calendar_cmd.app, name="calendar", help="Lịch nội dung theo kế hoạch.")
-    app.add_typer(item_cmd.app, name="item", help="Soạn, duyệt, xem trước và hủy bài.")
-    app.add_typer(schedule_cmd.app, name="schedule", help="Xem trước lịch đăng theo tuần.")
-    app.add_typer(qa_cmd.app, name="qa", help="Hỏi – đáp với người dân (Dân hỏi – Chính quyền trả lời).")
-    app.command("serve", help="Chạy riêng bot hỏi – đáp (Telegram, webhook Zalo).")(qa_cmd.serve_cmd)
-    publish_cmd.register(app)
-    app.command("doctor", help="Kiểm tra cấu hình, cơ sở dữ liệu và các kênh.")(doctor_cmd.doctor)
-    app.command("run", help="Chạy Loa: đăng bài đúng giờ, bản tin tuần, nguồn tin, nhắc việc.")(run_cmd.run)
-    app.command("report", help="Lập báo cáo kết quả tuyên truyền cải cách hành chính theo kỳ.")(report_cmd.report)
-
-
-_register()
 
 
 def main() -> None:

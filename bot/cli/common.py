@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
-from content import db as dbmod
 from content.config import Settings, load
+
+if TYPE_CHECKING:   # the database (SQLAlchemy) is imported by the commands that use it
+    from content import db as dbmod
 
 console = Console(highlight=False, soft_wrap=True)
 console_err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -41,6 +43,8 @@ class AppContext:
     @property
     def db(self) -> dbmod.Database:
         if self._db is None:
+            from content import db as dbmod
+
             try:
                 self._db = dbmod.open_db(self.settings.database_url)
             except Exception as e:  # noqa: BLE001 - any driver error becomes a clear message

@@ -293,6 +293,11 @@ def preview(
         if name == "radio":
             secs = int(r.extras.get("duration_seconds", 0))
             console.print(f"[dim]Thời lượng ước tính: {secs // 60} phút {secs % 60} giây[/]")
+            checks = r.extras.get("to_check") or []
+            if checks:
+                console.print("Người đọc cần kiểm tra:")
+                for c in checks:
+                    console.print(f"  • {c.describe() if hasattr(c, 'describe') else c}", markup=False)
         if name == "hotline" and r.extras.get("sms"):
             console.print(f"[dim]Tin nhắn SMS ({r.extras.get('sms_encoding')}, "
                           f"{r.extras.get('sms_segments')} tin):[/] {r.extras['sms']}", markup=False)

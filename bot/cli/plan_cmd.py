@@ -11,7 +11,7 @@ from rich.table import Table
 from bot.cli.common import Fail, console, console_err, print_json
 from content.calendar import store as calendar_store
 from content.plan import store as plans_store
-from content.plan.parse import Plan, PlanError, parse_plan
+from content.plan.parse import Plan, PlanError, Reading, read_plan_text
 from content.plan.reader import PlanSource, read_plan_source
 from content.text import fmt_date
 
@@ -29,15 +29,59 @@ EVERY_NAMES = {"week": "hằng tuần", "month": "hằng tháng", "quarter": "h�
                "half_year": "6 tháng", "year": "hằng năm"}
 
 
-def _load(path: Path) -> tuple[PlanSource, Plan]:
+FIELD_NAMES = {"number": "Số hiệu", "date": "Ngày ban hành", "place": "Nơi ban hành", "issuer": "Cơ quan ban hành",
+               "title": "Tên kế hoạch", "signer": "Người ký", "theme": "Nội dung", "form": "Hình thức",
+               "task": "Nhiệm vụ", "report": "Báo cáo"}
+
+
+def _read(path: Path) -> tuple[PlanSource, Reading]:
     try:
         source = read_plan_source(path)
-        plan = parse_plan(source.text)
+        reading = read_plan_text(source.text)
     except PlanError as e:
         raise Fail(str(e)) from None
     for w in source.warnings:
         console_err.print(f"[yellow]Cảnh báo:[/] {w}", highlight=False)
-    return source, plan
+    return source, reading
+
+
+def _load(path: Path) -> tuple[PlanSource, Plan]:
+    source, reading = _read(path)
+    return source, reading.plan
+
+
+def _origin(source: PlanSource, line: int) -> str:
+    if source.origins and line < len(source.origins):
+        return source.origins[line]
+    return f"dòng {line + 1}"
+
+
+def show_explain(source: PlanSource, reading: Reading) -> None:
+    """Each fact with the line it was read from (`loa plan parse --explain`)."""
+    console.print(f"[bold]Loa đọc “{source.name}” như sau[/] (mỗi thông tin kèm dòng gốc):", highlight=False)
+    for ev in reading.evidence:
+        where = _origin(source, ev.line)
+        text = reading.lines[ev.line] if ev.line < len(reading.lines) else ""
+        text = text.replace("\t", " | ")
+        if len(text) > 110:
+            text = text[:107] + "…"
+        label = ev.value
+        if ev.field == "report":
+            every, _, due = ev.value.partition(" (")
+            label = REPORT_EVERY_NAMES.get(every, every)
+            if due:
+                month, day = due.rstrip(")").split("-")
+                label += f" (trước ngày {day}/{month})" if every == "year" else f" (ngày {day} tháng cuối kỳ)"
+        console.print(f"  {FIELD_NAMES.get(ev.field, ev.field)}: {label}", highlight=False)
+        console.print(f"      ← {where}: {text}", highlight=False)
+
+
+REPORT_EVERY_NAMES = {"month": "hằng tháng", "quarter": "hằng quý", "half_year": "6 tháng", "year": "hằng năm"}
+
+
+def _print_warnings(reading: Reading) -> None:
+    for w in reading.warnings:
+        console_err.print(f"[yellow]Chưa đọc được:[/] {w}", highlight=False)
 
 
 def _label(plan: Plan) -> str:
@@ -109,21 +153,25 @@ def show_plan(plan: Plan) -> None:
 
 @app.command("parse")
 def parse_cmd(
-    file: Path = typer.Argument(..., help="Tệp kế hoạch (.docx, .md hoặc .txt).", show_default=False),
+    file: Path = typer.Argument(..., help="Tệp kế hoạch (.docx, .pdf, .md hoặc .txt).", show_default=False),
     as_json: bool = typer.Option(False, "--json", help="In kết quả dạng JSON."),
+    explain: bool = typer.Option(False, "--explain", help="In từng thông tin kèm dòng gốc của nó trong tệp."),
 ) -> None:
     """Đọc một tệp kế hoạch và in những gì Loa hiểu được (không lưu)."""
-    _, plan = _load(file)
+    source, reading = _read(file)
     if as_json:
-        print_json(plan.to_dict())
+        print_json(reading.plan.to_dict())
+    elif explain:
+        show_explain(source, reading)
     else:
-        show_plan(plan)
+        show_plan(reading.plan)
+    _print_warnings(reading)
 
 
 @app.command("import")
 def import_cmd(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="Tệp kế hoạch (.docx, .md hoặc .txt).", show_default=False),
+    file: Path = typer.Argument(..., help="Tệp kế hoạch (.docx, .pdf, .md hoặc .txt).", show_default=False),
 ) -> None:
     """Nhập kế hoạch vào cơ sở dữ liệu (nhập lại cùng kế hoạch thì cập nhật)."""
     source, plan = _load(file)

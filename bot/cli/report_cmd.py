@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from bot.cli.common import Fail, console
 from content.models import PlanRecord
 from content.qa.stats import report_figures
-from schedules.reports.build import FORMATS, default_name, make_report
+from schedules.reports.build import ReportError, default_name, format_for, make_report
 from schedules.reports.period import Period, PeriodError, parse_period
 
 
@@ -42,17 +42,18 @@ def report(
                                     "2024-03 (tháng) hoặc 2024-01-01..2024-03-31."),
     plan: Optional[int] = typer.Option(None, "--plan", help="Mã số kế hoạch (mặc định: kế hoạch "
                                                              "mới nhất có thời gian trùng kỳ báo cáo)."),
-    fmt: str = typer.Option("docx", "--format", "-f", help="docx (để in, ký), html (đăng cổng) hoặc md."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", show_default=False,
+                                      help="docx (để in, ký), html (đăng cổng) hoặc md; mặc định theo đuôi "
+                                           "tệp --output, không có thì docx."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Tệp kết quả (mặc định: "
                                                                        "bao-cao-<kỳ>.<định dạng> ở thư mục hiện tại)."),
+    force: bool = typer.Option(False, "--force", help="Ghi đè tệp kết quả nếu đã có."),
 ) -> None:
     """Lập báo cáo kết quả tuyên truyền cải cách hành chính theo kỳ."""
-    fmt = fmt.strip().lower().lstrip(".")
-    if fmt not in FORMATS:
-        raise Fail(f"Định dạng “{fmt}” không hỗ trợ. Chọn một trong: {', '.join(FORMATS)}.")
     try:
+        fmt = format_for(output, fmt)
         p = parse_period(period)
-    except PeriodError as e:
+    except (PeriodError, ReportError) as e:
         raise Fail(str(e)) from None
     settings = ctx.obj.settings
     with ctx.obj.db.session() as s:
@@ -61,7 +62,10 @@ def report(
         if path.exists() and path.is_dir():
             path = path / default_name(p, rec.id if rec else None, fmt)
         try:
-            written, data = make_report(s, settings, p, rec, fmt, path, qa_provider=report_figures)
+            written, data = make_report(s, settings, p, rec, fmt, path, qa_provider=report_figures,
+                                        overwrite=force)
+        except ReportError as e:
+            raise Fail(str(e)) from None
         except OSError as e:
             raise Fail(f"Không ghi được tệp {path}: {e.strerror or e}") from None
     which = f"theo kế hoạch {data.plan_number or f'mã số {data.plan_id}'}" if data.plan_id else "(không gắn kế hoạch)"

@@ -12,7 +12,9 @@ from typing import Optional
 import typer
 
 from bot.cli.common import Fail, console
+from bot.cli.web_cmd import serve_console, web_config
 from bot.cli.wiring import live_channels
+from bot.web.config import web_configured
 from content.qa.column import column_item
 from content.text import fmt_datetime, now_utc, parse_local
 from schedules.instance import AlreadyRunning, InstanceLock
@@ -84,6 +86,10 @@ async def _forever(settings, db, channels) -> None:
             console.print(line, markup=False)
     tasks.append(asyncio.create_task(serve_bot(settings, db, stop=stop, ready=ready,
                                                 pacer=runner.publisher.pacer)))
+    if web_configured(settings):  # the staff web console, in this process and event loop
+        tasks.append(asyncio.create_task(serve_console(
+            settings, db, web_config(settings), stop, channels=channels, health=lambda: _health(runner),
+            ready=lambda line: console.print(line, markup=False))))
     console.print(f"Loa đang chạy (PID {__import__('os').getpid()}). Nhấn Ctrl+C để dừng.")
     try:
         done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
@@ -96,6 +102,13 @@ async def _forever(settings, db, channels) -> None:
         for ch in channels.values():
             await ch.aclose()
         console.print("Loa đã dừng.")
+
+
+def _health(runner: Runner) -> dict:
+    """/healthz's view of the scheduler: alive when the dispatcher looked for due posts lately."""
+    last = runner.last_pass
+    stalled = last is None or (now_utc() - last).total_seconds() > max(60.0, runner.poll_seconds * 10)
+    return {"scheduler": "stalled" if stalled else "ok", "last_pass": last.isoformat() if last else None}
 
 
 def _print(report: PassReport, moment, tz) -> None:

@@ -4,40 +4,23 @@ body, format, part/parts, extras without binary values) and the body as .html or
 can post it by hand. It declares the limits of the channel it replaces, so the rendering is
 split identically.
 
-Also home of `write_atomic`, used by every file-writing adapter.
+Every file-writing adapter writes through `content.files.write_atomic` (re-exported here):
+whole files, readable by others (0644 under the usual umask).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
 from channels.base import Channel, Limits, Message, PermanentError, Receipt
+from content.files import write_atomic
 from content.text import now_utc
 
-
-def write_atomic(path: Path, data: bytes | str) -> None:
-    """Write `path` via a temporary file in the same folder and os.replace (never half a file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(raw)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+__all__ = ["OutboxChannel", "safe_name", "write_atomic"]
 
 
 def safe_name(text: str) -> str:

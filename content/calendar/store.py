@@ -145,6 +145,22 @@ def slots_between(session: Session, start: date | None, end: date | None,
                      tuple(items.get(r.id, ()))) for r in rows]
 
 
+def one_day_slots(session: Session, start: date, end: date) -> list[SlotView]:
+    """Slots between start and end inclusive for a day-by-day display: spans (task windows)
+    appear on their first day only when it falls in the range, holidays once per day."""
+    seen: set[tuple[date, str]] = set()
+    out: list[SlotView] = []
+    for s in slots_between(session, start, end):
+        if s.day < start:
+            continue
+        if s.kind == "holiday":
+            if (s.day, s.label) in seen:
+                continue
+            seen.add((s.day, s.label))
+        out.append(s)
+    return out
+
+
 def count_slots(session: Session, plan_ids: list[int] | None = None) -> int:
     q = select(func.count(Slot.id))
     if plan_ids is not None:

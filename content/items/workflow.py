@@ -1,12 +1,10 @@
-"""Content items: creation, validation and the state machine staff drive.
+"""Content items: creation, validation, and the changes staff make to one item's fields as it
+moves through the state machine of `content.items.states` (which decides what is allowed).
 
-    draft ──approve──► approved ──(publisher queues posts)──► scheduled ──► published
-      │  ▲                │
-      │  └────edit────────┘      reject: draft|approved → rejected (with a reason)
-      └──────────────────────►   cancel: anything not yet published → cancelled
-
-Editing an approved or rejected item sends it back to draft: what a leader approved is what
-goes out. Every function takes the session and the time; nothing here commits.
+Editing an approved, scheduled or rejected item sends it back to draft: what a leader approved
+is what goes out. Whether a post of the item is already out (`sent`) is the caller's knowledge
+(channels.steering looks at the posts); these functions only change the item row. Every
+function takes the time; nothing here commits.
 """
 
 from __future__ import annotations
@@ -19,6 +17,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from content.errors import LoaError
+from content.items import states
+from content.items.states import STATE_NAMES
 from content.models import Item, PlanRecord, Slot
 from content.render.item import Article
 from content.config import PUBLISHABLE, Settings
@@ -28,7 +29,7 @@ TITLE_MAX = 300
 BODY_MAX = 100_000
 
 
-class ItemError(Exception):
+class ItemError(LoaError):
     """A request about an item that cannot be done; the message is Vietnamese."""
 
 
@@ -50,14 +51,16 @@ class NewItem:
     created_by: str = ""
 
 
-STATE_NAMES = {
-    "draft": "bản nháp",
-    "approved": "đã duyệt",
-    "scheduled": "đã lên lịch",
-    "published": "đã đăng",
-    "rejected": "bị từ chối",
-    "cancelled": "đã hủy",
-}
+EDITABLE = ("title", "body", "summary", "channels", "publish_at", "image_path")
+FIELD_NAMES = {"title": "tiêu đề", "body": "nội dung", "summary": "sa pô", "channels": "kênh",
+               "publish_at": "thời điểm đăng", "image_path": "ảnh", "state": "trạng thái", "note": "ghi chú"}
+
+
+def snapshot(item: Item) -> dict:
+    """The fields staff change, for the audit trail's before → after."""
+    return {"title": item.title, "body": item.body, "summary": item.summary, "channels": list(item.channels),
+            "publish_at": item.publish_at, "image_path": item.image_path, "state": item.state,
+            "note": item.note}
 
 
 def parse_channels(text: str | None) -> tuple[str, ...]:
@@ -160,33 +163,57 @@ def get_item(session: Session, item_id: int) -> Item:
 
 
 def approve(item: Item, *, by: str, now: datetime) -> None:
-    if item.state != "draft":
-        raise ItemError(f"Bài số {item.id} đang ở trạng thái “{STATE_NAMES[item.state]}”, "
-                        "chỉ duyệt được bản nháp.")
-    item.state, item.approved_by, item.approved_at, item.updated_at = "approved", by, now, now
+    item.state = _next("approve", item)
+    item.approved_by, item.approved_at, item.updated_at = by, now, now
 
 
-def reject(item: Item, *, reason: str, now: datetime) -> None:
-    if item.state not in ("draft", "approved"):
-        raise ItemError(f"Bài số {item.id} đang “{STATE_NAMES[item.state]}”, không thể từ chối.")
+def reject(item: Item, *, reason: str, now: datetime, sent: bool = False) -> None:
     if not reason.strip():
         raise ItemError("Hãy ghi lý do từ chối.")
-    item.state, item.note, item.updated_at = "rejected", nfc(reason).strip(), now
+    item.state = _next("reject", item, sent)
+    item.note, item.updated_at = nfc(reason).strip(), now
+    item.approved_by = item.approved_at = None
 
 
-def cancel(item: Item, *, now: datetime) -> None:
-    if item.state in ("published", "cancelled"):
-        raise ItemError(f"Bài số {item.id} đã “{STATE_NAMES[item.state]}”, không thể hủy.")
-    item.state, item.updated_at = "cancelled", now
+def cancel(item: Item, *, now: datetime, sent: bool = False) -> None:
+    item.state, item.updated_at = _next("cancel", item, sent), now
+
+
+def restore(item: Item, *, now: datetime) -> None:
+    """A cancelled or rejected item back to draft, to be edited and approved again."""
+    item.state, item.updated_at = _next("restore", item), now
+    item.approved_by = item.approved_at = None
+
+
+def withdraw(item: Item, *, reason: str, now: datetime, sent: bool = True) -> None:
+    item.state = _next("withdraw", item, sent)
+    if reason.strip():
+        item.note = nfc(reason).strip()
+    item.updated_at = now
 
 
 def edit(item: Item, *, now: datetime, title: str | None = None, body: str | None = None,
          channels: tuple[str, ...] | None = None, publish_at: datetime | None = None,
-         summary: str | None = None) -> None:
-    """Change an item that is not yet queued; an approved or rejected item goes back to draft."""
-    if item.state not in ("draft", "approved", "rejected"):
-        raise ItemError(f"Bài số {item.id} đang “{STATE_NAMES[item.state]}”: không sửa được nữa. "
-                        "Hãy hủy bài (loa item cancel) rồi tạo bài mới.")
+         summary: str | None = None, sent: bool = False) -> None:
+    """Change an item not yet out; an approved, scheduled or rejected item goes back to draft."""
+    new_state = _next("edit", item, sent)
+    _apply(item, title=title, body=body, channels=channels, publish_at=publish_at, summary=summary)
+    if new_state != item.state or item.approved_by:
+        item.state, item.approved_by, item.approved_at = new_state, None, None
+    item.updated_at = now
+
+
+def correct(item: Item, *, now: datetime, title: str | None = None, body: str | None = None,
+            summary: str | None = None, sent: bool = True) -> None:
+    """A new version of an item that is out; its state stays (the channels are updated by the caller)."""
+    item.state = _next("correct", item, sent)
+    _apply(item, title=title, body=body, summary=summary)
+    item.updated_at = now
+
+
+def _apply(item: Item, *, title: str | None = None, body: str | None = None,
+           channels: tuple[str, ...] | None = None, publish_at: datetime | None = None,
+           summary: str | None = None) -> None:
     new_title, new_body = _clean_text(title if title is not None else item.title,
                                       body if body is not None else item.body)
     item.title, item.body = new_title, new_body
@@ -196,18 +223,25 @@ def edit(item: Item, *, now: datetime, title: str | None = None, body: str | Non
         item.publish_at = as_utc(publish_at)
     if summary is not None:
         item.summary = nfc(summary).strip()
-    if item.state in ("approved", "rejected"):
-        item.state, item.approved_by, item.approved_at = "draft", None, None
-    item.updated_at = now
+
+
+def _next(action: str, item: Item, sent: bool = False) -> str:
+    return states.next_state(action, item.state, sent=sent, item_id=item.id)
 
 
 def theme_text(session: Session, item: Item) -> str:
-    if not item.plan_id or not item.theme_id:
+    """The text of the item's theme: its own, else that of the calendar slot it fills."""
+    plan_id, theme_id = item.plan_id, item.theme_id
+    if not theme_id and item.slot_id is not None:
+        slot = session.get(Slot, item.slot_id)
+        if slot is not None:
+            plan_id, theme_id = plan_id or slot.plan_id, slot.theme_id
+    if not plan_id or not theme_id:
         return ""
-    plan = session.get(PlanRecord, item.plan_id)
+    plan = session.get(PlanRecord, plan_id)
     if plan is None:
         return ""
-    return next((t["text"] for t in plan.data.get("themes", []) if t["id"] == item.theme_id), "")
+    return next((t["text"] for t in plan.data.get("themes", []) if t["id"] == theme_id), "")
 
 
 def article_of(session: Session, item: Item, settings: Settings, *, link: str | None = None,

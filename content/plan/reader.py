@@ -7,15 +7,16 @@ What users actually send, and what happens:
   "-" so the parser sees the same markers as in a text file), tables as tab-separated rows.
 - TCVN3 (ABC) text — bytes, or "KÕ ho¹ch" characters left by a .VnTime font — is converted
   to Unicode automatically, with a warning asking staff to check the result.
+- PDF with a text layer: lines put back in reading order by `content.plan.pdf`, each with
+  its page and line; a scan (no text layer) is refused.
 - Everything else is refused with a Vietnamese `PlanError` that says what to do: empty,
-  over 5 MB, binary, PDF/RTF, old Word .doc, a corrupt .docx, VNI text, or bytes that are
-  not UTF-8 (e.g. Windows-1258).
+  over 5 MB, binary, a scanned or broken PDF, RTF, old Word .doc, a corrupt .docx, VNI text,
+  or bytes that are not UTF-8 (e.g. Windows-1258).
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import re
 import unicodedata
@@ -24,8 +25,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from content.plan.parse import PlanError
+from content.plan.pdf import pdf_lines
+from content.plan.word import DocxError, docx_lines
 
 MAX_BYTES = 5 * 1024 * 1024
+MAX_PDF_BYTES = 20 * 1024 * 1024  # signed e-office PDFs carry seal and signature images
 _CONVERT_HINT = ("Hãy mở tệp bằng Word, chọn Tệp → Lưu thành… và lưu dạng .docx "
                  "(hoặc văn bản .txt với mã hóa UTF-8), rồi thử lại.")
 
@@ -36,6 +40,8 @@ class PlanSource:
     text: str
     sha256: str
     warnings: list[str] = field(default_factory=list)
+    # Where each line of `text` came from, for --explain ("trang 2, dòng 14"); None: "dòng N".
+    origins: list[str] | None = None
 
 
 def read_plan_source(path: str | os.PathLike[str]) -> PlanSource:
@@ -45,8 +51,10 @@ def read_plan_source(path: str | os.PathLike[str]) -> PlanSource:
         if p.is_dir():
             raise PlanError(f"“{p}” là một thư mục, không phải tệp. Hãy chỉ đến tệp kế hoạch (.docx, .md, .txt).")
         size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise PlanError(f"Tệp “{p.name}” quá lớn ({size / 1024 / 1024:.1f} MB; tối đa 5 MB). "
+        limit = MAX_PDF_BYTES if p.suffix.lower() == ".pdf" else MAX_BYTES
+        if size > limit:
+            raise PlanError(f"Tệp “{p.name}” quá lớn ({size / 1024 / 1024:.1f} MB; tối đa "
+                            f"{limit // 1024 // 1024} MB). "
                             "Kế hoạch tuyên truyền thường chỉ vài chục KB: hãy bỏ ảnh chèn trong tệp "
                             "hoặc lưu lại chỉ phần văn bản.")
         data = p.read_bytes()
@@ -56,16 +64,28 @@ def read_plan_source(path: str | os.PathLike[str]) -> PlanSource:
         raise PlanError(f"Không có quyền đọc tệp “{p}”. Hãy kiểm tra quyền truy cập tệp.") from None
     except OSError as e:
         raise PlanError(f"Không đọc được tệp “{p}”: {e.strerror or e}.") from None
+    return source_from_bytes(data, p.name)
+
+
+def source_from_bytes(data: bytes, name: str) -> PlanSource:
+    """A `PlanSource` from a plan file's bytes: its text (NFC), warnings, and for a PDF the page
+    and line of every text line. Raises `PlanError` (Vietnamese)."""
     warnings: list[str] = []
-    text = decode_plan_bytes(data, p.name, warnings)
-    return PlanSource(name=p.name, text=text, sha256=hashlib.sha256(data).hexdigest(), warnings=warnings)
+    origins: list[str] = []
+    text = decode_plan_bytes(data, name, warnings, origins)
+    return PlanSource(name=name, text=text, sha256=hashlib.sha256(data).hexdigest(), warnings=warnings,
+                      origins=origins or None)
 
 
-def decode_plan_bytes(data: bytes, name: str, warnings: list[str] | None = None) -> str:
-    """The text of a plan file's bytes (NFC). Conversions made are appended to `warnings`."""
+def decode_plan_bytes(data: bytes, name: str, warnings: list[str] | None = None,
+                      origins: list[str] | None = None) -> str:
+    """The text of a plan file's bytes (NFC). Conversions made are appended to `warnings`; for a
+    PDF, each line's page and line are appended to `origins`."""
     warnings = warnings if warnings is not None else []
-    if len(data) > MAX_BYTES:
-        raise PlanError(f"Tệp “{name}” quá lớn (tối đa 5 MB).")
+    is_pdf = data[:1024].lstrip().startswith(b"%PDF") or (b"%PDF-" in data[:1024] and name.lower().endswith(".pdf"))
+    limit = MAX_PDF_BYTES if is_pdf else MAX_BYTES
+    if len(data) > limit:
+        raise PlanError(f"Tệp “{name}” quá lớn (tối đa {limit // 1024 // 1024} MB).")
     if not data.strip():
         raise PlanError(f"Tệp “{name}” trống, không có nội dung. Hãy chọn đúng tệp kế hoạch rồi thử lại.")
     suffix = Path(name).suffix.lower()
@@ -73,9 +93,14 @@ def decode_plan_bytes(data: bytes, name: str, warnings: list[str] | None = None)
         raise PlanError(f"“{name}” là tệp Word cũ (.doc) hoặc Office 97–2003, Loa chưa đọc được. " + _CONVERT_HINT)
     if data.startswith(b"PK\x03\x04") or suffix == ".docx":
         text = docx_to_text(data, name)
-    elif data.startswith(b"%PDF"):
-        raise PlanError(f"“{name}” là tệp PDF, Loa chưa đọc được. Hãy dùng bản Word (.docx) của kế hoạch, "
-                        "hoặc sao chép nội dung vào tệp .txt (mã hóa UTF-8).")
+    elif is_pdf:
+        lines = pdf_lines(data, name)
+        text = "\n".join(ln.text for ln in lines)
+        if origins is not None:
+            origins.extend(ln.origin for ln in lines)
+    elif suffix == ".pdf":
+        raise PlanError(f"“{name}” có đuôi .pdf nhưng không phải tệp PDF (hoặc đã hỏng). "
+                        "Hãy tải lại tệp, hoặc dùng bản Word (.docx) của kế hoạch.")
     elif data.startswith(b"{\\rtf"):
         raise PlanError(f"“{name}” là tệp RTF, Loa chưa đọc được. " + _CONVERT_HINT)
     elif suffix == ".doc":
@@ -162,109 +187,13 @@ def looks_like_vni(text: str) -> bool:
 
 def docx_to_text(data: bytes, name: str) -> str:
     """Paragraphs and tables of a .docx in document order, one line per paragraph, table rows
-    as tab-separated cells."""
+    as tab-separated cells (`content.plan.word`)."""
     try:
-        from docx import Document
-
-        doc = Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as e:
-        kind = "không phải .docx hợp lệ" if isinstance(e, (KeyError, ValueError)) else "bị hỏng"
+        return "\n".join(docx_lines(data))
+    except (zipfile.BadZipFile, DocxError, KeyError, ValueError) as e:
+        kind = "bị hỏng" if isinstance(e, zipfile.BadZipFile) else "không phải .docx hợp lệ"
         raise PlanError(f"Tệp “{name}” {kind} (không mở được như tài liệu Word). "
                         "Hãy mở tệp bằng Word để kiểm tra, lưu lại dạng .docx rồi thử lại.") from None
-    except Exception as e:  # noqa: BLE001 - lxml and zip errors of every kind mean "corrupt"
+    except Exception as e:  # noqa: BLE001 - zlib and zip errors of every kind mean "corrupt"
         raise PlanError(f"Tệp “{name}” bị hỏng, không đọc được ({type(e).__name__}). "
                         "Hãy mở bằng Word, lưu lại dạng .docx rồi thử lại.") from None
-    numbering = _Numbering(doc)
-    lines: list[str] = []
-    _walk(doc.element.body, doc, numbering, lines)
-    return "\n".join(lines)
-
-
-def _walk(element, doc, numbering: "_Numbering", lines: list[str]) -> None:  # noqa: ANN001
-    from docx.oxml.ns import qn
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
-    for child in element.iterchildren():
-        if child.tag == qn("w:p"):
-            para = Paragraph(child, doc)
-            prefix = numbering.prefix(para)
-            for i, part in enumerate(para.text.replace("\t", " ").split("\n")):
-                lines.append((prefix if i == 0 else "") + part)
-        elif child.tag == qn("w:tbl"):
-            for row in Table(child, doc).rows:
-                cells, seen = [], set()
-                for cell in row.cells:
-                    if id(cell._tc) in seen:
-                        continue
-                    seen.add(id(cell._tc))
-                    parts = [numbering.prefix(p) + p.text.replace("\t", " ") for p in cell.paragraphs]
-                    cells.append(" ".join(x.strip() for x in parts if x.strip()))
-                lines.append("\t".join(cells))
-            lines.append("")
-        elif child.tag == qn("w:sdt"):
-            content = child.find(qn("w:sdtContent"))
-            if content is not None:
-                _walk(content, doc, numbering, lines)
-
-
-class _Numbering:
-    """Writes Word's automatic list numbering out as text ("1. ", "a) ", "- ")."""
-
-    def __init__(self, doc) -> None:  # noqa: ANN001
-        from docx.oxml.ns import qn
-
-        self._qn = qn
-        self._formats: dict[tuple[str, str], str] = {}
-        self._counters: dict[tuple[str, str], int] = {}
-        try:
-            root = doc.part.numbering_part.element
-        except (KeyError, NotImplementedError, AttributeError):
-            return
-        abstract = {}
-        for an in root.findall(qn("w:abstractNum")):
-            levels = {}
-            for lvl in an.findall(qn("w:lvl")):
-                fmt = lvl.find(qn("w:numFmt"))
-                levels[lvl.get(qn("w:ilvl"))] = fmt.get(qn("w:val")) if fmt is not None else "bullet"
-            abstract[an.get(qn("w:abstractNumId"))] = levels
-        for num in root.findall(qn("w:num")):
-            ref = num.find(qn("w:abstractNumId"))
-            if ref is not None:
-                for ilvl, fmt in abstract.get(ref.get(qn("w:val")), {}).items():
-                    self._formats[(num.get(qn("w:numId")), ilvl)] = fmt
-
-    def prefix(self, para) -> str:  # noqa: ANN001
-        qn = self._qn
-        ppr = para._p.pPr
-        numpr = ppr.find(qn("w:numPr")) if ppr is not None else None
-        style = (para.style.name if para.style is not None else "") or ""
-        text = para.text.lstrip()
-        if numpr is None:
-            if style.startswith("List Bullet") and text and text[0] not in "-–+•":
-                return "- "
-            if style.startswith("List Number") and text:
-                n = self._counters[(style, "")] = self._counters.get((style, ""), 0) + 1
-                return f"{n}. "
-            return ""
-        num_id = numpr.find(qn("w:numId"))
-        ilvl = numpr.find(qn("w:ilvl"))
-        key = (num_id.get(qn("w:val")) if num_id is not None else "0",
-               ilvl.get(qn("w:val")) if ilvl is not None else "0")
-        fmt = self._formats.get(key, "bullet")
-        n = self._counters[key] = self._counters.get(key, 0) + 1
-        if fmt == "decimal":
-            return f"{n}. "
-        if fmt in ("lowerLetter", "upperLetter"):
-            return f"{'abcdefghiklmnopqrstuvxy'[(n - 1) % 23]}) "
-        if fmt in ("upperRoman", "lowerRoman"):
-            return f"{_roman(n)}. "
-        return "" if text[:1] in ("-", "–", "+", "•") else "- "
-
-
-def _roman(n: int) -> str:
-    out = ""
-    for value, letters in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
-        while n >= value:
-            out, n = out + letters, n - value
-    return out

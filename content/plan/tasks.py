@@ -61,6 +61,7 @@ def _skip_row(cells: list[str]) -> bool:
 def tasks(lines: list[Line], period: Period | None) -> list[Task]:
     out: list[Task] = []
     cols: dict[str, int] | None = None
+    header: list[str] = []
     for ln in lines:
         if ln.kind == "blank":
             continue
@@ -68,9 +69,15 @@ def tasks(lines: list[Line], period: Period | None) -> list[Task]:
             cols = None
             continue
         cells = [c.strip() for c in ln.text.split("\t")]
+        if re.match(r"Nơi nhận", cells[0], re.I):
+            cols = None          # the signature table after the task table
+            continue
         if cols is None:
             cols = _header(cells)
+            header = cells
             continue
+        if cells == header:
+            continue          # the header row repeated on each page
         cells += [""] * (max(cols.values()) + 1 - len(cells))
         if _skip_row(cells):
             continue
@@ -90,6 +97,9 @@ def tasks(lines: list[Line], period: Period | None) -> list[Task]:
 
 # --- forms → channel kinds ------------------------------------------------------------------
 
+# Meetings with citizens (thôn, tổ dân phố, khu phố…) are events; other meetings are internal.
+_CITIZEN_MEETING = (r"(?:họp|sinh hoạt)\s+(?:của\s+)?(?:các\s+)?(?:thôn|ấp|bản|buôn|làng|xóm|khối|khu phố|tổ dân phố|"
+                    r"tổ dân cư|khu dân cư|khu phố|tổ nhân dân|dân|nhân dân|cử tri|cộng đồng)")
 _CHANNEL_WORDS: dict[str, tuple[str, ...]] = {
     "portal": (r"cổng\s*(?:/\s*trang\s*)?thông tin", r"trang thông tin", r"chuyên trang", r"website",
                r"trang web", r"https?://", r"\.gov\.vn"),
@@ -106,11 +116,17 @@ _CHANNEL_WORDS: dict[str, tuple[str, ...]] = {
               r"băng gôn", r"khẩu hiệu", r"ấn phẩm", r"tài liệu", r"xuất bản", r"\bin nội dung",
               r"tranh ảnh", r"cẩm nang", r"sổ tay"),
     "event": (r"hội nghị", r"hội thảo", r"tập huấn", r"hội thi", r"cuộc thi", r"bồi dưỡng",
-              r"tọa đàm", r"toạ đàm", r"diễn đàn", r"mít tinh", r"học tập kinh nghiệm", r"sự kiện"),
+              r"tọa đàm", r"toạ đàm", r"diễn đàn", r"mít tinh", r"học tập kinh nghiệm", r"sự kiện",
+              r"đối thoại", r"tiếp xúc cử tri", _CITIZEN_MEETING, r"sinh hoạt (?:của )?(?:các )?(?:đoàn thể|chi hội|"
+              r"cộng đồng|hội viên|Mặt trận)", r"(?:buổi|cuộc) sinh hoạt cộng đồng"),
     "internal": (r"giao ban", r"cuộc họp", r"buổi họp", r"nội bộ", r"email", r"thư điện tử",
-                 r"quản lý văn bản", r"chuyển tiếp bản tin"),
+                 r"quản lý văn bản", r"chuyển tiếp bản tin", r"chi bộ"),
 }
 _COMPILED = {k: re.compile("|".join(v), re.I) for k, v in _CHANNEL_WORDS.items()}
+_CITIZEN = re.compile(r"(?:buổi|cuộc)\s+" + _CITIZEN_MEETING + r"(?:[\s,]+(?:thôn|ấp|bản|buôn|làng|xóm|khối|khu phố|"
+                      r"tổ dân phố|và|,)+)*", re.I)
+_INTERNAL_ONLY = re.compile(r"giao ban|cuộc họp|buổi họp|nội bộ|email|thư điện tử|quản lý văn bản|chuyển tiếp bản tin"
+                            r"|chi bộ", re.I)
 _MASS_MEDIA = re.compile(r"phương tiện thông tin đại chúng", re.I)
 
 
@@ -119,6 +135,8 @@ def channels_of(text: str) -> list[str]:
     thông tin đại chúng" counts as press only when no specific outlet is named; a form that
     names none ("các hình thức khác phù hợp") is the unit's own business: `internal`."""
     found = {k for k, rx in _COMPILED.items() if rx.search(text)}
+    if "internal" in found and "event" in found and not _INTERNAL_ONLY.search(_CITIZEN.sub("", text)):
+        found.discard("internal")   # "các buổi họp thôn, tổ dân phố" is a meeting with citizens
     if not found and _MASS_MEDIA.search(text):
         found.add("press")
     return [k for k in CHANNEL_KINDS if k in found] or ["internal"]

@@ -92,13 +92,37 @@ def parse_timing(text: str, period: Period | None) -> Timing:
 
 
 # --- reporting duties ---------------------------------------------------------------------
+#
+# A clause (sentence, or list item) that mentions "báo cáo" is read for cadences and fixed days:
+# - cadences are lists after "định kỳ", "hằng/hàng/mỗi" or "báo cáo (kết quả) (thực hiện)":
+#   "định kỳ hằng quý, 6 tháng, năm", "báo cáo kết quả thực hiện 6 tháng, năm";
+# - fixed days: "trước ngày 10/6", "trước ngày 01 tháng 10", "15/6 và 15/12", and "trước ngày 20
+#   của tháng cuối quý/kỳ" (the day in the last month of each period);
+# - a day in brackets right after a cadence is that cadence's ("6 tháng (trước ngày 10/6) và năm
+#   (trước ngày 10/12)"); as many days as cadences pair in order ("6 tháng, năm … trước ngày
+#   15/6 và 15/12"); two or four days "hằng năm" with no other cadence are half-yearly or
+#   quarterly reports.
+# `due` is "MM-DD": for a yearly report the date itself; for shorter periods the day counts, in
+# the last month of each period (the month written is that of the first period).
 
-_TERM = r"(?:(?:hằng|hàng|mỗi)\s+)?(?:quý|(?:6|sáu)\s+tháng|tháng|(?:một|01|1)\s+năm|năm(?!\s*\d))"
-_LIST = re.compile(r"định kỳ\s*,?\s*(" + _TERM + r"(?:\s*(?:,|và|hoặc|/)\s*" + _TERM + r")*)", re.I)
+_TERM = r"(?:(?:hằng|hàng|mỗi)\s+)?(?:quý|(?:6|sáu)\s+tháng(?!\s+(?:đầu|cuối))|tháng(?!\s*\d)|(?:một|01|1)\s+năm|năm(?!\s*\d))"
+_SEP = r"\s*(?:,|và|hoặc|/|;)\s*"
+_ANCHOR = (r"(?:định kỳ|hằng|hàng|mỗi|báo cáo(?:\s+(?:kết quả|tình hình|sơ kết|tổng kết|định kỳ))*"
+           r"(?:\s+(?:thực hiện|triển khai))?(?:\s+(?:công tác|kế hoạch|nhiệm vụ)\s+(?:này|trên))?)")
+_DAY = r"(\d{1,2})\s*(?:/|-|\.|\s+tháng\s+)\s*(\d{1,2})(?![\d/])"
+_LIST = re.compile(rf"(?<!\w){_ANCHOR}\s*,?\s*((?:{_TERM})(?:\s*\(([^)]*)\))?(?:{_SEP}(?:{_TERM})(?:\s*\([^)]*\))?)*)",
+                   re.I)
+_ONE_TERM = re.compile(rf"({_TERM})(?:\s*\(([^)]*)\))?", re.I)
 _LOOSE = re.compile(r"(?:hằng|hàng|mỗi)\s+(quý|tháng|năm)(?!\s*\d)", re.I)
-_DUE_YEARLY = re.compile(
-    r"trước ngày\s+(\d{1,2})\s*(?:tháng\s*|/)\s*(\d{1,2})\s+(?:hằng|hàng|mỗi)\s+năm", re.I)
-_CLAUSES = re.compile(r"(?<=[.;])\s+|\n")
+_FIXED = re.compile(rf"(?:trước|chậm nhất|không quá|trước hoặc vào)\s+(?:ngày\s+)?{_DAY}"
+                    rf"((?:{_SEP}(?:trước\s+)?(?:ngày\s+)?{_DAY})*)", re.I)
+_MORE = re.compile(_DAY)
+_LAST_MONTH = re.compile(r"(?:trước|chậm nhất)\s+ngày\s+(\d{1,2})\s+(?:của\s+|hằng\s+|hàng\s+)?tháng\s+cuối\s+"
+                         r"(quý|kỳ|năm|(?:6|sáu)\s+tháng)", re.I)
+_BARE_DAY = re.compile(r"(?:trước|chậm nhất)\s+ngày\s+(\d{1,2})(?!\s*(?:/|-|\.|tháng|\d))", re.I)
+_CLAUSES = re.compile(r"(?<=[.;])\s+(?=\S)|\n")
+_FIRST_LAST_MONTH = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}
+_ORDER = ("month", "quarter", "half_year", "year")
 
 
 def _every(term: str) -> str:
@@ -112,19 +136,68 @@ def _every(term: str) -> str:
     return "year"
 
 
+def _mmdd(month: int, day: int) -> str | None:
+    return f"{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else None
+
+
+def _days(text: str) -> list[tuple[int, int]]:
+    out = []
+    for m in _FIXED.finditer(text):
+        out.append((int(m[1]), int(m[2])))
+        out += [(int(d), int(mo)) for d, mo in _MORE.findall(m[3] or "")]
+    return out
+
+
+def _clause_duties(clause: str) -> dict[str, str | None]:
+    terms: list[str] = []
+    own_day: dict[str, str | None] = {}
+    for m in _LIST.finditer(clause):
+        for t in _ONE_TERM.finditer(m[1]):
+            every = _every(t[1])
+            if every not in terms:
+                terms.append(every)
+            if t[2]:
+                days = _days(t[2])
+                if days:
+                    own_day[every] = _mmdd(days[0][1], days[0][0])
+                elif not _LAST_MONTH.search(t[2]) and _BARE_DAY.search(t[2]):
+                    own_day[every] = _mmdd(_FIRST_LAST_MONTH[every], int(_BARE_DAY.search(t[2])[1]))
+    loose = [_every(m[1]) for m in _LOOSE.finditer(clause)]
+    days = _days(clause)
+    if set(terms) <= {"year"} and set(loose) <= {"year"} and len({mo for _, mo in days}) in (2, 4) \
+            and len(days) in (2, 4):
+        terms = ["half_year" if len(days) == 2 else "quarter"]
+        return {terms[0]: _mmdd(days[0][1], days[0][0])}
+    for every in loose:
+        if every not in terms and not (every == "year" and days and terms):
+            terms.append(every)
+    found: dict[str, str | None] = {t: own_day.get(t) for t in terms}
+    if own_day:
+        return found
+    last = _LAST_MONTH.search(clause)
+    if last:
+        for t in terms:
+            found[t] = _mmdd(_FIRST_LAST_MONTH[t], int(last[1]))
+        return found
+    if days and len(days) == len(terms):
+        for t, (d, mo) in zip(sorted(terms, key=_ORDER.index), days):
+            found[t] = _mmdd(mo, d)
+    elif len(days) == 1 and "year" in terms and len(terms) == 1:
+        found["year"] = _mmdd(days[0][1], days[0][0])
+    elif not days and len(terms) == 1:
+        bare = _BARE_DAY.search(clause)
+        if bare:
+            found[terms[0]] = _mmdd(_FIRST_LAST_MONTH[terms[0]], int(bare[1]))
+    return found
+
+
 def report_duties(clauses_text: str) -> list[ReportDuty]:
     """Reporting duties from every clause that mentions "báo cáo", in REPORT_EVERY order."""
     found: dict[str, str | None] = {}
     for clause in _CLAUSES.split(clauses_text):
         if "báo cáo" not in clause.lower():
             continue
-        for m in _DUE_YEARLY.finditer(clause):
-            found["year"] = f"{int(m[2]):02d}-{int(m[1]):02d}"
-        for m in _LIST.finditer(clause):
-            for term in re.split(r"\s*(?:,|và|hoặc|/)\s*", m[1]):
-                if term.strip():
-                    found.setdefault(_every(term), None)
-        for m in _LOOSE.finditer(clause):
-            found.setdefault(_every(m[1]), None)
-    order = ("month", "quarter", "half_year", "year")
-    return [ReportDuty(every=e, due=found[e]) for e in order if e in found]
+        for every, due in _clause_duties(clause).items():
+            if found.get(every) is None:
+                found[every] = due
+    return [ReportDuty(every=e, due=found[e]) for e in _ORDER if e in found]

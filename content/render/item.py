@@ -9,7 +9,8 @@ the unit's own abbreviation list for radio (`[channels.radio] abbreviations`), c
 Extras per channel (see each renderer's docstring): portal — page, slug, summary, date, tags,
 path, canonical, image, assets; telegram — parse_mode, lengths, photo, caption_maxlen;
 zalo — description, body_blocks, cover, title, author, truncated; radio — duration_seconds,
-words, words_per_minute, docx, txt_name, docx_name, station, unknown_abbreviations;
+words, words_per_minute, docx, txt_name, docx_name, station, unknown_abbreviations, to_check
+(what the announcer should check: `spoken.Check`s);
 hotline — sms, sms_encoding, sms_segments, sms_length, phones, file_name.
 """
 
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path, PurePath
 from typing import Any, Callable, Mapping
+from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
@@ -232,6 +234,16 @@ def _sentence(text: str) -> str:
     return text if not text or text[-1] in ".!?…:;" else text + "."
 
 
+def radio_where(settings: Settings) -> str:
+    """Where a listener finds a linked page: the unit's own site ("trên trang thông tin điện tử của
+    xã Ngọc Lâm"); `[channels.radio] link_where` says it otherwise."""
+    configured = settings.channel("radio").link_where.strip()
+    if configured:
+        return configured
+    place = settings.unit.place.strip() or re.sub(r"^(Ủy|Uỷ) ban nhân dân\s*", "", settings.unit.name).strip()
+    return f"trên trang thông tin điện tử của {place}" if place else spoken.DEFAULT_WHERE
+
+
 def radio_lexicon(settings: Settings) -> lexicon.Lexicon:
     extra = settings.channel("radio").abbreviations
     return lexicon.lexicon(settings.resolve(extra) if extra else None)
@@ -241,11 +253,22 @@ def _radio(a: Article, settings: Settings, max_len: int | None) -> Rendering:
     """A script read on the commune loudspeakers: opening formula, title, body in spoken form,
     closing. Duration = syllables ÷ words_per_minute (default 120)."""
     lex = radio_lexicon(settings)
-    station = spoken.speak(station_name(settings), lex).rstrip(".")
-    title = spoken.speak(a.title, lex).rstrip(".!?:; ")
+    context = f"{settings.unit.name}\n{settings.unit.place}\n{a.title}\n{a.body}"
+    where = radio_where(settings)
+    own_host = urlsplit(settings.channel("portal").base_url).hostname
+    checks: list[spoken.Check] = []
+
+    def say(text: str, numbering: bool = False) -> str:
+        said, to_check = spoken.read_aloud(text, lex, numbering=numbering, where=where,
+                                           context=context, own_host=own_host)
+        checks.extend(c for c in to_check if c not in checks)
+        return said
+
+    station = say(station_name(settings)).rstrip(".")
+    title = say(a.title).rstrip(".!?:; ")
     paragraphs = []
-    for b in md.blocks(a.body, links=False):
-        said = spoken.speak(b.text, lex, numbering=b.kind in ("h", "p", "li"))
+    for b in md.blocks(a.body, links="markdown"):
+        said = say(b.text, numbering=b.kind in ("h", "p", "li"))
         if said:
             paragraphs.append(_sentence(said))
     script = _template("radio.txt.j2", station=station, title=title, paragraphs=paragraphs)
@@ -259,7 +282,8 @@ def _radio(a: Article, settings: Settings, max_len: int | None) -> Rendering:
     return Rendering("radio", a.title, (script,), "text", {
         "duration_seconds": seconds, "words": words, "words_per_minute": wpm, "docx": docx,
         "txt_name": base + ".txt", "docx_name": base + ".docx", "station": station,
-        "unknown_abbreviations": spoken.unknown_abbreviations(script),
+        "unknown_abbreviations": [c for c in checks if c.reason == spoken.UNKNOWN_ABBREVIATION],
+        "to_check": checks,
     })
 
 

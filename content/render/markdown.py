@@ -52,7 +52,7 @@ class Block:
     marker: str = ""        # "• " or "3. " for list items
 
 
-def _inline(tok: Token, links: bool) -> str:
+def _inline(tok: Token, links: bool | str) -> str:
     out: list[str] = []
     href: list[str | None] = []
     start: list[int] = []
@@ -68,15 +68,19 @@ def _inline(tok: Token, links: bool) -> str:
             start.append(len(out))
         elif c.type == "link_close" and href:
             url = href.pop()
-            label = "".join(out[start.pop():]).strip()
-            if links and url and url not in (label, "mailto:" + label):
+            begin = start.pop()
+            label = "".join(out[begin:]).strip()
+            if links == "markdown":                 # kept as [label](url) for the radio normaliser
+                out.insert(begin, "[")
+                out.append(f"]({url.replace(')', '%29').replace(' ', '%20')})")
+            elif links and url and url not in (label, "mailto:" + label):
                 out.append(f" ({url})")
     return re.sub(r"[ \t]+", " ", "".join(out)).strip()
 
 
-def blocks(markdown: str, *, links: bool = True) -> list[Block]:
+def blocks(markdown: str, *, links: bool | str = True) -> list[Block]:
     """Plain-text blocks in reading order; images are dropped; `links` keeps link targets as
-    "text (url)"."""
+    "text (url)" (False: the label alone; "markdown": "[label](url)", for the radio)."""
     tokens = _md.parse(nfc(markdown))
     result: list[Block] = []
     lists: list[list[int | None]] = []          # stack of [counter or None for bullets]

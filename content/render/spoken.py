@@ -3,12 +3,19 @@
 Radio copy is read exactly as written, so everything a reader (or a TTS engine) could misread is
 written out in words: abbreviations (from content/data/abbreviations.txt plus the unit's own list),
 document numbers ("Nghị định số 61/2018/NĐ-CP" → "Nghị định số sáu mươi mốt năm hai nghìn không
-trăm mười tám của Chính phủ"), dates, times, phone numbers (digit by digit), percentages, decimals
-("," is the decimal mark, "." the thousands separator), ordinals, Roman numerals after "khóa",
-"quý"…, ranges ("2021-2025" → "… đến …"), URLs and e-mail addresses.
+trăm mười tám của Chính phủ"), dates, times, phone and service numbers (digit by digit),
+percentages, decimals ("," is the decimal mark, "." the thousands separator), fractions, rates
+("đồng/người/tháng"), units, ordinals, Roman numerals after "khóa", "quý"…, ranges ("2021-2025" →
+"… đến …"), web and e-mail addresses, link labels; emoji are dropped.
 
-Numbers are read by `content.render.numbers_vi`; abbreviations and document parts come from the
-lexicon (`content.render.lexicon`).
+`read_aloud(text)` returns the script and what the announcer should check (`Check`: unknown
+abbreviations spelled out, mixed-case names, "a/b" that could be a date or a fraction, addresses
+read without diacritics); `speak(text)` returns the script alone.
+
+The pieces: `numbers_vi` (numbers in words), `lexicon` (abbreviations, document parts, spelled
+names, address words), `spoken_numbers` (a/b, editions, leading zeros, service numbers),
+`spoken_units` (units, rates), `spoken_web` (addresses, link labels), `spoken_letters` (acronyms,
+letter names), `spoken_symbols` (emoji), `spoken_checks` (what is noted).
 
 Everything is a pure function of its input; only the lexicon files are read (and cached).
 """
@@ -16,47 +23,40 @@ Everything is a pure function of its input; only the lexicon files are read (and
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from content.render.lexicon import Lexicon, builtin_lexicon
 from content.render.numbers_vi import (read_date, read_day, read_decimal, read_digits, read_month, read_number,
-                                read_ordinal, read_time, roman_to_int)
+                                       read_ordinal, read_time, roman_to_int)
+from content.render.spoken_checks import UNKNOWN_ABBREVIATION, Check, Notes
+from content.render.spoken_letters import (LETTERS, acronyms, apply_spelled, compounds, codes, is_syllable,
+                                           key_pattern, letter_name)
+from content.render.spoken_numbers import (DOC_WORDS, editions, leading_zeros, month_year, number_name,
+                                           service_numbers, slashes)
+from content.render.spoken_symbols import strip_decorations
+from content.render.spoken_units import quantities, rates
+from content.render.spoken_web import DEFAULT_WHERE, Web, addresses, links, pointers
 from content.text import nfc
 
-LETTERS = {
-    "a": "a", "b": "bê", "c": "xê", "d": "dê", "đ": "đê", "e": "e", "g": "giê", "h": "hát",
-    "i": "i", "k": "ca", "l": "e-lờ", "m": "em-mờ", "n": "en-nờ", "o": "o", "p": "pê", "q": "quy",
-    "r": "e-rờ", "s": "ét-xì", "t": "tê", "u": "u", "v": "vê", "x": "ích-xì", "y": "i dài",
-}
 URL_WORD = "chấm"
+__all__ = ["Check", "DEFAULT_WHERE", "LETTERS", "UNKNOWN_ABBREVIATION", "read_aloud", "speak", "syllables", "unknown_abbreviations"]
 
 
 # --------------------------------------------------------------------------- normaliser
 
 _ROMAN = r"(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})"
 _CODE = r"[A-ZĐ][A-Za-zĐđ&]*\d*"
-_DOC_WORDS = ("Thông tư liên tịch|Chương trình hành động|Nghị định|Nghị quyết|Quyết định|Thông tư|"
-              "Chỉ thị|Kế hoạch|Công văn|Thông báo|Báo cáo|Hướng dẫn|Chương trình|Đề án|Luật|"
-              "Pháp lệnh|Tờ trình|Văn bản|Kết luận|Quy định|Quy chế|Hiến pháp")
-_DOC = re.compile(
-    rf"(?:(?P<word>(?i:{_DOC_WORDS}))\s+)?(?P<so>[Ss]ố\s*:?\s*)?"
+_DOC_WORDS = DOC_WORDS
+_DOC = re.compile(                   # the document word before it is found by _DOC_WORD (speed)
+    rf"(?P<so>[Ss]ố\s*:?\s*)?"
     rf"(?<![\w/.-])(?P<num>\d+)(?P<suffix>[a-z]?)(?:/(?P<year>\d{{4}}))?[/-]"
     rf"(?P<code>{_CODE}(?:[-/.]{_CODE})*)(?![\w&])")
+_DOC_WORD = re.compile(rf"(?P<word>(?i:{_DOC_WORDS}))\s+$")
 _ISSUER_FOLLOWS = re.compile(
     r"\s*,?\s*(?:ngày\s+\d{1,2}(?:/\d{1,2}/\d{4}|\s+tháng\s+\d{1,2}\s+năm\s+\d{4}))?\s*,?\s*của\b")
 _PAREN_ABBR = re.compile(r"\s*\(([^()\s][^()]{1,14})\)")
-_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>()\"]+"
-                  r"|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:vn|com|net|org|gov|edu|info)\b(?:/[^\s<>()\"]*)?", re.I)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE_CTX = re.compile(
-    r"(?P<kw>(?i:đường dây nóng|tổng đài|hotline|số điện thoại|điện thoại|số máy)|SĐT|ĐT)"
-    r"(?P<gap>\s*(?:số\s*)?:?\s*)(?P<num>\+?\d[\d .-]{1,14}\d)(?![\d/])")
 _PHONE = re.compile(r"(?<![\w.,/+-])(?:\+84|0)\d{1,10}(?:[ .-]\d{1,7}){0,5}(?![\w/])")
 _DATE_FULL = re.compile(
     r"(?:(?P<ngay>[Nn]gày)\s+)?(?<![\d/.])(?P<d>\d{1,2})(?P<sep>[/.-])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4})(?![\d/])")
-_DATE_DM = re.compile(
-    r"(?P<pre>\b(?i:ngày|từ|đến|tới|trước|sau|hết|hôm|sáng|chiều|tối|trưa|đêm|đầu|cuối|giữa|và|hoặc))"
-    r"\s+(?P<d>\d{1,2})/(?P<m>\d{1,2})(?![\d/])")
 _MONTH_YEAR = re.compile(r"(?:(?P<kw>[Tt]háng)\s+)?(?<![\d/])(?P<m>\d{1,2})/(?P<y>\d{4})(?![\d/])")
 _DAY_WORD = re.compile(r"\b(?P<kw>[Nn]gày)\s+(?P<d>\d{1,2})(?=\s+tháng\b)")
 _MONTH_WORD = re.compile(r"\b(?P<kw>[Tt]háng)\s+(?P<m>\d{1,2})(?![\d/,.]\d)\b")
@@ -70,13 +70,7 @@ _PERCENT = re.compile(rf"(?<![\w.,])(?P<n>{_NUM})\s?%")
 _QUARTER = re.compile(r"\b(?P<kw>[Qq]uý)\s+(?P<n>[IV]+|\d)\s*/\s*(?P<y>\d{4})\b")
 _ORDINAL = re.compile(rf"\b(?P<kw>[Tt]hứ)\s+(?P<n>\d+|{_ROMAN})\b")
 _ROMAN_AFTER = re.compile(
-    rf"\b(?P<kw>(?i:khóa|khoá|quý|phần|chương|mục|đại hội|kỳ họp|giai đoạn))\s+(?P<n>{_ROMAN})\b")
-_UNITS = {"km²": "ki-lô-mét vuông", "km2": "ki-lô-mét vuông", "m²": "mét vuông", "m2": "mét vuông",
-          "km": "ki-lô-mét", "kg": "ki-lô-gam", "ha": "héc-ta", "cm": "xăng-ti-mét",
-          "mm": "mi-li-mét", "m": "mét", "h": "giờ", "đ": "đồng", "VNĐ": "đồng", "VND": "đồng",
-          "vnđ": "đồng"}
-_UNIT = re.compile(rf"(?<![\w.,])(?P<n>{_NUM})(?P<sp>\s?)(?P<u>{'|'.join(sorted(map(re.escape, _UNITS), key=len, reverse=True))})(?![\w²])")
-_FRACTION = re.compile(r"(?<![\w.,/])(?P<a>\d+)/(?P<b>\d+)(?P<h>h\b)?(?![\w/])")
+    rf"\b(?=[KkQqPpCcMmĐđGg])(?P<kw>(?i:khóa|khoá|quý|phần|chương|mục|đại hội|kỳ họp|giai đoạn))\s+(?P<n>{_ROMAN})\b")
 _NUMBER = re.compile(r"(?<![\w])(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:\.\d+)+|\d+,\d+|\d+)")
 _NUMBERING = re.compile(r"^\s*(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s+")
 _WORDISH = re.compile(r"[\w&]+")
@@ -97,25 +91,6 @@ def _number_words(token: str) -> str:
     return read_decimal(token)
 
 
-def _host_words(host: str) -> str:
-    host = host.lower().removeprefix("www.")
-    return f" {URL_WORD} ".join(p for p in host.split(".") if p)
-
-
-def _url(m: re.Match[str]) -> str:
-    raw = m.group(0)
-    trail = ""
-    while raw and raw[-1] in ".,;:!?)'":
-        raw, trail = raw[:-1], raw[-1] + trail
-    host = urlsplit(raw if "://" in raw else "http://" + raw).hostname or ""
-    return _host_words(host) + trail
-
-
-def _email(m: re.Match[str]) -> str:
-    local, _, domain = m.group(0).partition("@")
-    return f"{_host_words(local)} a còng {_host_words(domain)}"
-
-
 class _Docs:
     def __init__(self, lex: Lexicon):
         self.lex = lex
@@ -128,40 +103,56 @@ class _Docs:
             return f"{self.lex.issuers.get('QH', 'Quốc hội')} khóa {read_number(int(qh.group(1)))}"
         return self.lex.abbreviations.get(code)
 
-    def __call__(self, m: re.Match[str], text: str) -> str:
+    def __call__(self, m: re.Match[str], text: str, word: str | None) -> str | None:
+        """The reading of a document number, or None when it is not one we understand."""
         codes = re.split(r"[-/.]", m.group("code"))
         doctype = self.lex.doctypes.get(codes[0])
         issuers = codes[1:] if doctype else codes
         names = [self.issuer(c) for c in issuers]
         if any(n is None for n in names):
-            return m.group(0)          # not a document number we understand: leave for later steps
-        reading = read_number(int(m.group("num")))
+            return None                # not a document number we understand: leave for later steps
+        reading = number_name(m.group("num"))
         if m.group("suffix"):
-            reading += " " + LETTERS.get(m.group("suffix"), m.group("suffix"))
+            reading += " " + letter_name(m.group("suffix"))
         if m.group("year"):
             reading += " năm " + read_number(int(m.group("year")))
         if names and not _ISSUER_FOLLOWS.match(text, m.end()):
             reading += " của " + " và ".join(n for n in names if n)
-        if m.group("word"):
-            return f"{m.group('word')} số {reading}"
+        if word:
+            return f"{word} số {reading}"
         if doctype:
             return f"{doctype} số {reading}"
         return f"{m.group('so').rstrip(': ').strip() if m.group('so') else 'văn bản số'} {reading}"
 
 
-def _sub_with_text(pattern: re.Pattern[str], fn, text: str) -> str:
-    """re.sub where the replacement also sees the whole text (for look-ahead decisions)."""
-    return pattern.sub(lambda m: fn(m, text), text)
+def _documents(text: str, docs: _Docs) -> str:
+    """Document numbers, with the document word ("Nghị định") before them when there is one."""
+    out, last = [], 0
+    for m in _DOC.finditer(text):
+        w = _DOC_WORD.search(text, max(last, m.start() - 40), m.start())
+        said = docs(m, text, w.group("word") if w else None)
+        if said is None:
+            continue
+        out.append(text[last:w.start() if w else m.start()])
+        out.append(said)
+        last = m.end()
+    return "".join(out) + text[last:] if out else text
 
 
 def _abbreviations(text: str, lex: Lexicon) -> str:
-    if not lex.abbreviations:
+    pattern = key_pattern(tuple(lex.abbreviations))
+    if pattern is None:
         return text
-    keys = sorted(lex.abbreviations, key=len, reverse=True)
-    pattern = re.compile(r"(?<![\w&])(?:" + "|".join(map(re.escape, keys)) + r")(?![\w&])")
 
     def repl(m: re.Match[str]) -> str:
         out = lex.abbreviations[m.group(0)]
+        before = m.string[max(0, m.start() - 30):m.start()].rstrip().lower()
+        words = out.split()
+        for n in (3, 2, 1):             # "chỉ số PAR INDEX", "Sở SNV": the leading words are not said twice
+            head = " ".join(words[:n])
+            if len(words) > n and (before == head.lower() or before.endswith(" " + head.lower())):
+                out = " ".join(words[n:])
+                break
         return _cap(out) if _at_sentence_start(m.string, m.start()) else out
 
     return pattern.sub(repl, text)
@@ -202,22 +193,6 @@ def _date_full(m: re.Match[str]) -> str:
     return f"{m.group('ngay') or 'ngày'} {read_date(d, mo, y)}"
 
 
-def _date_dm(m: re.Match[str]) -> str:
-    d, mo = int(m.group("d")), int(m.group("m"))
-    if not (1 <= d <= 31 and 1 <= mo <= 12):
-        return m.group(0)
-    pre = m.group("pre")
-    lead = pre if pre.lower() == "ngày" else f"{pre} ngày"
-    return f"{lead} {read_date(d, mo)}"
-
-
-def _month_year(m: re.Match[str]) -> str:
-    mo = int(m.group("m"))
-    if not 1 <= mo <= 12:
-        return m.group(0)
-    return f"{m.group('kw') or 'tháng'} {read_month(mo)} năm {read_number(int(m.group('y')))}"
-
-
 def _time_words(raw: str) -> str:
     t = _TIME_ONE.match(raw)
     assert t is not None
@@ -242,48 +217,64 @@ def _paren(m: re.Match[str]) -> str:
     return "" if all(_is_abbreviation(w) for w in inner.split()) else m.group(0)
 
 
-def _unit(m: re.Match[str]) -> str:
-    if m.group("sp") and m.group("u") in ("m", "h"):
-        return m.group(0)
-    return f"{_numeric(m.group('n'))} {_UNITS[m.group('u')]}"
+def read_aloud(text: str, lex: Lexicon | None = None, *, numbering: bool = False,
+               where: str = DEFAULT_WHERE, context: str | None = None,
+               own_host: str | None = None) -> tuple[str, list[Check]]:
+    """Plain text (or Markdown links) → (text to be read aloud, what the announcer should check).
 
-
-def speak(text: str, lex: Lexicon | None = None, *, numbering: bool = False) -> str:
-    """Plain text (no markup) → text to be read aloud; `numbering` drops a leading "1." / "II."."""
+    `numbering` drops a leading "1." / "II."; `where` says where a pointer link's page is found
+    ("trên trang thông tin điện tử của xã"); `context` is the whole item, whose words may name parts
+    of a web address; `own_host` is the unit's own site (links to it get `where`)."""
     lex = lex or builtin_lexicon()
+    notes = Notes()
     t = nfc(text)
     if numbering:
         t = _NUMBERING.sub("", t)
+    t = strip_decorations(t)
     t = re.sub(r"</?[a-zA-Z][^<>]*>", " ", t)   # markup typed into a title is not read out
-    t = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", t)  # a Markdown link left as text: its label
     t = t.replace("\u00a0", " ").replace("…", ".").replace("\u200b", "")
+    web = Web(lex, notes, nfc(context) if context else t, own_host)
+    t = links(t, web, where)                     # "[Xem chi tiết](…)" → where to find it
+    t = pointers(t, where)                       # "Xem chi tiết tại đây" → where to find it
     t = _PAREN_ABBR.sub(_paren, t)               # "Sở Thông tin và Truyền thông (TT&TT)": said once
-    t = _EMAIL.sub(_email, t)
-    t = _URL.sub(_url, t)
-    t = _sub_with_text(_DOC, _Docs(lex), t)
+    t = addresses(t, web)
+    t = _documents(t, _Docs(lex))
+    t = apply_spelled(t, lex, notes)
+    t = compounds(t, lex)
     t = _abbreviations(t, lex)
+    t = leading_zeros(t)
     t = _QUARTER.sub(lambda m: f"{m.group('kw')} {read_number(_int(m.group('n')))} "
                      f"năm {read_number(int(m.group('y')))}", t)
-    t = _PHONE_CTX.sub(lambda m: f"{m.group('kw')}{m.group('gap')}{_phone_words(m.group('num'))}", t)
+    t = service_numbers(t)
     t = _PHONE.sub(_phone, t)
     t = _DATE_FULL.sub(_date_full, t)
-    t = _DATE_DM.sub(_date_dm, t)
-    t = _MONTH_YEAR.sub(_month_year, t)
+    t = editions(t)
+    t = _MONTH_YEAR.sub(month_year, t)
+    t = rates(t)
+    t = slashes(t, notes)
     t = _DAY_WORD.sub(lambda m: f"{m.group('kw')} {read_day(int(m.group('d')))}", t)
     t = _MONTH_WORD.sub(lambda m: f"{m.group('kw')} {read_month(int(m.group('m')))}"
                         if 1 <= int(m.group("m")) <= 12 else m.group(0), t)
     t = _TIME_RANGE.sub(lambda m: f"{_time_words(m.group('a'))} đến {_time_words(m.group('b'))}", t)
     t = _TIME_RE.sub(lambda m: _time_words(m.group(0)), t)
+    t = quantities(t)
     t = _RANGE.sub(lambda m: f"{_numeric(m.group('a'))} đến {_numeric(m.group('b'))}"
                    + (" phần trăm" if m.group("pct") else ""), t)
-    t = _PERCENT.sub(lambda m: f"{_numeric(m.group('n'))} phần trăm", t)
+    if "%" in t:
+        t = _PERCENT.sub(lambda m: f"{_numeric(m.group('n'))} phần trăm", t)
     t = _ORDINAL.sub(lambda m: f"{m.group('kw')} {read_ordinal(_int(m.group('n')))}", t)
     t = _ROMAN_AFTER.sub(lambda m: f"{m.group('kw')} {read_number(roman_to_int(m.group('n')))}", t)
-    t = _UNIT.sub(_unit, t)
-    t = _FRACTION.sub(lambda m: f"{_numeric(m.group('a'))} trên {_numeric(m.group('b'))}"
-                      + (" giờ" if m.group("h") else ""), t)
+    t = codes(t, lex)
     t = _NUMBER.sub(lambda m: f" {_numeric(m.group(0))} ", t)
-    return _tidy(t)
+    t = acronyms(t, notes)
+    source = nfc(text)
+    in_order = sorted(notes.items(), key=lambda c: source.find(c) % (len(source) + 1))
+    return _tidy(t), in_order
+
+
+def speak(text: str, lex: Lexicon | None = None, *, numbering: bool = False, **kw) -> str:
+    """Plain text (no markup) → text to be read aloud; `numbering` drops a leading "1." / "II."."""
+    return read_aloud(text, lex, numbering=numbering, **kw)[0]
 
 
 def _tidy(t: str) -> str:
@@ -293,7 +284,7 @@ def _tidy(t: str) -> str:
     t = re.sub(r"[(\[{]", ", ", t)
     t = re.sub(r"[)\]}]", ", ", t)
     t = re.sub(r"\s+[-–—]+\s+|\s*[–—]+\s*", ", ", t)
-    t = re.sub(r"(?<=\w)/(?=\w)", " ", t)
+    t = re.sub(r"(?<=\w)\s?/\s?(?=\w)", ", ", t)       # "xã/phường": a list
     t = re.sub(r"[ \t]+", " ", t)
     t = re.sub(r" +([,.;:!?])", r"\1", t)
     t = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", t)
@@ -305,14 +296,7 @@ def _tidy(t: str) -> str:
     return _cap(t.strip())
 
 
-_SYLLABLE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}"
-                       r"(?:ch|ng|nh|[cmnpt])?")
-
-
-def _is_syllable(token: str) -> bool:
-    from content.render.sms import unaccent
-
-    return bool(_SYLLABLE.fullmatch(unaccent(token).lower()))
+_is_syllable = is_syllable
 
 
 def unknown_abbreviations(text: str) -> list[str]:

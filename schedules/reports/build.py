@@ -13,17 +13,44 @@ from typing import Callable
 
 from sqlalchemy.orm import Session
 
+from content.errors import LoaError
 from content.models import PlanRecord
 from content.config import Settings
 from schedules.reports.data import QAProvider, ReportData, gather
-from schedules.reports.docx import write_docx
-from schedules.reports.html import write_html
-from schedules.reports.md import write_md
+from content.files import write_atomic
+from schedules.reports.docx import render_docx, write_docx
+from schedules.reports.html import render_html, write_html
+from schedules.reports.md import render_md, write_md
 from schedules.reports.period import Period
 from schedules.reports.text import Report, compose
 
 WRITERS: dict[str, Callable[[Report, Path], Path]] = {"docx": write_docx, "html": write_html, "md": write_md}
+RENDERERS: dict[str, Callable[[Report], bytes | str]] = {"docx": render_docx, "html": render_html, "md": render_md}
 FORMATS = tuple(WRITERS)
+
+
+class ReportError(LoaError):
+    """A report that cannot be written where or how it was asked (Vietnamese message)."""
+
+
+def format_for(path: Path | None, fmt: str | None) -> str:
+    """The format to write: the one asked for, else the output file's extension, else docx.
+    A file name whose extension is not the format's is refused (a Word file named .md)."""
+    asked = (fmt or "").strip().lower().lstrip(".") or None
+    if asked is not None and asked not in FORMATS:
+        raise ReportError(f"Định dạng “{asked}” không hỗ trợ. Chọn một trong: {', '.join(FORMATS)}.")
+    ext = path.suffix.lower().lstrip(".") if path is not None and path.suffix else None
+    if asked is None:
+        if ext is None:
+            return "docx"
+        if ext not in FORMATS:
+            raise ReportError(f"Không biết ghi báo cáo dạng “.{ext}” ({path}). "
+                              f"Đặt tên tệp đuôi {', '.join('.' + f for f in FORMATS)} hoặc chọn --format.")
+        return ext
+    if ext is not None and ext != asked and not (path is not None and path.is_dir()):
+        raise ReportError(f"Tệp {path} có đuôi “.{ext}” nhưng định dạng là {asked}: "
+                          f"đặt tên tệp đuôi .{asked} hoặc chọn --format {ext}.")
+    return asked
 
 
 def default_name(period: Period, plan_id: int | None, fmt: str) -> str:
@@ -32,17 +59,23 @@ def default_name(period: Period, plan_id: int | None, fmt: str) -> str:
     return f"bao-cao-{key}{f'-kh{plan_id}' if plan_id else ''}.{fmt}"
 
 
-def write_report(data: ReportData, settings: Settings, fmt: str, path: Path) -> Path:
-    if fmt not in WRITERS:
-        raise ValueError(f"Định dạng “{fmt}” không hỗ trợ; chọn một trong: {', '.join(FORMATS)}.")
-    return WRITERS[fmt](compose(data, settings), path)
+def write_report(data: ReportData, settings: Settings, fmt: str, path: Path, *, overwrite: bool = True) -> Path:
+    """Compose and write the report, whole or not at all (readable by others: 0644 under umask 022).
+    With `overwrite=False` an existing file is left untouched and ReportError says so."""
+    if fmt not in RENDERERS:
+        raise ReportError(f"Định dạng “{fmt}” không hỗ trợ. Chọn một trong: {', '.join(FORMATS)}.")
+    content = RENDERERS[fmt](compose(data, settings))
+    try:
+        return write_atomic(path, content, overwrite=overwrite)
+    except FileExistsError:
+        raise ReportError(f"Tệp {path} đã có. Chọn tên khác, hoặc thêm --force để ghi đè.") from None
 
 
 def make_report(session: Session, settings: Settings, period: Period, plan_record: PlanRecord | None,
                 fmt: str, path: Path, *, now: datetime | None = None,
-                qa_provider: QAProvider | None = None) -> tuple[Path, ReportData]:
+                qa_provider: QAProvider | None = None, overwrite: bool = True) -> tuple[Path, ReportData]:
     data = gather(session, settings, period, plan_record, now=now, qa_provider=qa_provider)
-    return write_report(data, settings, fmt, path), data
+    return write_report(data, settings, fmt, path, overwrite=overwrite), data
 
 
 def draft_report(session: Session, settings: Settings, plan_record: PlanRecord | None, period: Period,

@@ -6,7 +6,9 @@ What counts (decisions, also stated in the report's notes):
   the period, days taken in the configured zone (Asia/Ho_Chi_Minh). Every post counts (one per
   channel and target); "items" counts distinct content items among them. All the unit's posts
   count, whichever plan they belong to; per theme, items of the chosen plan are grouped by
-  their theme and the rest are "Tin, bài khác".
+  their theme and the rest are "Tin, bài khác". An item's theme is its own `theme_id`, else
+  the theme of the calendar slot it fills (items written for a slot carry only the slot), and
+  its plan likewise.
 - **Evidence** for an appendix task: the plan's items whose `task_no` is the task's number,
   published (a published post, or an item marked published with no post — an event recorded
   by staff) on or before the period's last day.
@@ -121,6 +123,7 @@ class ReportData:
     plan_date: date | None = None
     plan_place: str | None = None
     plan_signer: tuple[str | None, str | None] = (None, None)
+    plan_issuer: str | None = None
     total_posts: int = 0
     total_items: int = 0
     by_channel: list[Count] = field(default_factory=list)
@@ -184,6 +187,7 @@ def gather(session: Session, settings: Settings, period: Period, plan_record: Pl
         data.plan_date = plan.date
         data.plan_place = plan.place
         data.plan_signer = (plan.signer.position, plan.signer.name)
+        data.plan_issuer = plan.issuer or plan_record.issuer
     start, end = utc_bounds(period, settings)
     _published(session, settings, data, plan, plan_record, start, end)
     if plan is not None and plan_record is not None:
@@ -197,8 +201,10 @@ def gather(session: Session, settings: Settings, period: Period, plan_record: Pl
 def _published(session: Session, settings: Settings, data: ReportData, plan: Plan | None,
                plan_record: PlanRecord | None, start: datetime, end: datetime) -> None:
     rows = session.execute(
-        select(Post.channel, Post.item_id, Item.plan_id, Item.theme_id)
+        select(Post.channel, Post.item_id, Item.plan_id, Item.theme_id,
+               Slot.plan_id.label("slot_plan_id"), Slot.theme_id.label("slot_theme_id"))
         .join(Item, Item.id == Post.item_id)
+        .outerjoin(Slot, Slot.id == Item.slot_id)
         .where(Post.state == "published", Post.published_at >= start, Post.published_at < end)
     ).all()
     data.total_posts = len(rows)
@@ -213,8 +219,10 @@ def _published(session: Session, settings: Settings, data: ReportData, plan: Pla
     themes: dict[str, str] = {t.id: t.text for t in plan.themes} if plan else {}
     per_theme: dict[str, list[int]] = {}
     for r in rows:
-        mine = plan_record is not None and r.plan_id == plan_record.id and r.theme_id in themes
-        per_theme.setdefault(r.theme_id if mine else "", []).append(r.item_id)
+        plan_id = r.plan_id if r.plan_id is not None else r.slot_plan_id
+        theme = r.theme_id or r.slot_theme_id or ""
+        mine = plan_record is not None and plan_id == plan_record.id and theme in themes
+        per_theme.setdefault(theme if mine else "", []).append(r.item_id)
     data.by_theme = [Count(t, text, len(per_theme.get(t, [])), len(set(per_theme.get(t, []))))
                      for t, text in themes.items()]
     if per_theme.get(""):

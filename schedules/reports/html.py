@@ -11,6 +11,7 @@ from pathlib import Path
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
+from content.files import write_atomic
 from schedules.reports.charts import bar_chart
 from schedules.reports.text import Caption, Chart, Heading, Para, Report, Table
 
@@ -33,6 +34,7 @@ body { font-family: "Times New Roman", serif; font-size: 17px; line-height: 1.45
 .date { font-style: italic; }
 h1 { text-align: center; font-size: 1.2rem; margin: 1.5rem 0 0; }
 h1 + p.subject { text-align: center; font-weight: bold; margin-top: .2rem; }
+.kinh-gui { text-align: center; } .kinh-gui ul { display: inline-block; text-align: left; margin: 0; }
 h2 { font-size: 1.05rem; margin: 1.2rem 0 .4rem; }
 h3 { font-size: 1rem; margin: 1rem 0 .4rem; }
 p.caption { text-align: center; font-weight: bold; font-style: italic; }
@@ -67,6 +69,9 @@ figure { margin: .5rem 0 1rem; overflow-x: auto; }
 <main>
 <h1>{{ head.title }}</h1>
 <p class="subject">{{ head.subject }}</p>
+{% if head.to | length == 1 %}<p class="kinh-gui">Kính gửi: {{ head.to[0] }}</p>
+{% elif head.to %}<div class="kinh-gui"><p>Kính gửi:</p><ul>{% for t in head.to %}<li>{{ t }}</li>{% endfor %}</ul></div>
+{% endif %}
 {% for b in blocks %}
 {%- if b.kind == "heading" %}
 <h{{ b.level + 1 }}>{{ b.text }}</h{{ b.level + 1 }}>
@@ -139,6 +144,5 @@ def render_html(report: Report) -> str:
 
 
 def write_html(report: Report, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html(report), encoding="utf-8")
+    write_atomic(path, render_html(report))
     return path

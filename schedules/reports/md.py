@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from content.files import write_atomic
 from schedules.reports.text import Caption, Chart, Heading, Para, Report, Table
 
 
@@ -38,6 +39,10 @@ def render_md(report: Report) -> str:
     out = ["  \n".join(x for x in out if x), "", h.number, "",
            "**CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM**  ", "**Độc lập - Tự do - Hạnh phúc**", "",
            f"*{h.place_date}*", "", f"# {h.title}", "", f"**{h.subject}**", ""]
+    if len(h.to) == 1:
+        out += [f"Kính gửi: {esc(h.to[0])}", ""]
+    elif h.to:
+        out += ["Kính gửi:", "", *(f"- {esc(t)}" for t in h.to), ""]
     for b in report.blocks:
         if isinstance(b, Heading):
             out += [f"{'#' * (b.level + 1)} {esc(b.text)}", ""]
@@ -56,6 +61,5 @@ def render_md(report: Report) -> str:
 
 
 def write_md(report: Report, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_md(report), encoding="utf-8")
+    write_atomic(path, render_md(report))
     return path

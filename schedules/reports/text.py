@@ -3,22 +3,33 @@ and a list of blocks (headings, paragraphs, tables, charts) that the .docx, .htm
 writers lay out alike. The narrative is short sentences built from the figures, with "…"
 where staff complete it by hand.
 
-Optional `[report]` keys in config.toml (`Settings.report`): `superior` (the body above the unit, e.g. "UBND THỊ XÃ MỸ HÀO"),
-`code` (after "/BC-", e.g. "UBND"; default from the plan number or the unit name), `place`
-(for the date line), `subject` (default "Kết quả công tác tuyên truyền cải cách hành chính"),
-`signer_title` (a string, lines split by "\\n", or a list), `signer_name`, `recipients` (list).
+The reporting unit is the configured one (`[unit] name`), never the plan's issuer: a ward
+reporting on the province department's plan signs as the ward. Optional `[report]` keys in
+config.toml (`Settings.report`): `superior` (the body above the unit, e.g. "UBND THỊ XÃ MỸ
+HÀO"), `code` (after "/BC-"; default "UBND" for a People's Committee, else the plan number's
+code when the plan was issued by the unit itself), `place` (for the date line), `subject`
+(default "Kết quả công tác tuyên truyền cải cách hành chính"), `signer_title` (a string, lines
+split by "\\n", or a list), `signer_name`, `to` (the "Kính gửi:" addressee(s)) and
+`recipients` (list, "Nơi nhận"). The plan's signer is only a default for the signature when the
+plan's issuer is the configured unit; otherwise the title follows the unit (a People's
+Committee: "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH") and the name is left "…" for staff.
+
+"Nơi nhận" (Decree 30/2020, Appendix I): "- Như trên;" only stands when there is a "Kính gửi"
+line; without `to` it is dropped, and the default list is the superior body (`superior`) and
+the plan's issuer when it is another body, each "(để báo cáo);", then "- Lưu: VT.".
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from content import config
 from content.config import Settings
 from content.text import fmt_date, nfc
-from schedules.reports.data import FAILED_LABELS, ReportData, channel_name
+from schedules.reports.data import FAILED_LABELS, MissedSlot, ReportData, channel_name
 
 SUBJECT = "Kết quả công tác tuyên truyền cải cách hành chính"
 GAP = "…"
@@ -71,6 +82,7 @@ class Letterhead:
     signer_lines: tuple[str, ...]
     signer_name: str
     recipients: tuple[str, ...]
+    to: tuple[str, ...] = ()        # "Kính gửi:" addressees; empty = no such line
 
 
 @dataclass
@@ -84,7 +96,7 @@ def report_config(settings: Settings) -> config.Report:
 
 
 def _is_ubnd(unit: str) -> bool:
-    return nfc(unit).lower().startswith(_UBND)
+    return _norm_body(unit).startswith(_UBND)
 
 
 def place_of(unit: str) -> str:
@@ -98,16 +110,40 @@ def place_of(unit: str) -> str:
     return rest
 
 
+def _norm_body(name: str | None) -> str:
+    """A body's name for comparison: NFC, lower case, UBND spelt out, the tone mark where the
+    new spelling puts it ("Hoà" = "Hòa", "Uỷ" = "Ủy"), one space between words."""
+    text = " ".join(nfc(name or "").lower().split())
+    text = re.sub(r"^ubnd\b", _UBND, text)
+    pairs = {"oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa", "oè": "òe", "oé": "óe",
+             "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe", "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy"}
+    return re.sub(r"(oà|oá|oả|oã|oạ|oè|oé|oẻ|oẽ|oẹ|uỳ|uý|uỷ|uỹ|uỵ)(?!\w)", lambda m: pairs[m[1]], text)
+
+
+def same_body(a: str | None, b: str | None) -> bool:
+    """Whether two names denote the same body ("UBND xã Ngọc Lâm" = "Ủy ban nhân dân xã Ngọc Lâm")."""
+    na, nb = _norm_body(a), _norm_body(b)
+    return bool(na) and na == nb
+
+
+def plan_is_ours(data: ReportData, settings: Settings) -> bool:
+    """The plan reported on was issued by the reporting unit itself."""
+    return data.plan_id is not None and same_body(data.plan_issuer, settings.unit.name)
+
+
 def _code(settings: Settings, data: ReportData, cfg: config.Report) -> str:
     if cfg.code:
         return cfg.code
-    if data.plan_number and (m := re.search(r"/[A-ZĐ]+-([\wĐ&.-]+)\s*$", data.plan_number)):
+    if _is_ubnd(settings.unit.name):
+        return "UBND"
+    if plan_is_ours(data, settings) and data.plan_number and \
+            (m := re.search(r"/[A-ZĐ]+-([\wĐ&.-]+)\s*$", data.plan_number)):
         return m[1]
-    return "UBND" if _is_ubnd(settings.unit.name) else GAP
+    return GAP
 
 
 def _unit_lines(unit: str) -> tuple[str, ...]:
-    up = nfc(unit).strip().upper()
+    up = re.sub(r"^UBND\b", _UBND.upper(), " ".join(nfc(unit).upper().split()))
     if _is_ubnd(unit) and len(up) > len(_UBND):
         return (up[:len(_UBND)], up[len(_UBND):].strip())
     return (up,)
@@ -115,24 +151,59 @@ def _unit_lines(unit: str) -> tuple[str, ...]:
 
 def _lines(value: Any) -> tuple[str, ...]:
     if isinstance(value, (list, tuple)):
-        return tuple(str(v) for v in value if str(v).strip())
-    return tuple(x.strip() for x in str(value).split("\n") if x.strip())
+        return tuple(str(v).strip() for v in value if str(v).strip())
+    return tuple(x.strip() for x in str(value or "").split("\n") if x.strip())
+
+
+def signer_block(unit: str, position: str | None) -> tuple[str, ...]:
+    """The title lines above the signature (Decree 30/2020, art. 13): a People's Committee signs
+    "TM. ỦY BAN NHÂN DÂN" then the Chairman, or "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" for a deputy; a
+    body led by its head signs with the head's title, a deputy "KT. <HEAD> / PHÓ <HEAD>"."""
+    pos = " ".join(nfc(position or "").upper().split())
+    pos = re.sub(r"^(TM|KT|TL|TUQ|Q)\.\s*", "", pos)
+    if _is_ubnd(unit):
+        if pos.startswith("PHÓ CHỦ TỊCH"):
+            return ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", pos)
+        return ("TM. ỦY BAN NHÂN DÂN", pos or "CHỦ TỊCH")
+    if pos.startswith("PHÓ ") and len(pos) > 4:
+        return (f"KT. {pos[4:]}", pos)
+    return (pos or "THỦ TRƯỞNG CƠ QUAN",)
+
+
+def _recipients(data: ReportData, settings: Settings, cfg: config.Report, to: tuple[str, ...]) -> tuple[str, ...]:
+    if cfg.recipients:
+        listed = [r.lstrip("- ").strip() for r in _lines(cfg.recipients)]
+        if not to:                    # "Như trên" refers to a "Kính gửi" line there isn't
+            listed = [r for r in listed if not r.lower().startswith("như trên")]
+    elif to:
+        listed = ["Như trên;"]
+    else:
+        listed = []
+        superior = cfg.superior.strip()
+        if superior:
+            listed.append(f"{superior} (để báo cáo);")
+        issuer = (data.plan_issuer or "").strip()
+        if data.plan_id is not None and issuer and not same_body(issuer, settings.unit.name) \
+                and not same_body(issuer, superior):
+            listed.append(f"{issuer} (để báo cáo);")
+    if not any(r.lower().startswith("lưu") for r in listed):
+        listed.append("Lưu: VT.")
+    return tuple(f"- {r}" for r in listed)
 
 
 def letterhead(data: ReportData, settings: Settings) -> Letterhead:
     cfg = report_config(settings)
     unit = settings.unit.name
-    place = (cfg.place or settings.unit.place or place_of(unit) or data.plan_place or GAP)
+    ours = plan_is_ours(data, settings)
+    place = (cfg.place or settings.unit.place or place_of(unit)
+                or (data.plan_place if ours else "") or GAP)
     year = data.generated_at.astimezone(settings.tz).year
     if cfg.signer_title:
         signer = _lines(cfg.signer_title)
-    elif _is_ubnd(unit):
-        signer = ("TM. ỦY BAN NHÂN DÂN", (data.plan_signer[0] or "CHỦ TỊCH").upper())
     else:
-        signer = ((data.plan_signer[0] or "THỦ TRƯỞNG CƠ QUAN").upper(),)
-    recipients = list(_lines(cfg.recipients or ["Như trên;"]))
-    if not any(r.lower().startswith("lưu") for r in recipients):
-        recipients.append("Lưu: VT.")
+        signer = signer_block(unit, data.plan_signer[0] if ours else None)
+    name = (cfg.signer_name or (data.plan_signer[1] if ours else "") or GAP)
+    to = _lines(cfg.to)
     return Letterhead(
         superior=cfg.superior.upper(),
         unit_lines=_unit_lines(unit),
@@ -141,8 +212,9 @@ def letterhead(data: ReportData, settings: Settings) -> Letterhead:
         title="BÁO CÁO",
         subject=f"{cfg.subject or SUBJECT} {data.period.label}",
         signer_lines=signer,
-        signer_name=(cfg.signer_name or data.plan_signer[1] or ""),
-        recipients=tuple(f"- {r}" if not r.startswith("-") else r for r in recipients),
+        signer_name=name,
+        recipients=_recipients(data, settings, cfg, to),
+        to=to,
     )
 
 
@@ -172,8 +244,9 @@ def compose(data: ReportData, settings: Settings) -> Report:
     label = data.period.label
     basis = ""
     if data.plan_number:
+        issuer = "" if plan_is_ours(data, settings) or not data.plan_issuer else f" của {data.plan_issuer}"
         basis = (f"Thực hiện Kế hoạch số {data.plan_number}"
-                 + (f" ngày {fmt_date(data.plan_date)}" if data.plan_date else "")
+                 + (f" ngày {fmt_date(data.plan_date)}" if data.plan_date else "") + issuer
                  + (f" về {data.plan_title[0].lower() + data.plan_title[1:]}" if data.plan_title else "")
                  + f", {settings.unit.name} báo cáo kết quả thực hiện {label} như sau:")
     else:
@@ -231,11 +304,14 @@ def compose(data: ReportData, settings: Settings) -> Report:
         add(Para(f"Có {len(overdue)} nhiệm vụ quá hạn chưa có kết quả: "
                  + "; ".join(f"nhiệm vụ {t.no} ({t.lead})" for t in overdue) + "."))
     if data.missed:
-        add(Para(f"Có {len(data.missed)} lượt đăng theo lịch chưa thực hiện:"))
-        add(Table(("STT", "Ngày", "Kênh", "Nội dung"),
-                  tuple((str(i), fmt_date(m.day), channel_name(m.channel), m.theme)
-                        for i, m in enumerate(data.missed, 1)),
-                  widths=(12, 28, 35, 90), numeric=(0, 1)))
+        groups = missed_by_theme(data.missed)
+        add(Para(f"Có {len(data.missed)} lượt đăng theo lịch chưa thực hiện, thuộc {len(groups)} "
+                 "nội dung tuyên truyền:"))
+        add(Table(("STT", "Nội dung tuyên truyền", "Số lượt", "Kênh, ngày"),
+                  tuple((str(i), theme, str(sum(len(d) for d in days.values())),
+                         "\n".join(f"{channel_name(ch)}: {_days(ds)}" for ch, ds in days.items()))
+                        for i, (theme, days) in enumerate(groups.items(), 1)),
+                  widths=(12, 80, 18, 55), numeric=(0, 2)))
     elif data.plan_id is not None:
         add(Para("Các lượt đăng theo lịch trong kỳ đều đã thực hiện."))
     if data.failures:
@@ -261,6 +337,24 @@ def compose(data: ReportData, settings: Settings) -> Report:
     add(Para(f"Trên đây là báo cáo {rep.head.subject[0].lower() + rep.head.subject[1:]} "
              f"của {settings.unit.name}./."))
     return rep
+
+
+def missed_by_theme(missed: list[MissedSlot]) -> dict[str, dict[str, list[date]]]:
+    """Unfilled slots grouped: theme → channel → days, in calendar order (one row per theme,
+    so a quarter of missed radio slots is a few rows, not pages repeating the theme)."""
+    out: dict[str, dict[str, list[date]]] = {}
+    for m in sorted(missed, key=lambda m: (m.day, m.slot_id)):
+        out.setdefault(m.theme, {}).setdefault(m.channel, []).append(m.day)
+    return out
+
+
+def _days(days: list[date]) -> str:
+    """"02/01, 04/01, 08/01/2024" (the year once per year, at its last day)."""
+    out = []
+    for i, d in enumerate(days):
+        last_of_year = i == len(days) - 1 or days[i + 1].year != d.year
+        out.append(fmt_date(d) if last_of_year else f"{d:%d/%m}")
+    return ", ".join(out)
 
 
 def _short(text: str, limit: int = 60) -> str:
