@@ -58,7 +58,7 @@ class RetryPolicy:
     maximum: float = 3600.0
 
     @classmethod
-    def from_config(cls, publisher: "config.Publisher") -> "RetryPolicy":
+    def from_config(cls, publisher: "config.PublisherSettings") -> "RetryPolicy":
         return cls(max_attempts=max(1, publisher.max_attempts), initial=publisher.retry_initial,
                    minimum=publisher.retry_min, maximum=publisher.retry_max)
 

@@ -82,21 +82,21 @@ class Unit:
 
 
 @dataclass(frozen=True)
-class Database:
+class DatabaseSettings:
     """`[database]` (LOA_DATABASE_URL overrides `url`)."""
 
     url: str = "sqlite:///var/loa.db"
 
 
 @dataclass(frozen=True)
-class Content:
+class ContentSettings:
     """`[content]`."""
 
     require_approval: bool = True
 
 
 @dataclass(frozen=True)
-class Outbox:
+class OutboxSettings:
     """`[outbox]`: where channels without credentials write their posts."""
 
     path: str = "var/outbox"
@@ -121,10 +121,11 @@ class Holiday:
 
 
 @dataclass(frozen=True)
-class Schedule:
+class ScheduleSettings:
     """`[schedule]`: when the daemon does things."""
 
     weekly: str = "mon 07:00"              # the weekly edition
+    default_hour: int | str | None = None  # when an item without a time goes out (8 or "07:30")
     catch_up_hours: float = 36.0           # a missed edition is caught up once within this
     poll_seconds: float = 2.0
     feeds_every_minutes: float = 60.0
@@ -141,7 +142,7 @@ class Schedule:
 
 
 @dataclass(frozen=True)
-class Publisher:
+class PublisherSettings:
     """`[publisher]`: delivery, leases and retries."""
 
     max_attempts: int = 5
@@ -156,7 +157,7 @@ class Publisher:
 
 
 @dataclass(frozen=True)
-class QA:
+class QASettings:
     """`[qa]`: citizens' questions ("Dân hỏi – Chính quyền trả lời")."""
 
     answer_working_days: int = 7
@@ -179,7 +180,7 @@ class QA:
 
 
 @dataclass(frozen=True)
-class Report:
+class ReportSettings:
     """`[report]`: the letterhead of the report ready to sign, and where drafts are written."""
 
     superior: str = ""
@@ -194,7 +195,7 @@ class Report:
 
 
 @dataclass(frozen=True)
-class Web:
+class WebSettings:
     """`[web]`: the staff console (served by `loa run` only when the section is present)."""
 
     host: str = "127.0.0.1"                  # put the unit's reverse proxy in front for others
@@ -234,6 +235,7 @@ class ChannelSettings:
     name: str = internal("")
     disabled_reason: str = internal("")
     enabled: bool = True
+    default_hour: int | str | None = None       # this channel's default publication time
     per_target_interval: float | None = None    # overrides the adapter's pacing
     global_per_second: float | None = None
 
@@ -354,19 +356,19 @@ PUBLISHABLE = ("portal", "telegram", "zalo", "radio", "hotline")
 class Settings:
     path: Path | None = None
     timezone: str = "Asia/Ho_Chi_Minh"
-    database_url: str = Database.url
+    database_url: str = DatabaseSettings.url
     unit: Unit = field(default_factory=Unit)
     channels: Mapping[str, ChannelSettings] = field(default_factory=dict)
     cadence: Cadence = field(default_factory=Cadence)
     holidays: tuple[Holiday, ...] = ()
     require_approval: bool = True
-    schedule: Schedule = field(default_factory=Schedule)
-    publisher: Publisher = field(default_factory=Publisher)
-    qa: QA = field(default_factory=QA)
-    report: Report = field(default_factory=Report)
-    web: Web | None = None                   # None: no [web] section (the console stays off)
+    schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
+    publisher: PublisherSettings = field(default_factory=PublisherSettings)
+    qa: QASettings = field(default_factory=QASettings)
+    report: ReportSettings = field(default_factory=ReportSettings)
+    web: WebSettings | None = None           # None: no [web] section (the console stays off)
     feeds: tuple[Feed, ...] = ()
-    outbox_path: str = Outbox.path
+    outbox_path: str = OutboxSettings.path
     base_dir: Path = field(default_factory=Path.cwd)
     env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
 
@@ -410,8 +412,9 @@ def mask(secret: str | None) -> str:
 
 # Top-level tables of the file and the dataclass each is read into.
 SECTIONS: dict[str, type] = {
-    "database": Database, "unit": Unit, "content": Content, "outbox": Outbox, "calendar": Cadence,
-    "schedule": Schedule, "publisher": Publisher, "qa": QA, "report": Report, "web": Web,
+    "database": DatabaseSettings, "unit": Unit, "content": ContentSettings, "outbox": OutboxSettings,
+    "calendar": Cadence, "schedule": ScheduleSettings, "publisher": PublisherSettings, "qa": QASettings,
+    "report": ReportSettings, "web": WebSettings,
 }
 TOP_KEYS = ("timezone", "channels", "holidays", "feeds", *SECTIONS)
 REQUIRED_SECTIONS = ("unit",)
@@ -433,7 +436,7 @@ def load(path: str | os.PathLike[str] | None = None,
         if path or env.get("LOA_CONFIG"):
             raise ConfigError([f"Không tìm thấy tệp cấu hình: {p}"])
         base = Path.cwd()
-        url = _absolute_sqlite(env.get("LOA_DATABASE_URL") or Database.url, base)
+        url = _absolute_sqlite(env.get("LOA_DATABASE_URL") or DatabaseSettings.url, base)
         return Settings(path=None, database_url=url, base_dir=base, env=env)
     try:
         raw = tomllib.loads(p.read_text(encoding="utf-8"))

@@ -15,7 +15,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from content.config import Report, Settings
+from content.config import ReportSettings, Settings
 from schedules.reports.build import draft_report, make_report
 from schedules.reports.charts import bar_chart
 from schedules.reports.data import QAFigures
@@ -37,7 +37,7 @@ def _write(db, settings, fmt: str, path: Path, **kw):  # noqa: ANN001, ANN202
 
 def with_report(settings: Settings, cfg: dict) -> Settings:
     """Settings with the given `[report]` keys."""
-    return replace(settings, report=Report(**{k: tuple(v) if isinstance(v, list) else v for k, v in cfg.items()}))
+    return replace(settings, report=ReportSettings(**{k: tuple(v) if isinstance(v, list) else v for k, v in cfg.items()}))
 
 
 def _rows(table) -> list[list[str]]:  # noqa: ANN001

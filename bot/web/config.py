@@ -14,11 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from content.config import Settings, Web
+from content.config import Settings, WebSettings
 from content.errors import LoaError
 
-DEFAULT_HOST = Web.host
-DEFAULT_PORT = Web.port
+DEFAULT_HOST = WebSettings.host
+DEFAULT_PORT = WebSettings.port
 
 
 class WebConfigError(LoaError):
@@ -38,7 +38,7 @@ class WebConfig:
     def from_settings(cls, settings: Settings, *, host: str | None = None, port: int | None = None) -> "WebConfig":
         """The console's settings: `[web]` (typed and checked in content/config.py), with the
         command line's --host/--port on top."""
-        web = settings.web or Web()
+        web = settings.web or WebSettings()
         if port is not None and not 0 <= port <= 65535:
             raise WebConfigError(f"Cổng “{port}” không hợp lệ (số từ 1 đến 65535, ví dụ 8080).")
         return cls(host=(host or web.host or DEFAULT_HOST).strip(),

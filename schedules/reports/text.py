@@ -91,7 +91,7 @@ class Report:
     blocks: list[Block] = field(default_factory=list)
 
 
-def report_config(settings: Settings) -> config.Report:
+def report_config(settings: Settings) -> config.ReportSettings:
     return settings.report
 
 
@@ -131,7 +131,7 @@ def plan_is_ours(data: ReportData, settings: Settings) -> bool:
     return data.plan_id is not None and same_body(data.plan_issuer, settings.unit.name)
 
 
-def _code(settings: Settings, data: ReportData, cfg: config.Report) -> str:
+def _code(settings: Settings, data: ReportData, cfg: config.ReportSettings) -> str:
     if cfg.code:
         return cfg.code
     if _is_ubnd(settings.unit.name):
@@ -170,7 +170,7 @@ def signer_block(unit: str, position: str | None) -> tuple[str, ...]:
     return (pos or "THỦ TRƯỞNG CƠ QUAN",)
 
 
-def _recipients(data: ReportData, settings: Settings, cfg: config.Report, to: tuple[str, ...]) -> tuple[str, ...]:
+def _recipients(data: ReportData, settings: Settings, cfg: config.ReportSettings, to: tuple[str, ...]) -> tuple[str, ...]:
     if cfg.recipients:
         listed = [r.lstrip("- ").strip() for r in _lines(cfg.recipients)]
         if not to:                    # "Như trên" refers to a "Kính gửi" line there isn't
