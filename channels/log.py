@@ -110,6 +110,14 @@ def recent(session: Session, *, channel: str | None = None, outcome: str | None 
     return [_entry(a, title) for a, title in session.execute(stmt).all()]
 
 
+def sent_count(session: Session, item_id: int) -> int:
+    """How many of the item's posts are already out on their channel."""
+    from sqlalchemy import func
+
+    return session.scalar(select(func.count()).select_from(Post).where(
+        Post.item_id == item_id, Post.state == "published")) or 0
+
+
 def _entry(a: Attempt, title: str | None) -> LogEntry:
     return LogEntry(id=a.id, at=a.at, post_id=a.post_id, item_id=a.item_id, title=title or "",
                     channel=a.channel, target=a.target, edition=a.edition, part=a.part, outcome=a.outcome,

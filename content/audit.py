@@ -44,6 +44,8 @@ ACTIONS = {
     "qa.erase": "xóa dữ liệu cá nhân",
     "qa.resend": "gửi lại thông báo",
     "qa.purge": "xóa câu hỏi quá hạn lưu",
+    "access.refused": "bị từ chối vì không có quyền",
+    "post.resolve": "xác nhận kết quả lượt đăng",
 }
 
 

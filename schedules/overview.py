@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session
 
 from channels.models import Post
 from content.calendar.store import DEAD_ITEM_STATES, SlotView, one_day_slots
-from content.models import Item, PlanRecord
+from content.models import Item, PlanRecord, Slot
 from content.qa.stats import DueQuestion, due_questions
 from content.config import Settings
-from schedules.edition import Gap, week_contents
+from schedules.edition import LIVE, Gap
 from schedules.timing import local_day_bounds
 
 STUCK_STATES = ("dead", "unknown")
@@ -71,11 +71,32 @@ def week_overview(session: Session, settings: Settings, week: date, now: datetim
     by_day: dict[date, list[Outgoing]] = {week + timedelta(days=i): [] for i in range(7)}
     for o in lines:
         by_day.setdefault(o.at.astimezone(tz).date(), []).append(o)
-    _, gaps = week_contents(session, week)
+    gaps = week_gaps(session, week)
     stuck = {state: n for state, n in session.execute(
         select(Post.state, func.count()).where(Post.state.in_(STUCK_STATES)).group_by(Post.state))}
     return WeekOverview(week, sorted(by_day.items()), gaps, {s: stuck.get(s, 0) for s in STUCK_STATES},
                         due_questions(session, now, settings))
+
+
+def week_gaps(session: Session, week: date) -> list[Gap]:
+    """The week's publish slots that no approved (or later) item fills — the same rule as the
+    weekly edition's gaps (schedules.edition.week_contents), in one query."""
+    filled = select(Item.id).where(Item.slot_id == Slot.id, Item.state.in_(LIVE)).exists()
+    rows = session.execute(select(Slot.id, Slot.day, Slot.channel, Slot.plan_id, Slot.theme_id, Slot.label)
+                           .where(Slot.kind == "publish", Slot.day >= week, Slot.day < week + timedelta(days=7),
+                                  ~filled)
+                           .order_by(Slot.day, Slot.channel)).all()
+    themes = theme_texts(session, {r.plan_id for r in rows})
+    return [Gap(r.id, r.day, r.channel, themes.get((r.plan_id, r.theme_id), r.label)) for r in rows]
+
+
+def theme_texts(session: Session, plan_ids: set[int]) -> dict[tuple[int, str], str]:
+    out: dict[tuple[int, str], str] = {}
+    if plan_ids:
+        for plan_id, data in session.execute(select(PlanRecord.id, PlanRecord.data).where(PlanRecord.id.in_(plan_ids))):
+            for t in (data or {}).get("themes", []):
+                out[(plan_id, t["id"])] = t["text"]
+    return out
 
 
 @dataclass(frozen=True)
@@ -126,24 +147,19 @@ def month_calendar(session: Session, settings: Settings, month: date) -> MonthCa
     titles = dict(session.execute(select(Item.id, Item.title).where(Item.id.in_(filled_ids)))) if filled_ids else {}
     start, _ = local_day_bounds(grid_start, tz)
     end, _ = local_day_bounds(grid_end + timedelta(days=1), tz)
-    for item_id, title, at, state, chans in session.execute(
-            select(Item.id, Item.title, Item.publish_at, Item.state, Item.channels)
-            .where(Item.publish_at >= start, Item.publish_at < end, Item.state.not_in(DEAD_ITEM_STATES),
-                   Item.slot_id.is_(None))
+    # slot_id is tested here, not in SQL: "slot_id IS NULL" would lure SQLite onto that index.
+    for item_id, title, at, state, chans, slot_id in session.execute(
+            select(Item.id, Item.title, Item.publish_at, Item.state, Item.channels, Item.slot_id)
+            .where(Item.publish_at >= start, Item.publish_at < end, Item.state.not_in(DEAD_ITEM_STATES))
             .order_by(Item.publish_at, Item.id)):
         d = days.get(at.astimezone(tz).date())
-        if d is None:
+        if d is None or slot_id is not None:
             continue
         if len(d.items) < DAY_LIST_MAX:
             d.items.append(DayItem(item_id, title, at, state, tuple(chans or ())))
         else:
             d.more_items += 1
-    themes: dict[tuple[int, str], str] = {}
-    plan_ids = {s.plan_id for s in slots}
-    if plan_ids:
-        for plan_id, data in session.execute(select(PlanRecord.id, PlanRecord.data).where(PlanRecord.id.in_(plan_ids))):
-            for t in (data or {}).get("themes", []):
-                themes[(plan_id, t["id"])] = t["text"]
+    themes = theme_texts(session, {s.plan_id for s in slots})
     ordered = [days[k] for k in sorted(days)]
     weeks = [ordered[i:i + 7] for i in range(0, len(ordered), 7)]
     gaps = sum(d.gaps for d in ordered if d.in_month)

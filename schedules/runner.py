@@ -25,7 +25,7 @@ from channels.base import Channel, Message
 from channels.models import Post
 from channels.publisher import Publisher, Summary, schedule_item
 from content.db import Database
-from content.render.item import portal_link
+from content.render.item import portal_home
 from content.config import Settings
 from content.text import fmt_date, now_utc
 from schedules import feeds as feedmod
@@ -143,8 +143,7 @@ class Runner:
                 chans = tuple(c for c in chans if c in self.channels) or ("portal",)
                 edition, digest, gaps = make_edition(
                     s, week, now=now, fire_day=fire_day, caught_up=caught_up, channels=chans,
-                    link_for=lambda item_id, title: portal_link(self.settings, item_id, title),
-                    qa_item=qa_item)
+                    weekly=self.weekly, tz=tz, home=portal_home(self.settings), qa_item=qa_item)
                 for item in (digest, qa_item):
                     if item is not None:
                         schedule_item(s, item, self.channels, now=now, edition=edition.code)
@@ -158,7 +157,8 @@ class Runner:
             self.notify(f"Bản tin CCHC số {code}: {len(gaps)} ô lịch trong tuần chưa có bài được duyệt:\n"
                         + gaps_text(gaps))
         if digest is None:
-            self.notify(f"Bản tin CCHC số {code} không có bài nào được duyệt nên không đăng.")
+            self.notify(f"Bản tin CCHC số {code} không phát: tuần trước không có tin, bài nào được đăng "
+                        "và không có chuyên mục Dân hỏi – Chính quyền trả lời.")
         self._wake.set()
         return code, len(gaps)
 
@@ -202,7 +202,8 @@ class Runner:
         with self.db.session() as s:
             for rec in s.scalars(select(PlanRecord).order_by(PlanRecord.id)).all():
                 plan = Plan.from_dict(rec.data)
-                for period, due in due_reports(plan.reports, today, self.report_days):
+                off = lambda d: not is_working_day(d, self.settings.holidays)  # noqa: E731
+                for period, due in due_reports(plan.reports, today, self.report_days, is_off=off):
                     key = f"report:{rec.id}:{period.key}"
                     if s.get(Notice, key) is not None:
                         continue

@@ -225,3 +225,26 @@ def test_a_plan_attached_to_a_decision_takes_the_decisions_reference_and_signer(
     assert plan.title == "Tuyên truyền cải cách hành chính năm 2025"
     assert [t.text for t in plan.themes] == ["Cải cách thủ tục hành chính", "Chuyển đổi số"]
     assert [f.channels for f in plan.forms] == [["event"], ["internal"]]
+
+
+@pytest.mark.parametrize("block, expected", [
+    ("**KT. CHỦ TỊCH**\n**PHÓ CHỦ TỊCH**\n\n\n\n*(Đã ký và đóng dấu)*\n\n**Nguyễn Văn An**", "Phó Chủ tịch"),
+    ("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nKý bởi: Ủy ban nhân dân huyện Krông Pắc\nEmail: ubnd@daklak.gov.vn\n"
+     "Thời gian ký: 15.01.2025 08:30:15 +07:00\nNguyễn Văn An", "Phó Chủ tịch"),
+    ("GIÁM ĐỐC\n\n\n_Nguyễn Văn An_", "Giám đốc"),
+    ("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n(đã ký)\nNGUYỄN VĂN AN", "Chủ tịch"),
+    ("Q. GIÁM ĐỐC\n\nNguyễn Văn An", "Quyền Giám đốc"),
+])
+def test_signer_after_titles_blank_lines_emphasis_and_signature_stamps(block, expected):
+    from content.plan.fields import signer
+    from content.plan.text import to_lines
+
+    name, position, _ = signer(to_lines("Nơi nhận:\n- Như trên;\n- Lưu: VT.\n" + block))
+    assert (name, position) == ("Nguyễn Văn An", expected)
+
+
+def test_a_ward_named_by_its_number_is_a_place():
+    plan = parse_plan("ỦY BAN NHÂN DÂN QUẬN 3\nỦY BAN NHÂN DÂN PHƯỜNG 5\nSố: 21/KH-UBND\n"
+                      "Phường 5, ngày 12 tháng 3 năm 2024\n" + _BODY)
+    assert (plan.number, plan.place, plan.date) == ("21/KH-UBND", "Phường 5", date(2024, 3, 12))
+    assert plan.issuer == "Ủy ban nhân dân phường 5"

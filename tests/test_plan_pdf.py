@@ -146,3 +146,16 @@ def test_header_table_with_several_lines_per_cell_reads_as_rows_of_two_columns()
     plan = parse_plan(source.text)
     assert (plan.number, plan.issuer, plan.place) == ("15/KH-UBND", "Ủy ban nhân dân thị xã Đông Hòa", "Đông Hòa")
     assert plan.date.isoformat() == "2025-01-10"
+
+
+@needs_font
+@pytest.mark.parametrize("name", ["tay-ninh-so-tu-phap-2024", "kon-tum-ubnd-tinh-qd-2024"])
+def test_ragged_right_paragraphs_are_joined_like_justified_ones(name):
+    import json
+
+    from benchmarks.plan_accuracy import CORPUS, FIELDS, ROOT, facts
+
+    expected = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))[name]
+    text = (ROOT / expected["source"]).read_text(encoding="utf-8")
+    plan = parse_plan(source_from_bytes(render_pdf(text, align="L"), f"{name}.pdf").text)
+    assert facts(plan) == {f: expected[f] for f in FIELDS}

@@ -70,6 +70,13 @@ def test_timing(text, kind, fields):
     ("Định kỳ hằng quý, 6 tháng, năm báo cáo kết quả, tổng hợp báo cáo Sở Nội vụ.",
      [("quarter", None), ("half_year", None), ("year", None)]),
     ("Sơ kết 6 tháng đầu năm, báo cáo UBND tỉnh.", []),
+    ("Định kỳ hằng quý (trước ngày 15 tháng cuối quý), 6 tháng (trước ngày 15/6), năm (trước ngày 15/11) "
+     "báo cáo kết quả về Sở Nội vụ.", [("quarter", "03-15"), ("half_year", "06-15"), ("year", "11-15")]),
+    ("Thời gian gửi báo cáo: Báo cáo quý I trước ngày 15/3; báo cáo 6 tháng trước ngày 15/6; báo cáo năm "
+     "trước ngày 15/12.", [("quarter", "03-15"), ("half_year", "06-15"), ("year", "12-15")]),
+    ("Kết quả được lồng ghép trong báo cáo công tác cải cách hành chính quý, 6 tháng, năm.",
+     [("quarter", None), ("half_year", None), ("year", None)]),
+    ("Tổng hợp số liệu tuần, tháng, quý để báo cáo.", []),
 ])
 def test_report_duties(text, expected):
     assert [(r.every, r.due) for r in report_duties(text)] == expected

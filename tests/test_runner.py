@@ -40,12 +40,23 @@ def seed_week(db):
         return [sl.id for sl in slots]
 
 
+def publish_all(db, when):
+    """Every item of the seed went out at `when` (on its first channel)."""
+    from channels.models import Post
+
+    with db.session() as s:
+        for item in s.scalars(select(Item)).all():
+            s.add(Post(item_id=item.id, channel=item.channels[0], target="", state="published", due_at=when,
+                       published_at=when, attempts=1))
+
+
 def run(runner, when):
     return asyncio.run(runner.tick(when))
 
 
 def test_edition_at_its_time_once(db, settings):
     slot_ids = seed_week(db)
+    publish_all(db, at(2024, 2, 29, 8))          # the edition tells what went out the week before
     clock = [at(2024, 3, 4, 7)]
     runner = Runner(db, settings, {}, clock=lambda: clock[0])
     report = run(runner, clock[0])
@@ -56,7 +67,7 @@ def test_edition_at_its_time_once(db, settings):
         assert (ed.week_start, ed.caught_up) == (date(2024, 3, 4), 0)
         assert digest.title == "Bản tin CCHC số 1/2024" and digest.source == "edition"
         assert "Một cửa liên thông ở xã" in digest.body and "Xã đạt 85%." in digest.body
-        assert "04/03/2024 đến 10/03/2024" in digest.body
+        assert "từ ngày 26/02/2024 đến ngày 04/03/2024" in digest.body
         assert f"ô lịch {slot_ids[2]}" in ed.missing, "the empty slot is listed, not filled"
         assert s.scalar(select(Item).where(Item.slot_id == slot_ids[2])) is None
     assert any("1 ô lịch" in t and "07/03/2024" in t for t in runner.notify.sent)
@@ -92,7 +103,7 @@ def test_empty_week_makes_no_digest(db, settings):
     with db.session() as s:
         assert s.scalars(select(Edition)).one().item_id is None
         assert s.scalar(select(Item)) is None
-    assert any("không có bài nào" in t for t in runner.notify.sent)
+    assert any("không phát: tuần trước không có tin, bài nào được đăng" in t for t in runner.notify.sent)
 
 
 def test_reminders_sent_once_across_passes(db, settings):

@@ -8,6 +8,7 @@ import io
 import pytest
 
 from bot.web.app import routes
+from content import audit
 from bot.web.permissions import ROLE_ACTIONS
 from content.items.workflow import NewItem, create_item
 from tests.web_helpers import ACCOUNTS, Clock, add_accounts, csrf, login, make_client, post
@@ -21,7 +22,9 @@ ROUTE_TABLE = [
     ("POST", "/items/1/approve", "approve"), ("POST", "/items/1/reject", "reject"),
     ("POST", "/items/1/withdraw", "withdraw"), ("POST", "/items/1/correct", "correct"),
     ("GET", "/log", "view"), ("POST", "/log/posts/1/retry", "retry_post"),
-    ("POST", "/log/posts/1/resolve", "retry_post"),
+    ("POST", "/log/posts/1/resolve", "retry_post"), ("GET", "/audit", "audit"),
+    ("GET", "/qa", "view"), ("GET", "/qa/HD-2024-000001", "view"),
+    ("POST", "/qa/HD-2024-000001/answer", "qa"), ("POST", "/qa/HD-2024-000001/erase", "qa_erase"),
 ]
 OPEN_ROUTES = {"/login", "/logout", "/healthz", "/static/{name:str}"}
 
@@ -43,7 +46,8 @@ def client(settings, db, clock):
 def test_every_route_is_in_the_table():
     paths = {r.path for r in routes()}
     covered = {p.replace("/1", "/{item_id:int}", 1) if p.startswith("/items/1") else p for _m, p, _a in ROUTE_TABLE}
-    covered |= {"/items/{item_id:int}/{action:str}", "/log/posts/{post_id:int}/{action:str}"}
+    covered |= {"/items/{item_id:int}/{action:str}", "/log/posts/{post_id:int}/{action:str}",
+                "/qa/{code:str}", "/qa/{code:str}/{action:str}"}
     assert paths <= covered | OPEN_ROUTES, paths - covered - OPEN_ROUTES
 
 
@@ -52,6 +56,7 @@ def test_role_refusal_on_every_route(client, username):
     role = ACCOUNTS[username][1]
     login(client, username)
     token = csrf(client, "/")
+    refused = []
     for method, path, action in ROUTE_TABLE:
         if method == "GET":
             r = client.get(path)
@@ -62,6 +67,11 @@ def test_role_refusal_on_every_route(client, username):
         else:
             assert r.status_code == 403, (username, method, path, r.status_code)
             assert "không có quyền" in r.text
+            refused.append(f"{action}: {method} {path}")
+    with client.app.state.console.db.session() as s:
+        rows = audit.entries(s, action="access.refused")
+    assert [r.note for r in rows] == refused, "every refusal leaves an audit row"
+    assert all(r.actor.endswith(f"({username})") and r.via == "web" for r in rows)
 
 
 def test_post_without_or_with_a_wrong_csrf_token_is_refused(client):
@@ -168,3 +178,16 @@ def test_static_files_carry_their_hash(client):
 def test_healthz_needs_no_login(client):
     r = client.get("/healthz")
     assert r.status_code == 200 and r.json()["database"] == "ok"
+
+
+def test_every_page_gets_the_base_context(settings, db, clock):
+    """The page context is a contract: templates may rely on these keys (StrictUndefined in tests)."""
+    from bot.web.templating import BASE_CONTEXT
+    with make_client(settings, db, clock) as c:
+        pages = c.app.state.console.pages
+
+        class _Req:
+            class state:  # noqa: N801
+                session = None
+        ctx = pages.context(_Req())
+    assert set(BASE_CONTEXT) <= set(ctx)

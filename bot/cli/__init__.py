@@ -15,6 +15,7 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from bot.cli.common import AppContext, Fail, console_err
+from content import logsafe
 from content.errors import LoaError
 
 
@@ -103,7 +104,8 @@ def _root(
 ) -> None:
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logsafe.install()                   # tokens masked in every line Loa's handlers write
+    logsafe.quiet_libraries(verbose)    # PTB/httpx DEBUG lines carry citizens' texts and URLs with tokens
     ctx.obj = AppContext(config_path=config)
 
 

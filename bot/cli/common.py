@@ -3,6 +3,7 @@ that becomes a clean Vietnamese message, and consoles for output."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from dataclasses import dataclass, field
@@ -10,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
-from content.config import Settings, load
+from content import logsafe
+from content.config import CHANNEL_SETTINGS, Settings, load
 
 if TYPE_CHECKING:   # the database (SQLAlchemy) is imported by the commands that use it
     from content import db as dbmod
@@ -38,6 +40,7 @@ class AppContext:
     def settings(self) -> Settings:
         if self._settings is None:
             self._settings = load(self.config_path)     # ConfigError: a LoaError, exit 2
+            remember_secrets(self._settings)
         return self._settings
 
     @property
@@ -51,6 +54,22 @@ class AppContext:
                 raise Fail(f"Không mở được cơ sở dữ liệu ({_safe_url(self.settings.database_url)}): "
                            f"{type(e).__name__}: {e}") from None
         return self._db
+
+
+def remember_secrets(settings: Settings) -> None:
+    """Every secret the configuration names (tokens, keys, the database password) is masked in logs."""
+    from urllib.parse import unquote, urlsplit   # not SQLAlchemy: light commands start fast
+
+    for name in CHANNEL_SETTINGS:       # a channel without a section still has its default names
+        ch = settings.channel(name)
+        for f in dataclasses.fields(ch):
+            value = getattr(ch, f.name)
+            if f.name.endswith("_env") and isinstance(value, str):
+                logsafe.remember_secret(settings.secret(value))
+    try:
+        logsafe.remember_secret(unquote(urlsplit(settings.database_url).password or ""))
+    except Exception:  # noqa: BLE001 - a broken URL is reported when it is opened
+        pass
 
 
 def _safe_url(url: str) -> str:

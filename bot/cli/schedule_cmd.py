@@ -1,4 +1,6 @@
-"""`loa schedule preview --week 2024-W10`: what would go out that week, and what is missing."""
+"""`loa schedule preview --week 2024-W10`: what would go out that week, the weekly edition
+exactly as the scheduler will make it (`schedules.edition.edition_contents`: what was published
+in the week before its fire time, plus what is still due before then), and what is missing."""
 
 from __future__ import annotations
 
@@ -12,9 +14,11 @@ from bot.cli.common import Fail, console, print_json
 from channels.models import Post
 from content.models import Item
 from content.text import fmt_date
-from schedules.edition import CHANNEL_NAMES, week_contents
+from content.qa.column import compose_column
+from content.text import now_utc
+from schedules.edition import CHANNEL_NAMES, edition_contents, week_contents
 from schedules.models import Edition
-from schedules.timing import parse_iso_week
+from schedules.timing import Weekly, parse_iso_week
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -34,8 +38,14 @@ def preview(
     tz = obj.settings.tz
     start = datetime.combine(monday, time(0), tzinfo=tz)
     end = start + timedelta(days=7)
+    weekly = Weekly.parse(obj.settings.weekly)
     with obj.db.session() as s:
-        entries, gaps = week_contents(s, monday)
+        contents = edition_contents(s, weekly, tz, monday)
+        entries, expected, gaps = contents.entries, contents.expected, contents.gaps
+        filled, _ = week_contents(s, monday)
+        made_column = s.scalar(select(Item.title).where(Item.source_key == f"qa-column:{monday.isoformat()}"))
+        column = made_column or getattr(compose_column(s, obj.settings, monday, max(now_utc(), contents.end)),
+                                        "title", None)
         posts = s.execute(
             select(Post.id, Post.channel, Post.target, Post.state, Post.due_at, Item.id, Item.title)
             .join(Item, Item.id == Post.item_id)
@@ -47,11 +57,19 @@ def preview(
         ).all()
         edition = s.scalar(select(Edition).where(Edition.week_start == monday))
         edition_code = edition.code if edition else None
+    if edition_code:
+        expected = []               # made: what it holds is final
     data = {
         "week": week, "from": monday.isoformat(), "to": (monday + timedelta(days=6)).isoformat(),
         "posts": [{"post": p[0], "channel": p[1], "target": p[2], "state": p[3],
                    "due": p[4].astimezone(tz).isoformat(), "item": p[5], "title": p[6]} for p in posts],
-        "edition": {"made": edition_code, "items": [{"item": e.item_id, "title": e.title} for e in entries]},
+        "edition": {"made": edition_code, "fires": contents.end.astimezone(tz).isoformat(),
+                    "covers": [contents.start.astimezone(tz).isoformat(), contents.end.astimezone(tz).isoformat()],
+                    "items": [{"item": e.item_id, "title": e.title, "link": e.link,
+                               "published": e.at.astimezone(tz).isoformat() if e.at else None} for e in entries],
+                    "expected": [{"item": e.item_id, "title": e.title,
+                                  "due": e.at.astimezone(tz).isoformat() if e.at else None} for e in expected],
+                    "qa_column": column},
         "approved_not_queued": [{"item": u[0], "title": u[1]} for u in undated],
         "missing": [{"slot": g.slot_id, "day": g.day.isoformat(), "channel": g.channel, "theme": g.theme}
                     for g in gaps],
@@ -67,11 +85,24 @@ def preview(
         t.add_row(p[4].astimezone(tz).strftime("%d/%m/%Y %H:%M"),
                   CHANNEL_NAMES.get(p[1], p[1]) + (f" {p[2]}" if p[2] else ""), f"{p[5]}. {p[6]}", p[3])
     console.print(t if posts else "Chưa có lượt đăng nào trong tuần.")
-    if edition_code:
-        console.print(f"Bản tin CCHC số {edition_code} đã được lập.")
-    else:
-        console.print(f"Bản tin tuần sẽ gồm {len(entries)} bài: "
-                      + ("; ".join(e.title for e in entries) if entries else "(chưa có bài nào được duyệt)"))
+    fires = contents.end.astimezone(tz)
+    first, last = contents.start.astimezone(tz), fires - timedelta(minutes=1)
+    head = (f"Bản tin CCHC số {edition_code} (đã lập)" if edition_code else "Bản tin tuần")
+    console.print(f"[bold]{head}[/], phát lúc {fires:%H:%M %d/%m/%Y}: các tin, bài đã đăng từ "
+                  f"{first:%H:%M %d/%m/%Y} đến {last:%H:%M %d/%m/%Y}.")
+    for n, e in enumerate(entries, 1):
+        when = e.at.astimezone(tz).strftime("%d/%m %H:%M") if e.at else ""
+        console.print(f"  {n}. {e.title} (bài số {e.item_id}, đăng {when})"
+                      + (f" — {e.link}" if e.link else " — chưa có trang trên cổng, không kèm liên kết"),
+                      markup=False)
+    for e in expected:
+        when = e.at.astimezone(tz).strftime("%d/%m %H:%M") if e.at else "khi duyệt"
+        console.print(f"  + {e.title} (bài số {e.item_id}, hẹn đăng {when}): có trong bản tin nếu đăng trước giờ phát",
+                      markup=False)
+    if column is not None:
+        console.print(f"  Kèm chuyên mục “{column}”.", markup=False)
+    if not entries and not expected and column is None:
+        console.print("  Chưa có tin, bài nào: bản tin sẽ không phát.")
     if gaps:
         g = Table(title=f"Còn thiếu {len(gaps)} ô lịch chưa có bài được duyệt")
         for col in ("Ngày", "Kênh", "Chủ đề", "Ô lịch"):
@@ -79,7 +110,7 @@ def preview(
         for gap in gaps:
             g.add_row(fmt_date(gap.day), CHANNEL_NAMES.get(gap.channel, gap.channel), gap.theme, str(gap.slot_id))
         console.print(g)
-    elif entries:
+    elif filled:
         console.print("Mọi ô lịch trong tuần đều đã có bài.")
     else:
         console.print("Tuần này không có ô lịch nào. Nếu chưa lập lịch, chạy: loa calendar build")

@@ -26,14 +26,18 @@ from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.qa.zalo_send import ZaloSender, ZaloSendError, zalo_sender
+from channels.base import PermanentError
 from channels.pacing import Pacer
 from channels.adapters.telegram import TelegramChannel, retry_after_seconds
+from content.render.telegram_html import utf16_len, visible_length
+from content.render.telegram_split import split as split_html
 from content.db import Database
 from content.config import Settings
 
 log = logging.getLogger("loa.qa")
 Buttons = Sequence[Sequence[tuple[str, str]]]
 TELEGRAM_CHUNK = 4000
+TELEGRAM_MAX = 4096
 PACED = "telegram"      # the Pacer's channel name: the publisher's Telegram limits and budget
 T = TypeVar("T")
 
@@ -62,14 +66,57 @@ def markup(buttons: Buttons | None) -> InlineKeyboardMarkup | None:
 
 
 def chunks(text: str, size: int) -> list[str]:
-    """Split at paragraph or line ends where possible; never returns an empty list."""
+    """Split at paragraph or line ends where possible, each part at most `size` UTF-16 code
+    units (how Telegram counts: an emoji takes two); never returns an empty list."""
     out: list[str] = []
-    while len(text) > size:
-        cut = max(text.rfind("\n", 0, size), text.rfind(" ", 0, size))
-        cut = cut if cut > size // 2 else size
+    while utf16_len(text) > size:
+        end = _fit(text, size)
+        cut = max(text.rfind("\n", 0, end), text.rfind(" ", 0, end))
+        cut = cut if cut > end // 2 else end
         out.append(text[:cut].rstrip())
         text = text[cut:].lstrip()
     return out + [text]
+
+
+def _fit(text: str, size: int) -> int:
+    """The longest prefix length of `text` within `size` UTF-16 code units."""
+    used = 0
+    for i, ch in enumerate(text):
+        used += 2 if ord(ch) > 0xFFFF else 1
+        if used > size:
+            return max(i, 1)
+    return len(text)
+
+
+@dataclass(frozen=True)
+class StaffPost:
+    """What became of a message for the staff chat."""
+
+    message_id: int | None
+    error: str = ""
+    about_message: bool = False   # Telegram refused this message itself (not the chat): never
+                                  # worth sending unchanged again
+
+    @property
+    def ok(self) -> bool:
+        return self.message_id is not None
+
+
+# BadRequest descriptions that are about the chat (or the bot's rights in it), not the message:
+# every message would fail the same way until an admin fixes the chat.
+_CHAT_PROBLEMS = ("chat not found", "chat_id is empty", "not enough rights", "have no rights",
+                  "need administrator rights", "bot is not a member", "chat_write_forbidden",
+                  "upgraded to a supergroup", "topic_closed", "topic_deleted", "bot was kicked")
+
+
+def refused_for_message(e: TelegramError) -> bool:
+    """Telegram refused a message for what it is (too long, bad markup, …): sending it again
+    unchanged cannot succeed, and other messages to the same chat still can. Uses the
+    publisher's classification of Telegram errors (`channels.adapters.telegram`)."""
+    mapped = TelegramChannel._map(e, "")
+    if not isinstance(mapped, PermanentError) or not isinstance(e, BadRequest):
+        return False
+    return not any(p in str(e).lower() for p in _CHAT_PROBLEMS)
 
 
 class Relay:
@@ -145,19 +192,34 @@ class Relay:
     async def to_staff(self, html_text: str, *, buttons: Buttons | None = None, reply_to: int | None = None,
                        force_reply: bool = False) -> int | None:
         """Post to the staff chat; returns the message id (None: no staff chat or it failed)."""
+        return (await self.post_staff(html_text, buttons=buttons, reply_to=reply_to,
+                                      force_reply=force_reply)).message_id
+
+    async def post_staff(self, html_text: str, *, buttons: Buttons | None = None, reply_to: int | None = None,
+                         force_reply: bool = False) -> StaffPost:
+        """Post to the staff chat, in several messages when the text is longer than Telegram
+        takes (the buttons go on the first, whose id is returned); says why it failed."""
         if not self.staff_chat or self.bot is None:
-            log.warning("[staff] %s", html_text)
-            return None
+            # The text may quote a citizen: it is not logged (the database has it).
+            log.warning("no staff chat configured: a message for staff (%d characters) was not posted",
+                        len(html_text))
+            return StaffPost(None, "chưa cấu hình nhóm cán bộ")
         reply_markup = ForceReply(selective=True) if force_reply else markup(buttons)
         bot = self.bot
-        try:
-            msg = await self.paced(self.staff_chat, lambda: bot.send_message(
-                self.staff_chat, html_text, parse_mode="HTML", reply_markup=reply_markup,
-                reply_to_message_id=reply_to))
-            return msg.message_id
-        except TelegramError as e:
-            log.error("could not post to the staff chat: %s", e)
-            return None
+        first: int | None = None
+        for part in fitting(html_text):
+            keys = reply_markup if first is None else None
+            try:
+                msg = await self.paced(self.staff_chat, lambda: bot.send_message(
+                    self.staff_chat, part, parse_mode="HTML", reply_markup=keys,
+                    reply_to_message_id=reply_to if first is None else first))
+            except TelegramError as e:
+                log.error("could not post to the staff chat: %s", e)
+                if first is not None:
+                    return StaffPost(first)
+                return StaffPost(None, str(e), about_message=refused_for_message(e))
+            first = msg.message_id if first is None else first
+        return StaffPost(first)
 
     async def staff_media(self, kind: str, file_id: str, caption: str, reply_to: int | None = None) -> int | None:
         if not self.staff_chat or self.bot is None or kind not in ("photo", "document"):
@@ -199,6 +261,22 @@ class Relay:
         except TelegramError as e:
             log.warning("could not delete staff message %s: %s", message_id, e)
             return "retry"
+
+
+def fitting(html_text: str) -> list[str]:
+    """Telegram HTML in messages Telegram accepts: at most 4096 UTF-16 code units, counted
+    both after entity parsing (Telegram's rule) and before (so escaping can never push a
+    message over)."""
+    def fits(part: str) -> bool:
+        return visible_length(part) <= TELEGRAM_MAX and utf16_len(part) <= TELEGRAM_MAX
+    if fits(html_text):
+        return [html_text]
+    limit = TELEGRAM_MAX - 16
+    while True:       # the splitter counts raw characters; emoji take two code units: shrink until all fit
+        parts = split_html(html_text, TELEGRAM_MAX, raw_limit=limit)
+        if all(fits(p) for p in parts) or limit < 512:
+            return parts
+        limit = limit * 3 // 4
 
 
 def _chat_id(chat: str) -> int | str:

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any, Callable
 
 from bot.qa import texts as T
-from bot.qa.relay import Delivery, Relay
+from bot.qa.relay import Delivery, Relay, StaffPost
 from content.qa import workflow as qa
 from content.db import Database
 from content.qa.models import Attachment, Question
@@ -40,6 +40,17 @@ class Actor:
     @property
     def label(self) -> str:
         return f"{self.id} ({self.name})" if self.name else self.id
+
+
+def CARD_BUTTONS(question_id: int) -> list[list[tuple[str, str]]]:  # noqa: N802 - a constant table
+    return [[(T.BTN_ANSWER, f"qa:s:answer:{question_id}"), (T.BTN_ASSIGN, f"qa:s:assign:{question_id}")],
+            [(T.BTN_REJECT, f"qa:s:reject:{question_id}"), (T.BTN_PUBLIC, f"qa:s:public:{question_id}")]]
+
+
+def _refuse_card(s, question_id: int, error: str, now: datetime) -> str:  # noqa: ANN001
+    q = s.get(Question, question_id)
+    qa.card_refused(s, q, error, now=now)
+    return q.code
 
 
 class QAService:
@@ -157,27 +168,37 @@ class QAService:
             while True:
                 self._cards_again = False
                 for qid in await self.run(lambda s: qa.awaiting_card(s, self.relay.staff_chat)):
-                    if await self.post_card(qid) is None:
-                        log.warning("staff card for question %s not posted; will try again", qid)
-                        return
+                    posted = await self.post_card(qid)
+                    if posted.ok:
+                        continue
+                    if posted.about_message:        # this card can never go: tell staff, go on
+                        await self._card_refused(qid, posted.error)
+                        continue
+                    log.warning("staff card for question %s not posted; will try again", qid)
+                    return                           # the chat is unreachable: all stay owed
                 if not self._cards_again:
                     return
         except Exception:  # noqa: BLE001 - the cards stay owed; the next round tries again
             log.exception("posting staff cards failed")
 
-    async def post_card(self, question_id: int) -> int | None:
+    async def _card_refused(self, question_id: int, error: str) -> None:
+        now = self.clock()
+        code = await self.run(lambda s: _refuse_card(s, question_id, error, now))
+        log.error("the staff chat refused the card of question %s (%s); the next cards go on", code, error)
+        await self.relay.to_staff(T.card_refused(code, error))
+
+    async def post_card(self, question_id: int) -> StaffPost:
         async with self._staff_post():
             return await self._post_card(question_id)
 
-    async def _post_card(self, question_id: int) -> int | None:
+    async def _post_card(self, question_id: int) -> StaffPost:
         q, atts = await self.run(lambda s: (s.get(Question, question_id),
                                             qa.attachments_of(s, s.get(Question, question_id))))
         until = as_utc(q.received_at) + qa.ZALO_WINDOW if q.channel == "zalo" else None
-        mid = await self.relay.to_staff(T.card(q, self.settings, len(atts), until), buttons=[[
-            (T.BTN_ANSWER, f"qa:s:answer:{q.id}"), (T.BTN_ASSIGN, f"qa:s:assign:{q.id}")],
-            [(T.BTN_REJECT, f"qa:s:reject:{q.id}"), (T.BTN_PUBLIC, f"qa:s:public:{q.id}")]])
-        if mid is None:
-            return None
+        posted = await self.relay.post_staff(T.card(q, self.settings, len(atts), until), buttons=CARD_BUTTONS(q.id))
+        if not posted.ok:
+            return posted
+        mid = posted.message_id
         ids = [(mid, "card")]
         for kind, file_id in atts:
             aid = await self.relay.staff_media(kind, file_id, q.code, reply_to=mid)
@@ -186,7 +207,23 @@ class QAService:
         now = self.clock()
         await self.run(lambda s: [qa.add_staff_message(s, s.get(Question, q.id), self.relay.staff_chat, m, p, now=now)
                                   for m, p in ids])
-        return mid
+        return posted
+
+    async def show_full(self, actor: Actor, code: str, reply_to: int | None) -> str | None:
+        """`/xem CODE` in the staff chat: the whole question, in as many messages as it takes;
+        each is routed like the card (a reply to it answers the question)."""
+        if not self.allowed(actor):
+            return await self.refuse(actor, "xem", None)
+        q = await self.run(lambda s: qa.get(s, code))
+        if q.erased_at is not None:
+            return T.erased_reply(q.code)
+        async with self._staff_post():
+            for part in T.full_text(q):
+                mid = await self.relay.to_staff(part, reply_to=reply_to)
+                if mid is None:
+                    return T.esc(f"Không gửi được toàn văn câu hỏi {q.code} vào nhóm lúc này.")
+                await self._route(q.id, mid, "card")
+        return None
 
     async def status(self, channel: str, external_id: str, text: str) -> str:
         code = qa.normalise_code(text)

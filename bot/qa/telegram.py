@@ -121,6 +121,22 @@ async def staff_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await svc.relay.to_staff(result, reply_to=m.message_id)
 
 
+async def staff_show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/xem CODE in the staff chat: the whole text of a question (its card may be shortened)."""
+    svc = service_of(context)
+    m = update.effective_message
+    code = qa.normalise_code(" ".join(context.args or []))
+    if code is None:
+        await svc.relay.to_staff(T.show_usage(), reply_to=m.message_id)
+        return
+    try:
+        result = await svc.show_full(_actor(update), code, m.message_id)
+    except qa.QAError as e:
+        result = T.esc(str(e))
+    if result:
+        await svc.relay.to_staff(result, reply_to=m.message_id)
+
+
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the error and tell the staff chat, without the citizen's text."""
     log.error("Q&A handler failed", exc_info=context.error)
@@ -166,6 +182,7 @@ def build_application(settings: Settings, db: Database, *, base_url: str | None 
     private = filters.ChatType.PRIVATE & ~staff
     app.add_handler(CommandHandler("start", start, filters=private))
     app.add_handler(CommandHandler(["trangthai", "status"], status, filters=private))
+    app.add_handler(CommandHandler("xem", staff_show, filters=staff))
     app.add_handler(CallbackQueryHandler(callback, pattern=r"^qa:"))
     app.add_handler(MessageHandler(staff & filters.REPLY & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND,
                                    staff_reply))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 from content.qa.models import STATE_NAMES, Question
 from content.config import Settings
+from content.render.telegram_html import utf16_len
 from content.text import fmt_date, fmt_datetime, nfc
 
 COLUMN = "Dân hỏi – Chính quyền trả lời"
@@ -135,18 +136,84 @@ def sorry() -> str:
 
 # -- staff (Telegram HTML) ---------------------------------------------------------------------
 
+CARD_MAX = 4096          # Telegram's limit, kept both before and after entity parsing
+
+
+def _cost(text: str) -> int:
+    """UTF-16 code units of `text` once escaped for Telegram HTML."""
+    return utf16_len(esc(text))
+
+
+def excerpt(text: str, budget: int) -> tuple[str, bool]:
+    """The longest start of `text` whose escaped form takes at most `budget` UTF-16 code units,
+    cut between words where one is near; (text, False) when all of it fits."""
+    if _cost(text) <= budget:
+        return text, False
+    used, end = 0, 0
+    for i, ch in enumerate(text):
+        c = _cost(ch)
+        if used + c > budget:
+            end = i
+            break
+        used += c
+    cut = max(text.rfind("\n", 0, end), text.rfind(" ", 0, end))
+    return text[:cut if cut > end * 4 // 5 else end].rstrip(), True
+
+
+def pieces(text: str, budget: int) -> list[str]:
+    """`text` in consecutive pieces, each within `budget` once escaped (see `excerpt`)."""
+    out: list[str] = []
+    rest = text.strip()
+    while rest:
+        part, more = excerpt(rest, budget)
+        part = part or rest[:1]
+        out.append(part)
+        rest = rest[len(part):].lstrip() if more else ""
+    return out or [""]
+
+
 def card(q: Question, settings: Settings, attachments: int = 0, zalo_until=None) -> str:  # noqa: ANN001
+    """The question's card in the staff chat: always one message Telegram accepts. A question
+    too long for it (or made long by escaping) is shortened, and the card says how to see all
+    of it (`/xem CODE` in the chat, `loa qa show CODE`)."""
     lines = [f"<b>Câu hỏi mới {esc(q.code)}</b> qua {CHANNEL_NAMES.get(q.channel, esc(q.channel))}",
              f"Nhận: {fmt_datetime(q.received_at, settings.tz)} · Hạn trả lời: <b>{fmt_date(q.due_on)}</b>"]
+    if q.forwarded_from:
+        lines.append(f"Tin chuyển tiếp, gốc từ: {esc(q.forwarded_from)}")
     if q.follows_code:
         lines.append(f"Tiếp theo câu hỏi {esc(q.follows_code)}")
     if attachments:
         lines.append(f"Kèm {attachments} ảnh/tệp (gửi ngay sau tin này).")
     if zalo_until is not None:
         lines.append(f"Zalo: trả lời trước {fmt_datetime(zalo_until, settings.tz)} để tin trả lời được miễn phí.")
-    lines += ["", f"<blockquote>{esc(q.text)}</blockquote>", "",
-              "Để trả lời: <b>trả lời (reply) tin nhắn này</b> bằng nội dung trả lời, hoặc bấm nút."]
-    return "\n".join(lines)
+    head = "\n".join(lines) + "\n\n<blockquote>"
+    foot = ("</blockquote>\n\n"
+            "Để trả lời: <b>trả lời (reply) tin nhắn này</b> bằng nội dung trả lời, hoặc bấm nút.")
+    more = (f"</blockquote>\n(Câu hỏi dài {len(q.text)} ký tự, đã rút gọn: xem toàn văn bằng lệnh "
+            f"/xem {esc(q.code)} trong nhóm này hoặc loa qa show {esc(q.code)}.)")
+    budget = CARD_MAX - utf16_len(head) - utf16_len(more + foot) - 8
+    text, cut = excerpt(q.text, budget)
+    return head + esc(text) + ("…" + more + foot[len("</blockquote>"):] if cut else foot)
+
+
+def full_text(q: Question) -> list[str]:
+    """The whole question for staff (`/xem CODE`), in as many messages as it needs."""
+    head = f"<b>{esc(q.code)}</b> – toàn văn câu hỏi" + "{part}:\n<blockquote>"
+    budget = CARD_MAX - utf16_len(head) - 40
+    parts = pieces(q.text, budget)
+    n = len(parts)
+    return [head.replace("{part}", f" (phần {k}/{n})" if n > 1 else "") + esc(p) + "</blockquote>"
+            for k, p in enumerate(parts, 1)]
+
+
+def show_usage() -> str:
+    return "Xem toàn văn câu hỏi: /xem MÃ_CÂU_HỎI, ví dụ /xem HD-2025-000123."
+
+
+def card_refused(code: str, error: str) -> str:
+    return (f"Không đăng được thẻ câu hỏi {esc(code)} vào nhóm này: Telegram từ chối ({esc(error[:300])}). "
+            f"Các câu hỏi sau vẫn được chuyển bình thường. Xem câu hỏi: /xem {esc(code)} hoặc "
+            f"“loa qa show {esc(code)}”; trả lời: “loa qa answer {esc(code)} …”.")
 
 
 def erased_card(code: str, text: str) -> str:

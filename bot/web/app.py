@@ -25,7 +25,7 @@ from bot.web.permissions import Forbidden, NotSignedIn
 from bot.web.security import ConsoleMiddleware
 from bot.web.templating import Pages, load_static, static_response
 from bot.web.uploads import UploadError
-from bot.web.views import auth, items, log, pages
+from bot.web.views import audit, auth, items, log, pages, qa
 from content.db import Database
 from content.errors import LoaError
 from content.config import Settings
@@ -47,6 +47,10 @@ def routes() -> list[Route]:
         Route("/items/{item_id:int}/{action:str}", items.item_action, methods=["POST"]),
         Route("/log", log.log_page),
         Route("/log/posts/{post_id:int}/{action:str}", log.post_action, methods=["POST"]),
+        Route("/qa", qa.qa_list),
+        Route("/qa/{code:str}", qa.qa_page),
+        Route("/qa/{code:str}/{action:str}", qa.qa_action, methods=["POST"]),
+        Route("/audit", audit.audit_page),
         Route("/healthz", pages.healthz),
         Route("/static/{name:str}", _static),
     ]

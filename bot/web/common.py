@@ -39,9 +39,17 @@ class Console:
 
     def audit_refusal(self, request: Request, exc: Exception) -> None:
         """A refused action goes to the audit trail with the account's name."""
+        from content.audit import Actor, record
+
         info = request.state.session
         logger.warning("refused: %s tried %s on %s %s", info.username if info else "?",
                        getattr(exc, "action", "?"), request.method, request.url.path)
+        item_id = request.path_params.get("item_id")
+        with self.db.session() as s:
+            record(s, Actor(actor(request), "web"), "access.refused", now=self.clock(),
+                   item_id=item_id if isinstance(item_id, int) else None,
+                   post_id=request.path_params.get("post_id"),
+                   note=f"{getattr(exc, 'action', '?')}: {request.method} {request.url.path}")
 
 
 def console(request: Request) -> Console:

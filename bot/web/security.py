@@ -53,7 +53,7 @@ def is_https(scope: Scope, trust_proxy: bool) -> bool:
     return trust_proxy and Headers(scope=scope).get("x-forwarded-proto", "").lower() == "https"
 
 
-def same_origin(scope: Scope) -> bool:
+def same_origin(scope: Scope, trust_proxy: bool = False) -> bool:
     """False when the browser says the request comes from another site."""
     headers = Headers(scope=scope)
     site = headers.get("sec-fetch-site")
@@ -62,7 +62,7 @@ def same_origin(scope: Scope) -> bool:
     origin = headers.get("origin")
     if origin is None or origin == "null":
         return origin is None
-    host = headers.get("x-forwarded-host") or headers.get("host", "")
+    host = (headers.get("x-forwarded-host") if trust_proxy else None) or headers.get("host", "")
     return urlsplit(origin).netloc.lower() == host.lower()
 
 
@@ -95,7 +95,7 @@ class ConsoleMiddleware:
         try:
             if scope["method"] not in SAFE_METHODS and scope["path"] not in CSRF_EXEMPT:
                 request = Request(scope)
-                if not same_origin(scope):
+                if not same_origin(scope, self.trust_proxy):
                     await (await self.refuse(request, 403, "Yêu cầu đến từ trang khác: đã bị từ chối."))(
                         scope, receive, send)
                     return

@@ -31,6 +31,7 @@ NAV = (  # (path, label, action needed to see it)
     ("/calendar", "Lịch tháng", "view"),
     ("/items", "Bài viết", "view"),
     ("/log", "Nhật ký đăng", "view"),
+    ("/qa", "Hỏi – đáp", "view"),
     ("/audit", "Nhật ký thao tác", "audit"),
 )
 

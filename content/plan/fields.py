@@ -29,9 +29,9 @@ DOC_NUMBER = re.compile(rf"(?<![\w/.-])({_NUMBER})")
 DOCNUM_ANCHORED = re.compile(rf"^({_NUMBER})")
 _SO_LINE = re.compile(r"^(?:Số|SỐ)\s*[:.]*\s*(.*)$")
 _PLACE_DATE = re.compile(
-    r"^(?P<place>[^\d,;:()]{2,60}?)\s*,\s*ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4})")
+    r"^(?P<place>[^\W\d][^,;:()]{1,59}?)\s*,\s*ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4})")
 _PLACE_DATE_NUMERIC = re.compile(
-    r"^(?P<place>[^\d,;:()]{2,60}?)\s*,\s*ngày\s*(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})")
+    r"^(?P<place>[^\W\d][^,;:()]{1,59}?)\s*,\s*ngày\s*(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})")
 _APPENDIX_REF = re.compile(
     r"kèm theo (?:Kế hoạch|Quyết định)\s+số\s*:?\s*(?P<n>\S+)\s+ngày\s+(?P<d>\d{1,2})"
     r"(?:[/.-](?P<m>\d{1,2})[/.-]|\s+tháng\s+(?P<m2>\d{1,2})\s+năm\s+)(?P<y>\d{4})"
@@ -299,7 +299,8 @@ def title(lines: list[Line]) -> tuple[str | None, int | None]:
             if parts and nxt.kind == "text" and nxt.text[:1].islower():
                 parts.append(nxt.text)
                 continue
-            if (parts and nxt.kind == "text" and _all_caps(parts[-1]) and _all_caps(nxt.text)
+            if (parts and nxt.kind == "text" and _all_caps(parts[-1])
+                    and (_all_caps(nxt.text) or re.fullmatch(r"\d{4}", nxt.text))
                     and not is_section_heading_words(nxt.text) and nxt.text[:1] != "("):
                 parts.append(nxt.text)   # a title in capitals set on two lines
                 continue
@@ -371,7 +372,10 @@ def _is_name(s: str) -> bool:
     return 2 <= len(words) <= 6 and all(w[:1].isupper() and w.isalpha() for w in words)
 
 
-_NAME_NOISE = re.compile(r"^\(.*\)$|^(?:Đã ký|đã ký|Ký|ký)\b|^\[.*\]$")
+_NAME_NOISE = re.compile(r"^\(.*\)$|^(?:Đã ký|đã ký|Ký|ký)\b|^\[.*\]$"
+                         # the visible stamp of a digital signature in e-office PDFs
+                         r"|^(?:Ký bởi|Người ký|Email|E-mail|Cơ quan|Chức vụ|Thời gian ký|Ngày ký|Signed by|Signature"
+                         r"|Reason|Location|Date)\s*:", re.I)
 
 
 def signer(lines: list[Line]) -> tuple[str | None, str | None, int | None]:

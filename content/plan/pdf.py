@@ -1,13 +1,15 @@
 """PDF plans → text lines with their page and line, read with pypdfium2 (PDFium, the engine of
 Chrome's viewer).
 
-Why PDFium: of the maintained readers it gives the best Vietnamese text from e-office PDFs
-(combining marks stay on their letters, so the text is NFC after one normalisation) and it
-is fast (a 6-page plan in a few milliseconds), and it reports each run of text with its box,
-so the layout can be put back: pypdf's `extract_text` gives the text stream order only, and
-pdfplumber (pdfminer) is about ten times slower on the same files. Signed PDFs (a signature
-dictionary, revisions appended after the first `%%EOF`) read like any other: PDFium reads
-the last revision.
+Why PDFium (pypdfium2) and not pypdf or pdfplumber: measured on the corpus's 8-page plan with
+a task table, pypdf's `extract_text` took about 650 ms against about 25-120 ms here (a busy
+machine), and gives text in content-stream order only: each table cell's wrapped lines come
+one after another ("01 Tham mưu Kế hoạch / chỉ đạo, hướng dẫn / …") so rows cannot be put
+back, and the header's two columns run together on one line. PDFium reports each run of text
+with its box (and the page's ruling paths), which is what rows and columns need; pdfplumber
+does the same in pure Python on top of pdfminer.six. Vietnamese comes out NFC-normalisable
+from both. Signed PDFs (a signature dictionary, revisions appended after the first `%%EOF`)
+read like any other: PDFium reads the last revision.
 
 How the layout is put back, page by page:
 - text runs (`FPDFText_GetRect`) inside ruled table cells (the rules are the page's thin
@@ -16,8 +18,10 @@ How the layout is put back, page by page:
   a page break is joined to its first part;
 - other runs are grouped into visual lines by their vertical overlap; a wide gap inside a
   line (the two columns of a borderless header table) becomes a tab;
-- a line that runs to the right margin is continued by the next line (a wrapped paragraph
-  becomes one line, as in Word), unless the next one starts a list item or a heading;
+- a line that runs to the right margin, or (ragged text) whose next line's first word would
+  not have fitted after it, is continued by the next line (a wrapped paragraph becomes one
+  line, as in Word), unless the next one starts a list item or a heading, or
+  one is bold and the other not (a title over the opening paragraph);
 - lines that are only a page number are dropped.
 Every line keeps where it came from ("trang 2, dòng 14") for `loa plan parse --explain`.
 
@@ -68,6 +72,7 @@ class _Run:
     right: float
     top: float
     text: str
+    bold: bool = False
 
     @property
     def cx(self) -> float:
@@ -87,6 +92,8 @@ class _Block:
     text: str
     cells: int = 0          # > 0: a table row with this many cells
     first_cell_empty: bool = False
+    bold: bool = False       # the first run is bold
+    bold_end: bool = False   # the last run is bold
 
 
 def pdf_lines(data: bytes, name: str) -> list[PdfLine]:
@@ -146,7 +153,7 @@ def _page_blocks(page) -> tuple[list[_Block], int, bool]:  # noqa: ANN001
     textpage = page.get_textpage()
     try:
         chars = textpage.count_chars()
-        runs = [_Run(*box, text) for box, text in _rect_texts(textpage)]
+        runs = [_Run(*box, text, bold) for box, text, bold in _rect_texts(textpage)]
     finally:
         textpage.close()
     horizontal: list[tuple[float, float, float]] = []   # (y, x0, x1)
@@ -183,7 +190,7 @@ def _page_blocks(page) -> tuple[list[_Block], int, bool]:  # noqa: ANN001
     return blocks, chars, has_images
 
 
-def _rect_texts(textpage) -> list[tuple[tuple[float, float, float, float], str]]:  # noqa: ANN001
+def _rect_texts(textpage) -> list[tuple[tuple[float, float, float, float], str, bool]]:  # noqa: ANN001
     """Each text rectangle of the page with its text. PDFium builds the rectangles walking the
     characters in order, so each one's text is the page text from its first character to the
     next one's; that is one search per rectangle instead of `get_text_bounded`'s scan of the
@@ -198,13 +205,15 @@ def _rect_texts(textpage) -> list[tuple[tuple[float, float, float, float], str]]
     ordered = all(0 <= a < b for a, b in zip(starts, starts[1:])) and (not starts or starts[0] >= 0)
     out = []
     for i, box in enumerate(boxes):
+        bold = False
         if ordered:
             text = full[starts[i]:starts[i + 1] if i + 1 < len(starts) else len(full)]
+            bold = raw.FPDFText_GetFontWeight(textpage.raw, starts[i]) >= 600
         else:
             text = textpage.get_text_bounded(*box)
         text = re.sub(r"\s+", " ", text.replace("\x02", "").replace("\ufffe", "")).strip()
         if text:
-            out.append((box, text))
+            out.append((box, text, bold))
     return out
 
 
@@ -289,7 +298,8 @@ def _visual_lines(runs: list[_Run], tabs: bool = True) -> list[_Block]:
         for prev, run in zip(line, line[1:]):
             gap = run.left - prev.right
             text += ("\t" if tabs and gap > _TAB_GAP else " ") + run.text
-        out.append(_Block(top=max(r.top for r in line), left=line[0].left, right=line[-1].right, text=text))
+        out.append(_Block(top=max(r.top for r in line), left=line[0].left, right=line[-1].right, text=text,
+                          bold=line[0].bold, bold_end=line[-1].bold))
     return out
 
 
@@ -304,10 +314,23 @@ def _join_wrapped(blocks: list[tuple[int, _Block]]) -> list[tuple[int, _Block]]:
     for page_no, block in blocks:
         prev = out[-1][1] if out else None
         if (prev is not None and not prev.cells and not block.cells and "\t" not in prev.text + block.text
-                and prev.right >= margin - 15 and not _starts_item(block.text)
-                and not prev.text.endswith(":")):
+                and _wrapped(prev, block, margin) and not _starts_item(block.text)
+                and not prev.text.endswith(":") and prev.bold_end == block.bold):
             prev.text = f"{prev.text} {block.text}"
             prev.right = block.right
+            prev.bold_end = block.bold_end
             continue
         out.append((page_no, block))
     return out
+
+
+def _wrapped(prev: _Block, block: _Block, margin: float) -> bool:
+    """Whether `block` continues `prev`: `prev` runs to the margin (justified text), or — ragged
+    text — the first word of `block` would not have fitted after it."""
+    if prev.right >= margin - 15:
+        return True
+    if prev.text.endswith((".", ";", "!", "?", ":")) or not prev.text:
+        return False
+    char = (prev.right - prev.left) / max(len(prev.text), 1)
+    first = block.text.split(" ", 1)[0]
+    return prev.right + char * (len(first) + 1.5) > margin

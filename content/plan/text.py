@@ -54,6 +54,7 @@ def clean_line(raw: str) -> str:
         s = s[:-1]
     s = _HEADING_HASHES.sub("", s)
     s = s.replace("**", "").replace("__", "")
+    s = re.sub(r"^(\s*)_(\S(?:.*\S)?)_$", r"\1\2", s)   # a line in _emphasis_
     s = re.sub(r"^(\s*)\*\s+", r"\1- ", s)  # "* item" is a bullet, other asterisks are emphasis
     s = s.replace("*", "")
     s = _AUTOLINK.sub(r"\1", s)

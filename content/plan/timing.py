@@ -112,6 +112,9 @@ _ANCHOR = (r"(?:định kỳ|hằng|hàng|mỗi|báo cáo(?:\s+(?:kết quả|t�
 _DAY = r"(\d{1,2})\s*(?:/|-|\.|\s+tháng\s+)\s*(\d{1,2})(?![\d/])"
 _LIST = re.compile(rf"(?<!\w){_ANCHOR}\s*,?\s*((?:{_TERM})(?:\s*\(([^)]*)\))?(?:{_SEP}(?:{_TERM})(?:\s*\([^)]*\))?)*)",
                    re.I)
+# "… trong báo cáo công tác cải cách hành chính quý, 6 tháng, năm": a list of two or more
+# periods in a clause about reports is a cadence even without "định kỳ".
+_BARE_LIST = re.compile(rf"(?<!\w)((?:quý|(?:6|sáu)\s+tháng)(?!\s+(?:đầu|cuối|[IV\d]))(?:{_SEP}(?:{_TERM}))+)", re.I)
 _ONE_TERM = re.compile(rf"({_TERM})(?:\s*\(([^)]*)\))?", re.I)
 _LOOSE = re.compile(r"(?:hằng|hàng|mỗi)\s+(quý|tháng|năm)(?!\s*\d)", re.I)
 _FIXED = re.compile(rf"(?:trước|chậm nhất|không quá|trước hoặc vào)\s+(?:ngày\s+)?{_DAY}"
@@ -151,7 +154,7 @@ def _days(text: str) -> list[tuple[int, int]]:
 def _clause_duties(clause: str) -> dict[str, str | None]:
     terms: list[str] = []
     own_day: dict[str, str | None] = {}
-    for m in _LIST.finditer(clause):
+    for m in (*_LIST.finditer(clause), *_BARE_LIST.finditer(clause)):
         for t in _ONE_TERM.finditer(m[1]):
             every = _every(t[1])
             if every not in terms:
@@ -160,7 +163,11 @@ def _clause_duties(clause: str) -> dict[str, str | None]:
                 days = _days(t[2])
                 if days:
                     own_day[every] = _mmdd(days[0][1], days[0][0])
-                elif not _LAST_MONTH.search(t[2]) and _BARE_DAY.search(t[2]):
+                elif _LAST_MONTH.search(t[2]):
+                    last = _LAST_MONTH.search(t[2])
+                    if last[2].lower() != "kỳ":   # "tháng cuối kỳ" is every cadence's, read below
+                        own_day[every] = _mmdd(_FIRST_LAST_MONTH[every], int(last[1]))
+                elif _BARE_DAY.search(t[2]):
                     own_day[every] = _mmdd(_FIRST_LAST_MONTH[every], int(_BARE_DAY.search(t[2])[1]))
     loose = [_every(m[1]) for m in _LOOSE.finditer(clause)]
     days = _days(clause)
@@ -172,12 +179,13 @@ def _clause_duties(clause: str) -> dict[str, str | None]:
         if every not in terms and not (every == "year" and days and terms):
             terms.append(every)
     found: dict[str, str | None] = {t: own_day.get(t) for t in terms}
-    if own_day:
-        return found
     last = _LAST_MONTH.search(clause)
-    if last:
+    if last and (not own_day or last[2].lower() == "kỳ"):
         for t in terms:
-            found[t] = _mmdd(_FIRST_LAST_MONTH[t], int(last[1]))
+            if found[t] is None:
+                found[t] = _mmdd(_FIRST_LAST_MONTH[t], int(last[1]))
+        return found
+    if own_day:
         return found
     if days and len(days) == len(terms):
         for t, (d, mo) in zip(sorted(terms, key=_ORDER.index), days):

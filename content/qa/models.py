@@ -5,17 +5,20 @@ user id, display name, phone); `questions` holds what was asked and links to the
 only, so erasing a citizen (or one question's link) leaves anonymised statistics behind.
 `staff_messages` maps a message in the staff chat to its question, so a staff member's reply
 is routed by the database, never by Telegram's forwarding metadata. `question_events` is the
-audit trail (who, when, what), including refused attempts.
+audit trail (who, when, what), including refused attempts. `qa_seen` remembers which incoming
+deliveries (Telegram update ids, Zalo message ids) were already handled, so a delivery
+repeated by the platform (a retry, a restart, a second poller) makes nothing twice.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (BigInteger, Boolean, Date, ForeignKey, Integer, String, Text,
+from sqlalchemy import (BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column
 
+import content.models  # noqa: F401 - registers `items`, which Question.item_id references
 from content.db import Base, UTCDateTime
 
 Q_STATES = ("received", "assigned", "answered", "rejected")
@@ -42,7 +45,10 @@ class Citizen(Base):
 
 class Question(Base):
     __tablename__ = "qa_questions"
-    __table_args__ = (UniqueConstraint("year", "seq", name="uq_qa_question_year_seq"),)
+    __table_args__ = (UniqueConstraint("year", "seq", name="uq_qa_question_year_seq"),
+                      # open questions by due date (the dashboard, the daily reminder) without
+                      # walking every answered question
+                      Index("ix_qa_questions_state_due_on", "state", "due_on"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
@@ -78,6 +84,12 @@ class Question(Base):
     notice_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     notice_next_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     notice_error: Mapped[str | None] = mapped_column(Text)
+    # The staff chat refused this question's card for a reason about the message itself (not
+    # the chat): reported to staff once, and the other cards go on (`awaiting_card` skips it).
+    card_error: Mapped[str | None] = mapped_column(Text)
+    card_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Who the forwarded message came from, as Telegram tells it (staff only; erased; never public).
+    forwarded_from: Mapped[str | None] = mapped_column(String(200))
 
 
 class QuestionEvent(Base):
@@ -115,3 +127,14 @@ class StaffMessage(Base):
     question_id: Mapped[int] = mapped_column(ForeignKey("qa_questions.id", ondelete="CASCADE"), index=True)
     purpose: Mapped[str] = mapped_column(String(20), default="card")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SeenDelivery(Base):
+    """An incoming delivery already handled: (source, key) = ("telegram:<bot id>", update_id) or
+    ("zalo:<app id>", msg_id). Kept for `content.qa.replay.KEEP` after `seen_at`, then pruned."""
+
+    __tablename__ = "qa_seen"
+
+    source: Mapped[str] = mapped_column(String(60), primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -55,12 +55,16 @@ def due_questions(session: Session, now: datetime, settings: Settings | None = N
     today = as_utc(now).astimezone(tz).date()
     horizon = today + timedelta(days=14)   # cheap prefilter; exact test below
     out: list[DueQuestion] = []
-    rows = session.scalars(select(Question).where(Question.state.in_(OPEN_STATES), Question.due_on <= horizon)
+    rows = session.execute(select(Question.id, Question.code, Question.channel, Question.state, Question.unit,
+                                  Question.due_on)
+                           .where(Question.state.in_(OPEN_STATES), Question.due_on <= horizon)
                            .order_by(Question.due_on, Question.id))
-    for q in rows:
-        left = working_days_between(today, q.due_on, holidays)
-        if left <= 1:
-            out.append(DueQuestion(q.id, q.code, q.channel, q.state, q.unit, q.due_on, left))
+    left_on: dict[date, int] = {}      # many questions share a due date: count its working days once
+    for qid, code, channel, state, unit, due_on in rows:
+        if due_on not in left_on:
+            left_on[due_on] = working_days_between(today, due_on, holidays)
+        if left_on[due_on] <= 1:
+            out.append(DueQuestion(qid, code, channel, state, unit, due_on, left_on[due_on]))
     return out
 
 

@@ -312,8 +312,16 @@ def awaiting_card(session: Session, chat_id: object, limit: int = 50) -> list[in
                                                     StaffMessage.purpose == "card")
     return list(session.scalars(select(Question.id).where(Question.state.in_(OPEN_STATES),
                                                           Question.erased_at.is_(None),
+                                                          Question.card_failed_at.is_(None),
                                                           Question.id.not_in(carded))
                                 .order_by(Question.received_at, Question.id).limit(limit)))
+
+
+def card_refused(session: Session, q: Question, error: str, *, now: datetime) -> None:
+    """The staff chat refused this question's card for what the message is (not for the chat):
+    it is not tried again, so the cards after it are not held up; staff are told once."""
+    q.card_error, q.card_failed_at = (error or "?")[:1000], now
+    record(session, q, "loa", "card_refused", q.card_error, now=now)
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,12 @@ def portal_link(settings: Settings, article_id: int | None, title: str) -> str |
     return f"{base.rstrip('/')}/bai-viet/{article_slug(article_id, title)}.html"
 
 
+def portal_home(settings: Settings) -> str | None:
+    """The public address of the portal's home page, when `[channels.portal] base_url` is set."""
+    base = settings.channel("portal").base_url.strip()
+    return f"{base.rstrip('/')}/" if base else None
+
+
 # --------------------------------------------------------------------------- entry point
 
 

@@ -10,7 +10,7 @@ what changed (never a silent overwrite).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import datetime
 
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
@@ -21,15 +21,19 @@ from bot.cli.wiring import body_limits, cancel_posts, queue_item
 from bot.web.common import Console, actor, console, flash, form, int_or_none, redirect, text
 from bot.web.permissions import require
 from bot.web.uploads import UploadError, store_image, stored_path
+from channels.log import sent_count
+from content.audit import Actor, changes, record
 from content.errors import LoaError
 from content.items import workflow as items_mod
 from content.items.lists import list_items, plan_choices
-from content.items.workflow import STATE_NAMES, ItemError, NewItem
+from content.items.states import STATE_NAMES
+from content.items.when import default_hour_for, parse_when
+from content.items.workflow import ItemError, NewItem
 from content.models import Item
 from content.render.item import Article, portal_link
 from content.render.preview import previews
 from content.config import PUBLISHABLE
-from content.text import CHANNEL_NAMES, as_utc, fmt_datetime, parse_local
+from content.text import CHANNEL_NAMES, as_utc, fmt_datetime
 from schedules.timing import parse_iso_week
 
 
@@ -84,6 +88,8 @@ class Checked:
     errors: dict[str, str] = field(default_factory=dict)
     publish_at: datetime | None = None
     image_path: str | None = None
+    notes: list[str] = field(default_factory=list)      # how the date was read
+    past: bool = False                                  # the time has passed: ask to confirm
 
 
 def _check(request: Request, c: Console, d: Draft) -> Checked:
@@ -95,9 +101,17 @@ def _check(request: Request, c: Console, d: Draft) -> Checked:
         out.errors["channels"] = "Hãy chọn ít nhất một kênh."
     if d.publish_at:
         try:
-            out.publish_at = parse_local(d.publish_at, c.tz)
-        except ValueError as e:
-            out.errors["publish_at"] = str(e)
+            hour, source = default_hour_for(c.settings, [x for x in d.channels if x in PUBLISHABLE])
+            when = parse_when(d.publish_at, c.clock(), hour, tz=c.tz)
+        except LoaError as e:
+            out.errors["publish_at"] = e.message
+        else:
+            out.publish_at = when.at
+            out.notes = when.notes(source)
+            if when.past and text(form(request), "confirm_past") != "1":
+                out.errors["publish_at"] = (f"Thời điểm {when.shown()} đã qua: bài sẽ được đăng ngay khi duyệt. "
+                                            "Nếu đúng ý, hãy đánh dấu ô xác nhận; nếu nhầm, hãy sửa ngày giờ.")
+                out.past = True
     upload = form(request).get("image_file")
     if isinstance(upload, UploadFile) and upload.filename:
         data = upload.file.read(c.web.upload_max_bytes + 1)
@@ -142,7 +156,8 @@ def _compose_page(request: Request, c: Console, d: Draft, *, item: Item | None =
         request, "item_form.html", status=status,
         page_title=f"Bài số {item.id}" if item else "Soạn bài mới", item=item, draft=d, errors=checked.errors,
         error=error, previews=shown, plans=plans, channels=PUBLISHABLE, item_states=STATE_NAMES,
-        conflict=conflict or [], upload_mb=c.web.upload_max_bytes // (1024 * 1024),
+        conflict=conflict or [], upload_mb=c.web.upload_max_bytes // (1024 * 1024), notes=checked.notes,
+        ask_past=checked.past,
         editable=item is None or item.state in ("draft", "approved", "rejected"))
 
 
@@ -192,10 +207,10 @@ def item_new(request: Request) -> Response:
             item = items_mod.create_item(s, new, now=c.clock(), require_approval=c.settings.require_approval,
                                          tz=c.tz)
             item_id = item.id
+            record(s, web_actor(request), "item.add", now=c.clock(), item_id=item_id,
+                   after=changes({}, items_mod.snapshot(item))[1])
     except LoaError as e:
-        return _compose_page(request, c, d, checked=checked, error=str(e), status=400)
-    except ItemError as e:
-        return _compose_page(request, c, d, checked=checked, error=str(e), status=400)
+        return _compose_page(request, c, d, checked=checked, error=e.message, status=400)
     flash(request, "ok", f"Đã lưu bài số {item_id} (bản nháp, chờ lãnh đạo duyệt).")
     return redirect(f"/items/{item_id}")
 
@@ -222,33 +237,33 @@ def item_page(request: Request) -> Response:
     if text(form(request), "action") == "preview" or checked.errors:
         return _compose_page(request, c, d, item=item, checked=checked, show_previews=True,
                              status=400 if checked.errors else 200)
+    conflict: list[tuple[str, str, str]] | None = None
     try:
         with c.db.session() as s:
             current = items_mod.get_item(s, item_id)
             if d.version != version_of(current):
-                changes = _changes(current, d, c)
-                raise _Conflict(changes, current)
-            items_mod.edit(current, now=c.clock(), title=d.title, body=d.body, channels=tuple(d.channels),
-                           publish_at=checked.publish_at)
-            if checked.image_path and checked.image_path != current.image_path:
-                current.image_path = checked.image_path
-    except _Conflict as e:
-        d.version = version_of(e.item)   # the next save is made knowing what changed
-        return _compose_page(request, c, d, item=e.item, checked=checked, show_previews=False, status=409,
+                conflict, d.version = _changes(current, d, c), version_of(current)
+            else:
+                before = items_mod.snapshot(current)
+                sent = has_sent_posts(s, item_id)
+                withdrawn = cancel_posts(s, current) if current.state == "scheduled" and not sent else 0
+                items_mod.edit(current, now=c.clock(), title=d.title, body=d.body, channels=tuple(d.channels),
+                               publish_at=checked.publish_at, sent=sent)
+                if checked.image_path and checked.image_path != current.image_path:
+                    current.image_path = checked.image_path
+                old, new = changes(before, items_mod.snapshot(current))
+                record(s, web_actor(request), "item.edit", now=c.clock(), item_id=item_id, before=old, after=new,
+                       note=f"{withdrawn} lượt đăng chưa gửi được rút khỏi hàng đợi" if withdrawn else "")
+    except LoaError as e:
+        return _compose_page(request, c, d, item=item, checked=checked, error=e.message, status=400)
+    if conflict is not None:   # the next save is made knowing what changed
+        return _compose_page(request, c, d, item=_load(c, item_id), checked=checked, status=409,
                              error="Bài đã được người khác sửa trong lúc bạn soạn: chưa lưu. Hãy xem phần "
                                    "thay đổi, chép lại những gì bạn cần rồi lưu lần nữa.",
-                             conflict=e.changes)
-    except (ItemError, LoaError) as e:
-        return _compose_page(request, c, d, item=item, checked=checked, error=str(e), status=400)
+                             conflict=conflict)
     flash(request, "ok", f"Đã lưu bài số {item_id}." + (" Bài quay về bản nháp, cần duyệt lại."
-                                                     if item.state in ("approved", "rejected") else ""))
+                                                     if item.state in ("approved", "scheduled", "rejected") else ""))
     return redirect(f"/items/{item_id}")
-
-
-class _Conflict(Exception):
-    def __init__(self, changes: list[tuple[str, str, str]], item: Item):
-        super().__init__("conflict")
-        self.changes, self.item = changes, item
 
 
 def _changes(current: Item, d: Draft, c: Console) -> list[tuple[str, str, str]]:
@@ -275,33 +290,49 @@ def item_action(request: Request) -> Response:
     c = console(request)
     item_id = int(request.path_params["item_id"])
     f = form(request)
-    by = actor(request)
+    by = web_actor(request)
+    now = c.clock()
     try:
-        if action == "approve":
-            chans = c.channels()
-            with c.db.session() as s:
-                item = items_mod.get_item(s, item_id)
-                if text(f, "version") and text(f, "version") != version_of(item):
-                    raise ItemError("Bài vừa được sửa sau khi bạn mở trang: hãy xem lại bản mới rồi duyệt.")
-                items_mod.approve(item, by=by, now=c.clock())
+        chans = c.channels() if action == "approve" else {}
+        with c.db.session() as s:
+            item = items_mod.get_item(s, item_id)
+            before = items_mod.snapshot(item)
+            if text(f, "version") and text(f, "version") != version_of(item):
+                raise ItemError("Bài vừa được sửa sau khi bạn mở trang: hãy xem lại bản mới rồi làm lại.")
+            sent = has_sent_posts(s, item_id)
+            note = ""
+            if action == "approve":
+                items_mod.approve(item, by=by.name, now=now)
                 queued, missing = queue_item(s, item, c.settings, chans)
                 when = fmt_datetime(item.publish_at, c.tz) if item.publish_at else "ngay"
-            msg = f"Đã duyệt bài số {item_id}; {queued} lượt đăng, lúc {when}."
-            msg += "".join(f" Kênh {CHANNEL_NAMES.get(n, n)} không đăng được: {why}." for n, why in missing)
-        elif action == "reject":
-            with c.db.session() as s:
-                items_mod.reject(items_mod.get_item(s, item_id), reason=text(f, "reason"), now=c.clock())
-            msg = f"Đã từ chối bài số {item_id}."
-        elif action == "withdraw":
-            with c.db.session() as s:
-                item = items_mod.get_item(s, item_id)
-                items_mod.cancel(item, now=c.clock())
+                msg = f"Đã duyệt bài số {item_id}; {queued} lượt đăng, lúc {when}."
+                msg += "".join(f" Kênh {CHANNEL_NAMES.get(n, n)} không đăng được: {why}." for n, why in missing)
+            elif action == "reject":
+                withdrawn = cancel_posts(s, item) if not sent else 0
+                items_mod.reject(item, reason=text(f, "reason"), now=now, sent=sent)
+                note = item.note
+                msg = f"Đã từ chối bài số {item_id}." + (f" {withdrawn} lượt đăng chưa gửi đã rút khỏi hàng đợi."
+                                                        if withdrawn else "")
+            elif action == "withdraw" and not sent and item.state != "published":
                 n = cancel_posts(s, item)
-            msg = f"Đã gỡ bài số {item_id} khỏi hàng đợi ({n} lượt đăng chưa gửi bị hủy)."
-        else:
-            raise ItemError("Đính chính bài đã đăng chưa làm được trên trang này; hãy dùng loa item correct.")
-    except (ItemError, LoaError) as e:
-        flash(request, "error", str(e))
+                items_mod.cancel(item, now=now)
+                action, note = "cancel", text(f, "reason")
+                msg = f"Bài số {item_id} chưa lên kênh nào: đã hủy ({n} lượt đăng chưa gửi được rút khỏi hàng đợi)."
+            else:
+                raise ItemError("Gỡ hoặc đính chính bài đã lên kênh chưa làm được trên trang này; "
+                                f"hãy dùng loa item {action} {item_id}.")
+            old, new = changes(before, items_mod.snapshot(item))
+            record(s, by, f"item.{action}", now=now, item_id=item_id, note=note, before=old, after=new)
+    except LoaError as e:
+        flash(request, "error", e.message)
         return redirect(f"/items/{item_id}")
     flash(request, "ok", msg)
     return redirect(f"/items/{item_id}")
+
+
+def web_actor(request: Request) -> Actor:
+    return Actor(actor(request), "web")
+
+
+def has_sent_posts(session, item_id: int) -> bool:  # noqa: ANN001
+    return sent_count(session, item_id) > 0

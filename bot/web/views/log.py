@@ -11,6 +11,7 @@ from bot.web.common import actor, console, flash, form, int_or_none, redirect, t
 from bot.web.permissions import require
 from channels import log as publog
 from channels.publisher import PostError, resolve_unknown, retry_post
+from content.audit import Actor, record
 from content.config import PUBLISHABLE
 
 
@@ -43,12 +44,16 @@ def post_action(request: Request) -> Response:
     post_id = int(request.path_params["post_id"])
     try:
         with c.db.session() as s:
+            who = Actor(actor(request), "web")
             if request.path_params["action"] == "retry":
-                retry_post(s, post_id, c.clock())
+                p = retry_post(s, post_id, c.clock())
+                record(s, who, "post.retry", now=c.clock(), item_id=p.item_id, post_id=post_id)
                 msg = f"Đã đưa bài đăng số {post_id} vào hàng chờ gửi lại."
             else:
                 yes = text(form(request), "published") == "1"
-                resolve_unknown(s, post_id, published=yes, now=c.clock(), by=actor(request))
+                p = resolve_unknown(s, post_id, published=yes, now=c.clock(), by=actor(request))
+                record(s, who, "post.resolve", now=c.clock(), item_id=p.item_id, post_id=post_id,
+                       note="đã đăng" if yes else "chưa đăng: gửi lại")
                 msg = (f"Đã ghi nhận bài đăng số {post_id} đã lên kênh." if yes
                        else f"Bài đăng số {post_id} chưa lên kênh: đã đưa vào hàng chờ gửi lại.")
     except PostError as e:

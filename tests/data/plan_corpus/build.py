@@ -65,7 +65,8 @@ def blocks(text: str) -> list[tuple[str, object]]:
     return out
 
 
-def render_pdf(text: str) -> bytes:
+def render_pdf(text: str, align: str = "J") -> bytes:
+    """The plan as a PDF; `align="L"` sets paragraphs ragged-right instead of justified."""
     from fpdf import FPDF
     from fpdf.fonts import FontFace
 
@@ -103,7 +104,7 @@ def render_pdf(text: str) -> bytes:
             continue
         centred = bool(_TITLE.match(line)) or (heading and line.isupper() and len(line) < 60)
         pdf.set_font("Serif", "B" if bold else "", 11)
-        pdf.multi_cell(0, 5.5, line, align="C" if centred else "J", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5.5, line, align="C" if centred else align, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Serif", "", 11)
     return bytes(pdf.output())
 
