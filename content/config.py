@@ -166,6 +166,7 @@ class QASettings:
     retention_days: int = 365
     webhook_host: str = "127.0.0.1"
     webhook_port: int = 8090
+    webhook_max_bytes: int = 64 * 1024       # a Zalo event is a few kilobytes
     concurrency: int = 16
     card_retry_seconds: float = 60.0
     poll_timeout: float = 10.0
