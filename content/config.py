@@ -71,6 +71,17 @@ class Hotline:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """`[unit.contact]`: the official in charge of the published information (name, position,
+    phone, official email — Decree 42/2022, art. 4(1)(e)), shown on every portal page."""
+
+    name: str = ""
+    position: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
 class Unit:
     """`[unit]`: the public body that publishes."""
 
@@ -79,6 +90,7 @@ class Unit:
     radio_station: str = ""
     place: str = ""
     hotline: Hotline = field(default_factory=Hotline)
+    contact: Contact = field(default_factory=Contact)
 
 
 @dataclass(frozen=True)
