@@ -274,6 +274,7 @@ class PortalSettings(ChannelSettings):
     path: str = "var/site"
     base_url: str = ""                       # public address of the static site (links in posts)
     title: str = ""
+    per_page: int = 10                       # static site: articles per listing page
     url: str = ""                            # WordPress site
     user: str = ""
     password_env: str = "LOA_WORDPRESS_PASSWORD"
