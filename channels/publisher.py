@@ -441,7 +441,7 @@ class Publisher:
         if channel not in ("telegram", "zalo", "hotline") or "portal" not in item.channels:
             return None
         portal = self.settings.channel("portal")
-        if not portal.enabled or portal.get("kind", "static") != "static" or not portal.get("base_url"):
+        if not portal.enabled or portal.kind != "static" or not portal.base_url:
             return None
         from content.render.item import portal_link
 
