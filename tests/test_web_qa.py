@@ -107,3 +107,19 @@ def test_roles_on_questions(env):
     login(c, "bientap")
     token = csrf(c, "/qa")
     assert c.post(f"/qa/{code}/erase", data={"csrf_token": token}).status_code == 403
+
+
+def test_channels_page_for_admins(env, tg):
+    c = env["client"]
+    login(c, "quantri")
+    page = c.get("/channels").text
+    assert "@loa_test_bot" in page and "Gửi tin nhắn thử" in page
+    token = csrf(c, "/channels")
+    r = c.post("/channels/test", data={"csrf_token": token})
+    assert r.status_code == 303
+    assert tg.wait_for(lambda: any("tin nhắn thử" in t for t in tg.texts()), 5)
+    assert "Đã gửi tin nhắn thử" in c.get("/channels").text
+    c.cookies.clear()
+    login(c, "bientap")
+    assert c.get("/channels").status_code == 403
+    assert c.get("/audit").status_code == 403

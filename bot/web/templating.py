@@ -32,7 +32,10 @@ NAV = (  # (path, label, action needed to see it)
     ("/items", "Bài viết", "view"),
     ("/log", "Nhật ký đăng", "view"),
     ("/qa", "Hỏi – đáp", "view"),
+    ("/plans", "Kế hoạch", "plans"),
+    ("/reports", "Báo cáo", "reports"),
     ("/audit", "Nhật ký thao tác", "audit"),
+    ("/channels", "Các kênh", "channels"),
 )
 
 
