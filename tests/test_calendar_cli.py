@@ -109,7 +109,8 @@ def test_export_ics_and_csv(tmp_path):
     assert len(radio) > 90
     assert str(cal["X-WR-CALNAME"]).endswith("Ủy ban nhân dân xã Ngọc Lâm")
     assert f"Đã ghi {len(evs)} mục lịch" in r.out
-    assert {"Hạn báo cáo 6 tháng đầu năm 2024", "Hạn báo cáo năm 2024", "Nghỉ lễ: Quốc khánh"} <= \
+    assert {"Hạn báo cáo 6 tháng đầu năm 2024", "Hạn báo cáo năm 2024 (gồm cả báo cáo 6 tháng cuối năm 2024)",
+            "Nghỉ lễ: Quốc khánh"} <= \
         {str(e["SUMMARY"]) for e in evs}
 
     r = run_loa("calendar", "export", "--format", "csv", "--plan", "1", cwd=tmp_path, config=cfg)
