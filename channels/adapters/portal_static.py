@@ -175,7 +175,7 @@ class StaticPortal(Channel):
                                  body_html=str(ex.get("body_html") or "") or _body_of(message.body),
                                  tags=list(ex.get("tags") or entry.get("tags") or []),
                                  corrected_at=now.isoformat())
-                self._publish(manifest)
+                self._publish(manifest, *old)
                 write_atomic(self.state_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
                 url = self.url_for(manifest[old[0]]["path"])
         except OSError as e:
@@ -185,14 +185,15 @@ class StaticPortal(Channel):
 
     # -- the site ----------------------------------------------------------------------------
 
-    def _publish(self, manifest: dict[str, Any], key: str) -> None:
+    def _publish(self, manifest: dict[str, Any], *keys: str) -> None:
         """Write the site: lists, theme pages, feed and sitemap every time; article pages only
-        for the new article, those missing on disk, or all when the site's look or contact changed."""
+        for the entries `keys` (new or corrected), those missing on disk, or all when the site's
+        look or contact changed."""
         site = site_mod.site_from_settings(self.settings)
         written = self._read(WRITTEN)
         signature = site_mod.site_signature(site)
         if written.get("#site") == signature:
-            articles = {key} | {k for k, v in manifest.items() if not (self.folder / v["path"]).exists()}
+            articles = set(keys) | {k for k, v in manifest.items() if not (self.folder / v["path"]).exists()}
         else:
             articles = None
         files = site_mod.build(site, [_entry(k, v) for k, v in manifest.items()], now=now_utc(), articles=articles)
