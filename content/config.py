@@ -182,6 +182,7 @@ class QASettings:
     concurrency: int = 16
     card_retry_seconds: float = 60.0
     poll_timeout: float = 10.0
+    poll_lock_seconds: float = 5.0           # how often the Telegram polling lock is renewed
 
     def problems(self) -> list[tuple[str, str]]:
         out = [(k, "phải lớn hơn 0") for k in ("answer_working_days", "rate_per_hour", "max_chars",
