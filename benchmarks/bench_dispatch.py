@@ -50,7 +50,7 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def _settings(tmp: Path):  # noqa: ANN202
-    from content.settings import from_mapping
+    from content.config import from_mapping
 
     return from_mapping({
         "database": {"url": "sqlite:///loa.db"},

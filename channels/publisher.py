@@ -44,7 +44,7 @@ from channels.posts import (SCHEDULABLE_ITEM_STATES, Claimed, PostError, Schedul
 from channels.retry import DEAD, PERMANENT, RATE_LIMITED, RETRY, UNKNOWN, RetryPolicy
 from channels.sending import PUBLICATION, SendQueue
 from content.db import Database
-from content.settings import Settings
+from content.config import Settings
 from content.text import CHANNEL_NAMES, now_utc
 
 logger = logging.getLogger(__name__)
@@ -119,7 +119,7 @@ def portal_link_for(settings: Settings, item: Any, channel: str) -> str | None:
     if channel not in ("telegram", "zalo", "hotline") or "portal" not in item.channels:
         return None
     portal = settings.channel("portal")
-    if not portal.enabled or portal.get("kind", "static") != "static" or not portal.get("base_url"):
+    if not portal.enabled or portal.kind != "static" or not portal.base_url:
         return None
     from content.render.item import portal_link
 
@@ -184,11 +184,11 @@ class Publisher:
         for name, ch in self.channels.items():
             self.pacer.limits.setdefault(name, ch.limits if ch.paced else Limits())
         self.sender = sender or SendQueue(self.pacer, monotonic=monotonic, sleep=sleep)
-        self.lease = timedelta(seconds=float(cfg.get("lease_seconds", 300)))
-        self.max_inline_wait = float(cfg.get("max_inline_wait", 60))
-        self.batch = max(1, int(cfg.get("claim_batch", 64)))
-        self.horizon = float(cfg.get("claim_horizon", 1.0))
-        self.ahead = timedelta(seconds=float(cfg.get("claim_ahead", 1.0)))
+        self.lease = timedelta(seconds=cfg.lease_seconds)
+        self.max_inline_wait = cfg.max_inline_wait
+        self.batch = cfg.claim_batch
+        self.horizon = cfg.claim_horizon
+        self.ahead = timedelta(seconds=cfg.claim_ahead)
         self.speed = float(getattr(clock, "speed", 1.0) or 1.0)   # a clock faster than the wall (benchmarks)
         self.stopping = False   # set on SIGTERM: finish what is in flight, claim nothing new
         self._warm: set[str] = set()

@@ -8,13 +8,14 @@ replying to the bot's cards and prompts (routing is in the database) or pressing
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime
-from typing import Callable
+from typing import Any, Awaitable, Callable
 
 from telegram import Update
-from telegram.ext import (Application, ApplicationBuilder, ApplicationHandlerStop, CallbackQueryHandler,
-                          CommandHandler, ContextTypes, MessageHandler, TypeHandler, filters)
+from telegram.ext import (Application, ApplicationBuilder, ApplicationHandlerStop, BaseUpdateProcessor,
+                          CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, TypeHandler, filters)
 
 from bot.qa import texts as T
 from bot.qa.relay import Relay, zalo_sender
@@ -22,10 +23,39 @@ from bot.qa.service import Actor, QAService
 from channels.pacing import Pacer
 from content.qa import workflow as qa
 from content.db import Database
-from content.settings import Settings
+from content.config import Settings
 from content.text import now_utc
 
 log = logging.getLogger("loa.qa.telegram")
+
+
+class InOrderPerChat(BaseUpdateProcessor):
+    """Updates from one chat are handled one after another, in the order Telegram sent them
+    (a citizen's second message never overtakes the first, even while the first waits on the
+    database); different chats are handled concurrently, up to the limit."""
+
+    def __init__(self, max_concurrent_updates: int):
+        super().__init__(max_concurrent_updates)
+        self._chats: dict[int, asyncio.Lock] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        chat = update.effective_chat.id if isinstance(update, Update) and update.effective_chat else None
+        if chat is None:
+            await coroutine
+            return
+        lock = self._chats.setdefault(chat, asyncio.Lock())
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            if not lock.locked() and self._chats.get(chat) is lock:
+                del self._chats[chat]
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
 
 
 class QAConfigError(Exception):
@@ -55,7 +85,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/start: greet and explain the column, the hotline and how answers come back."""
     svc = service_of(context)
     await svc.relay.to_citizen("telegram", str(update.effective_chat.id),
-                               T.greet(svc.settings, qa.option(svc.settings, "answer_working_days", 7)))
+                               T.greet(svc.settings, svc.settings.qa.answer_working_days))
 
 
 async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -177,18 +207,19 @@ def build_application(settings: Settings, db: Database, *, base_url: str | None 
                       relay: Relay | None = None, clock: Callable[[], datetime] = now_utc,
                       pacer: Pacer | None = None) -> Application:
     tg = settings.channel("telegram")
-    token = settings.secret(tg.get("token_env", "LOA_TELEGRAM_TOKEN"))
+    token = settings.secret(tg.token_env)
     if not token:
-        raise QAConfigError(f"Chưa đặt mã bot Telegram (biến môi trường {tg.get('token_env', 'LOA_TELEGRAM_TOKEN')}).")
-    builder = ApplicationBuilder().token(token).concurrent_updates(int(settings.qa.get("concurrency", 16)))
-    url = base_url or tg.get("base_url")
+        raise QAConfigError(f"Chưa đặt mã bot Telegram (biến môi trường {tg.token_env}).")
+    builder = ApplicationBuilder().token(token).concurrent_updates(
+        InOrderPerChat(settings.qa.concurrency))
+    url = base_url or tg.base_url
     if url:
         builder = builder.base_url(url)
     app = builder.build()
     app.bot_data["qa"] = QAService(settings, db, relay or Relay(settings, bot=app.bot, zalo=zalo_sender(settings, db),
                                                                    pacer=pacer),
                                    clock=clock)
-    staff = staff_filter(str(tg.get("staff_chat_id") or ""))
+    staff = staff_filter(str(tg.staff_chat_id))
     private = filters.ChatType.PRIVATE & ~staff
     app.add_handler(TypeHandler(Update, once), group=-1)
     app.add_handler(CommandHandler("start", start, filters=private))

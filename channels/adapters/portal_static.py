@@ -29,6 +29,7 @@ from typing import Any, ClassVar, Iterator
 
 from channels.base import Channel, Delivered, Limits, Message, PermanentError, Receipt, TakeBack
 from channels.adapters.outbox import write_atomic
+from content.config import PortalSettings
 from content.render import site as site_mod
 from content.text import now_utc
 
@@ -44,15 +45,16 @@ LOCK = ".loa.lock"
 
 class StaticPortal(Channel):
     name: ClassVar[str] = "portal"
+    options: ClassVar[type[PortalSettings]] = PortalSettings
     limits: ClassVar[Limits] = Limits()
     can_withdraw: ClassVar[bool] = True
     can_correct: ClassVar[bool] = True
 
     def __init__(self, settings, config, state=None):
         super().__init__(settings, config, state)
-        self.folder = settings.resolve(config.get("path", "var/site"))
+        self.folder = settings.resolve(config.path)
         self.state_dir = self.folder.with_name(self.folder.name + ".loa")
-        self.base_url = str(config.get("base_url", "") or "").rstrip("/")
+        self.base_url = config.base_url.rstrip("/")
 
     def describe(self) -> str:
         return f"portal (trang tĩnh) → {self.folder}" + (f", {self.base_url}" if self.base_url else "")
@@ -119,7 +121,7 @@ class StaticPortal(Channel):
                     "body_html": str(ex.get("body_html") or "") or _body_of(message.body),
                 }
                 manifest[message.key] = entry
-                self._publish(manifest)
+                self._publish(manifest, message.key)
                 write_atomic(self.state_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
         except OSError as e:
             raise PermanentError(f"Không ghi được trang tĩnh vào {self.folder}: {e.strerror}.") from e
@@ -175,7 +177,7 @@ class StaticPortal(Channel):
                                  body_html=str(ex.get("body_html") or "") or _body_of(message.body),
                                  tags=list(ex.get("tags") or entry.get("tags") or []),
                                  corrected_at=now.isoformat())
-                self._publish(manifest)
+                self._publish(manifest, *old)
                 write_atomic(self.state_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
                 url = self.url_for(manifest[old[0]]["path"])
         except OSError as e:
@@ -185,10 +187,19 @@ class StaticPortal(Channel):
 
     # -- the site ----------------------------------------------------------------------------
 
-    def _publish(self, manifest: dict[str, Any]) -> None:
+    def _publish(self, manifest: dict[str, Any], *keys: str) -> None:
+        """Write the site: lists, theme pages, feed and sitemap every time; article pages only
+        for the entries `keys` (new or corrected), those missing on disk, or all when the site's
+        look or contact changed."""
         site = site_mod.site_from_settings(self.settings)
-        files = site_mod.build(site, [_entry(k, v) for k, v in manifest.items()], now=now_utc())
         written = self._read(WRITTEN)
+        signature = site_mod.site_signature(site)
+        if written.get("#site") == signature:
+            articles = set(keys) | {k for k, v in manifest.items() if not (self.folder / v["path"]).exists()}
+        else:
+            articles = None
+        files = site_mod.build(site, [_entry(k, v) for k, v in manifest.items()], now=now_utc(), articles=articles)
+        written["#site"] = signature
         for path, text in files.items():
             digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
             if written.get(path) == digest and (self.folder / path).exists():
