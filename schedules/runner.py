@@ -243,6 +243,7 @@ class Runner:
                 heapq.heapify(heap)
                 refresh_at = time.monotonic() + self.poll_seconds / speed
             now = self.clock()
+            self.last_pass = now
             ahead = self.publisher.ahead       # the publisher claims that far ahead and waits
             if heap and heap[0] <= now + ahead:
                 while heap and heap[0] <= now + ahead:
