@@ -54,10 +54,7 @@ def show(ctx: typer.Context, code: str, as_json: bool = typer.Option(False, "--j
     """Chi tiết một câu hỏi."""
     tz = ctx.obj.settings.tz
     with ctx.obj.db.session() as s:
-        try:
-            q = qa.get(s, code)
-        except qa.QAError as e:
-            raise Fail(str(e)) from None
+        q = qa.get(s, code)
         data = {**_row(q, tz), "text": q.text, "answer": q.answer, "reject_reason": q.reject_reason,
                 "public_text": q.public_text, "attachments": [a.kind for a in s.scalars(
                     select(Attachment).where(Attachment.question_id == q.id))]}
@@ -82,13 +79,10 @@ def _act(ctx: typer.Context, action: str, code: str, arg: Optional[str], by: Opt
         return await svc.act(Actor(_who(by), trusted=True), action, code, arg)
 
     async def go() -> str:
-        try:
-            if relay.bot is not None:
-                async with relay.bot:
-                    return await call()
-            return await call()
-        except qa.QAError as e:
-            raise Fail(str(e)) from None
+        if relay.bot is not None:
+            async with relay.bot:
+                return await call()
+        return await call()
     text = asyncio.run(go())
     plain = __import__("re").sub(r"<[^>]+>", "", text)
     plain = __import__("html").unescape(plain)
@@ -136,11 +130,8 @@ def publish(ctx: typer.Context, code: str, text: Optional[str] = typer.Option(No
             by: Optional[str] = typer.Option(None, "--by"), as_json: bool = typer.Option(False, "--json")) -> None:
     """Đánh dấu câu hỏi được đăng (ẩn danh) trong chuyên mục tuần, khi người hỏi đồng ý."""
     with ctx.obj.db.session() as s:
-        try:
-            q = qa.get(s, code)
-            qa.mark_public(s, q, by=_who(by), now=now_utc(), public=not off, public_text=text, public_answer=answer_text)
-        except qa.QAError as e:
-            raise Fail(str(e)) from None
+        q = qa.get(s, code)
+        qa.mark_public(s, q, by=_who(by), now=now_utc(), public=not off, public_text=text, public_answer=answer_text)
         data = {"code": q.code, "public": q.public, "consent": q.consent, "public_text": q.public_text}
     if as_json:
         print_json(data)
@@ -158,11 +149,8 @@ def erase(ctx: typer.Context, code: str, yes: bool = typer.Option(False, "--yes"
     if not yes and not typer.confirm(f"Xóa dữ liệu cá nhân của câu hỏi {code}?"):
         raise typer.Abort()
     with ctx.obj.db.session() as s:
-        try:
-            q = qa.get(s, code)
-            qa.erase(s, q, by=_who(by), now=now_utc())
-        except qa.QAError as e:
-            raise Fail(str(e)) from None
+        q = qa.get(s, code)
+        qa.erase(s, q, by=_who(by), now=now_utc())
     staff_chat = _clean_staff_chat(ctx, q.code)
     if as_json:
         print_json({"code": q.code, "erased": True, "staff_chat": staff_chat})

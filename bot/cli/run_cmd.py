@@ -17,7 +17,7 @@ from bot.cli.wiring import live_channels
 from bot.web.config import web_configured
 from content.qa.column import column_item
 from content.text import fmt_datetime, now_utc, parse_local
-from schedules.instance import AlreadyRunning, InstanceLock
+from schedules.instance import InstanceLock
 from schedules.runner import PassReport, Runner
 
 log = logging.getLogger("loa.run")
@@ -40,10 +40,7 @@ def run(
         except ValueError as e:
             raise Fail(str(e)) from None
     lock = InstanceLock(settings.database_url)
-    try:
-        lock.acquire()
-    except AlreadyRunning as e:
-        raise Fail(str(e)) from None
+    lock.acquire()        # another `loa run` on this database: AlreadyRunning (a LoaError)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     if once:  # the summary printed below already says what staff are told
         logging.getLogger("loa.schedule").setLevel(logging.ERROR)

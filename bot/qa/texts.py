@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 from content.qa.models import STATE_NAMES, Question
 from content.config import Settings
+from content.kinds import CHANNEL_NAMES
 from content.render.telegram_html import utf16_len
 from content.text import fmt_date, fmt_datetime, nfc
 
@@ -14,7 +15,6 @@ COLUMN = "Dân hỏi – Chính quyền trả lời"
 BTN_CONSENT_YES = "Đồng ý công khai (ẩn danh)"
 BTN_CONSENT_NO = "Không"
 BTN_ANSWER, BTN_ASSIGN, BTN_REJECT, BTN_PUBLIC = "Trả lời", "Chuyển đơn vị", "Từ chối", "Công khai"
-CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo"}
 
 
 def esc(text: object) -> str:

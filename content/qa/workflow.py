@@ -21,6 +21,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from content.errors import LoaError
 from content.qa.models import (OPEN_STATES, STATE_NAMES, Attachment, Citizen, Question, QuestionEvent,
                                StaffMessage)
 from content.qa.privacy import scrub
@@ -35,7 +36,7 @@ _COMPLAINT = re.compile(r"\b(khiếu\s*nại|tố\s*cáo|tố\s*giác|đơn\s+kh
                         re.IGNORECASE)
 
 
-class QAError(Exception):
+class QAError(LoaError):
     """A Q&A request that cannot be done; the message is Vietnamese."""
 
 
