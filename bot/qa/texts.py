@@ -251,6 +251,7 @@ def not_staff() -> str:
 
 def done(action: str, code: str, delivered: str) -> str:
     verbs = {"answered": "Đã trả lời", "assigned": "Đã chuyển đơn vị", "rejected": "Đã từ chối",
+             "corrected": "Đã đính chính câu trả lời của",
              "public_text": "Đã lưu nội dung công khai của"}
     return f"{verbs[action]} câu hỏi {esc(code)}. {esc(delivered)}"
 

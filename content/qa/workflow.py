@@ -257,6 +257,19 @@ def answer(session: Session, q: Question, text: str, *, by: str, now: datetime) 
     record(session, q, by, "answered", f"{len(text)} ký tự", now=now)
 
 
+def correct_answer(session: Session, q: Question, text: str, *, by: str, now: datetime) -> None:
+    """Replace the answer already given (the citizen is sent the corrected answer)."""
+    text = nfc(text).strip()
+    if not text:
+        raise QAError("Câu trả lời không được để trống.")
+    if q.state != "answered":
+        raise BadState(f"Câu hỏi {q.code} chưa được trả lời: hãy trả lời thay vì đính chính.")
+    if text == (q.answer or ""):
+        raise QAError(f"Câu trả lời mới giống hệt câu trả lời đã gửi cho câu hỏi {q.code}.")
+    q.answer, q.answered_by, q.answered_at = text, by, now
+    record(session, q, by, "answer_corrected", f"{len(text)} ký tự", now=now)
+
+
 def reject(session: Session, q: Question, reason: str, *, by: str, now: datetime) -> None:
     reason = nfc(reason).strip()
     if not reason:
