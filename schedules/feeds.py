@@ -12,13 +12,14 @@ import html
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
 
 import feedparser
 import nh3
 import requests
 from sqlalchemy import select
 
+from content.config import Feed
 from content.db import Database
 from content.items.workflow import NewItem, create_item
 from content.models import Item
@@ -74,9 +75,9 @@ def _plain(fragment: str) -> str:
     return nfc("\n\n".join(p for p in paragraphs if p))
 
 
-def poll(db: Database, feed: Mapping[str, Any], *, now: datetime, http: requests.Session | None = None,
+def poll(db: Database, feed: Feed, *, now: datetime, http: requests.Session | None = None,
          timeout: float = 20.0) -> FeedResult:
-    url = str(feed["url"])
+    url = feed.url
     result = FeedResult(url=url)
     with db.session() as s:
         state = s.get(FeedState, url) or FeedState(url=url, entries_added=0)
@@ -115,7 +116,7 @@ def poll(db: Database, feed: Mapping[str, Any], *, now: datetime, http: requests
             return result
     entries = entries_of(parsed)
     result.seen = len(entries)
-    channels = tuple(feed.get("channels", ("portal",)))
+    channels = feed.channels
     with db.session() as s:
         known = set(s.scalars(select(Item.source_key).where(Item.source_key.in_([e.key for e in entries]))))
         for e in entries:
@@ -123,7 +124,7 @@ def poll(db: Database, feed: Mapping[str, Any], *, now: datetime, http: requests
                 continue
             item = create_item(s, NewItem(title=e.title, body=e.body, channels=channels, source="feed",
                                           source_key=e.key, source_url=e.link,
-                                          created_by=str(feed.get("name", url))), now=now)
+                                          created_by=feed.label), now=now)
             known.add(e.key)
             result.added.append(item.id)
         state = s.get(FeedState, url) or FeedState(url=url, entries_added=0)

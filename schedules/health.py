@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from channels.log import OK_OUTCOMES
 from channels.models import Attempt, ChannelState
 from channels.registry import ChannelStatus, channel_status
-from content.settings import PUBLISHABLE, Settings
+from content.config import PUBLISHABLE, Settings
 from content.text import UTC
 from schedules.models import FeedState
 
@@ -73,7 +73,7 @@ def channel_health(session: Session, settings: Settings, statuses: list[ChannelS
     states = {f.url: f for f in session.scalars(select(FeedState))}
     feeds = []
     for f in settings.feeds:
-        st = states.get(str(f.get("url")))
-        feeds.append(FeedHealth(str(f.get("url")), str(f.get("name") or f.get("url")), st.polled_at if st else None,
+        st = states.get(f.url)
+        feeds.append(FeedHealth(f.url, f.label, st.polled_at if st else None,
                                 st.last_error if st else None, st.entries_added if st else 0))
-    return Health(rows, zalo_expiry, feeds, str(settings.channel("telegram").get("staff_chat_id") or ""))
+    return Health(rows, zalo_expiry, feeds, str(settings.channel("telegram").staff_chat_id))

@@ -125,3 +125,18 @@ def test_channels_page_for_admins(env, tg):
     login(c, "bientap")
     assert c.get("/channels").status_code == 403
     assert c.get("/audit").status_code == 403
+
+
+def test_an_answer_is_corrected_and_sent_again(env, tg, db):
+    c, code = env["client"], env["code"]
+    login(c, "bientap")
+    token = csrf(c, f"/qa/{code}")
+    c.post(f"/qa/{code}/answer", data={"csrf_token": token, "text": "Mang CCCD.", "do": "send"})
+    r = c.post(f"/qa/{code}/correct", data={"csrf_token": token, "text": "Mang CCCD và tờ khai.", "do": "send"})
+    assert r.status_code == 303
+    assert tg.wait_for(lambda: any("Mang CCCD và tờ khai." in t for t in tg.texts(str(CITIZEN))), 5)
+    with db.session() as s:
+        assert qa.get(s, code).answer == "Mang CCCD và tờ khai."
+    assert "đính chính câu trả lời" in c.get(f"/qa/{code}").text
+    r = c.post(f"/qa/{code}/correct", data={"csrf_token": token, "text": "Mang CCCD và tờ khai.", "do": "send"})
+    assert r.status_code == 400 and "giống hệt" in r.text

@@ -12,7 +12,8 @@ from typing import Optional
 import typer
 from sqlalchemy import select
 
-from bot.cli.common import Fail, console, print_json
+from bot.cli.common import Fail, actor, console, print_json
+from content import audit
 from content.qa import workflow as qa
 from content.qa.models import STATE_NAMES, Attachment, Question, StaffMessage
 from content.text import fmt_date, fmt_datetime, now_utc
@@ -22,6 +23,12 @@ app = typer.Typer(no_args_is_help=True, help="Hỏi – đáp với người dâ
 
 def _who(by: Optional[str]) -> str:
     return f"cli:{by or getpass.getuser()}"
+
+
+def _audit(s, action: str, q: Question, by: Optional[str], note: str = "") -> None:  # noqa: ANN001
+    """One row of the audit trail for a staff action on a question (its code, not the citizen)."""
+    audit.record(s, actor(by), action, now=now_utc(), question_id=q.id,
+                 note=f"câu hỏi {q.code}" + (f": {note}" if note else ""))
 
 
 def _row(q: Question, tz) -> dict:  # noqa: ANN001
@@ -113,7 +120,9 @@ def _act(ctx: typer.Context, action: str, code: str, arg: Optional[str], by: Opt
     plain = __import__("re").sub(r"<[^>]+>", "", text)
     plain = __import__("html").unescape(plain)
     with ctx.obj.db.session() as s:
-        failed = qa.get(s, code).notice_state == "failed"
+        q = qa.get(s, code)
+        failed = q.notice_state == "failed"
+        _audit(s, f"qa.{action}", q, by, arg if action in ("assign", "reject") else "")
     if as_json:
         print_json({"code": code, "action": action, "result": plain, "delivered": not failed})
     else:
@@ -159,6 +168,7 @@ def publish(ctx: typer.Context, code: str, text: Optional[str] = typer.Option(No
         try:
             q = qa.get(s, code)
             qa.mark_public(s, q, by=_who(by), now=now_utc(), public=not off, public_text=text, public_answer=answer_text)
+            _audit(s, "qa.publish", q, by, "bỏ công khai" if off else "công khai")
         except qa.QAError as e:
             raise Fail(str(e)) from None
         data = {"code": q.code, "public": q.public, "consent": q.consent, "public_text": q.public_text}
@@ -181,6 +191,7 @@ def erase(ctx: typer.Context, code: str, yes: bool = typer.Option(False, "--yes"
         try:
             q = qa.get(s, code)
             qa.erase(s, q, by=_who(by), now=now_utc())
+            _audit(s, "qa.erase", q, by)
         except qa.QAError as e:
             raise Fail(str(e)) from None
     staff_chat = _clean_staff_chat(ctx, q.code)
@@ -288,6 +299,7 @@ def purge(ctx: typer.Context) -> None:
     """Xóa dữ liệu cá nhân quá thời hạn lưu trữ ([qa] retention_days)."""
     with ctx.obj.db.session() as s:
         n = qa.purge_expired(s, ctx.obj.settings, now_utc())
+        audit.record(s, actor(None), "qa.purge", now=now_utc(), note=f"{n} câu hỏi quá thời hạn lưu trữ")
     console.print(f"Đã xóa dữ liệu cá nhân của {n} câu hỏi quá thời hạn lưu trữ.")
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 from content.qa.models import STATE_NAMES, Question
-from content.settings import Settings
+from content.config import Settings
 from content.render.telegram_html import utf16_len
 from content.text import fmt_date, fmt_datetime, nfc
 
@@ -252,6 +252,7 @@ def not_staff() -> str:
 
 def done(action: str, code: str, delivered: str) -> str:
     verbs = {"answered": "Đã trả lời", "assigned": "Đã chuyển đơn vị", "rejected": "Đã từ chối",
+             "corrected": "Đã đính chính câu trả lời của",
              "public_text": "Đã lưu nội dung công khai của"}
     return f"{verbs[action]} câu hỏi {esc(code)}. {esc(delivered)}"
 

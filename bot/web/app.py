@@ -29,7 +29,7 @@ from bot.web.views import audit, auth, channels, items, log, pages, plans, qa, r
 from content.db import Database
 from content.plan.reader import MAX_PDF_BYTES as PLAN_MAX_BYTES
 from content.errors import LoaError
-from content.settings import Settings
+from content.config import Settings
 from content.text import now_utc
 from content.users import pop_flash
 

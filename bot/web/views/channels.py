@@ -53,7 +53,7 @@ async def channels_test(request: Request) -> Response:
     from bot.qa.relay import relay_from_settings
 
     c = console(request)
-    if not c.settings.channel("telegram").get("staff_chat_id"):
+    if not c.settings.channel("telegram").staff_chat_id:
         await run_in_threadpool(flash, request, "error", "Chưa đặt staff_chat_id ([channels.telegram]): không có "
                                                          "nhóm cán bộ để gửi thử.")
         return redirect("/channels")
