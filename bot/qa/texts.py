@@ -216,9 +216,10 @@ def card_refused(code: str, error: str) -> str:
             f"“loa qa show {esc(code)}”; trả lời: “loa qa answer {esc(code)} …”.")
 
 
-def erased_card(code: str, text: str) -> str:
-    return (f"<b>Câu hỏi {esc(code)}</b>: dữ liệu cá nhân của người hỏi đã được xóa.\n"
-            f"Nội dung còn lưu (đã ẩn thông tin cá nhân):\n<blockquote>{esc(text)}</blockquote>")
+def erased_card(code: str, text: str = "") -> str:
+    """What an erased question's card becomes: its code, and no trace of what was asked."""
+    return (f"<b>Câu hỏi {esc(code)}</b>: đã xóa nội dung và dữ liệu cá nhân của người hỏi "
+            "(theo yêu cầu hoặc hết thời hạn lưu trữ). Số liệu thống kê vẫn giữ.")
 
 
 def erased_reply(code: str) -> str:
