@@ -29,13 +29,14 @@ from channels import log as publog
 from channels.base import Channel
 from channels.models import Attempt, Post
 from content.db import Database, UTCDateTime
+from content.errors import LoaError
 from content.models import Item
 
 SCHEDULABLE_ITEM_STATES = ("approved", "scheduled", "published")
 DONE_STATES = ("published", "cancelled")
 
 
-class PostError(Exception):
+class PostError(LoaError):
     """A request about a post that cannot be done; the message is Vietnamese."""
 
 

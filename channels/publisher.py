@@ -45,7 +45,8 @@ from channels.retry import DEAD, PERMANENT, RATE_LIMITED, RETRY, UNKNOWN, RetryP
 from channels.sending import PUBLICATION, SendQueue
 from content.db import Database
 from content.config import Settings
-from content.text import CHANNEL_NAMES, now_utc
+from content.kinds import CHANNEL_NAMES
+from content.text import now_utc
 
 logger = logging.getLogger(__name__)
 
@@ -98,11 +99,11 @@ def render_messages(s: Session, settings: Settings, item: Any, channel: str, ada
     """The messages of one post: the item (or a given `article`, e.g. a correction notice)
     rendered for `channel` within the adapter's limits, keys f"{key}-part-{n}"."""
     from content.items.workflow import article_of
-    from content.render.item import render
+    from content.render.item import item_link, render
 
     limits = adapter.limits if adapter else None
     if article is None:
-        article = article_of(s, item, settings, link=portal_link_for(settings, item, channel))
+        article = article_of(s, item, settings, link=item_link(settings, item.id, item.title, item.channels))
     r = render(article, channel, settings, max_len=limits.body_maxlen if limits else None)
     if not r.parts:
         raise ValueError("nội dung trống")
@@ -111,19 +112,6 @@ def render_messages(s: Session, settings: Settings, item: Any, channel: str, ada
     return [Message(key=f"{key}-part-{i}", title=r.title, body=body, format=r.format, part=i,
                     parts=n, image=image if i == 1 else None, extras=r.extras)
             for i, body in enumerate(r.parts, 1)]
-
-
-def portal_link_for(settings: Settings, item: Any, channel: str) -> str | None:
-    """The article's address on the static portal, for the channels that point to it (the
-    hotline notice prints it as a QR code)."""
-    if channel not in ("telegram", "zalo", "hotline") or "portal" not in item.channels:
-        return None
-    portal = settings.channel("portal")
-    if not portal.enabled or portal.kind != "static" or not portal.base_url:
-        return None
-    from content.render.item import portal_link
-
-    return portal_link(settings, item.id, item.title)
 
 
 @dataclass
@@ -355,6 +343,13 @@ class Publisher:
         for c in claimed:
             item = items.get(c.item_id)
             title = item.title if item else ""
+            if item is not None and item.state not in SCHEDULABLE_ITEM_STATES and not c.parts_done:
+                # the item went back to draft (or was rejected, cancelled, withdrawn) by a path that
+                # did not withdraw its posts: what a leader did not approve never goes out
+                posts.finish(s, c.id, "cancelled", at=at)
+                posts.log_attempt(s, c, at=at, outcome="unqueued", worker=self.worker_id,
+                                  error=f"bài đang “{item.state}”, không còn được duyệt: không gửi")
+                continue
             try:
                 if item is None:
                     raise LookupError(f"không còn bài số {c.item_id}")

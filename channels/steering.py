@@ -48,7 +48,8 @@ from content.items.when import PastTimeError
 from content.items.workflow import FIELD_NAMES, NewItem, snapshot
 from content.models import Item
 from content.config import Settings
-from content.text import CHANNEL_NAMES, as_utc, fmt_datetime, now_utc, where_name
+from content.text import as_utc, fmt_datetime, now_utc, where_name
+from content.kinds import CHANNEL_NAMES
 
 UNSENT = ("pending", "failed", "dead", "unknown")
 CLAIM = timedelta(minutes=5)

@@ -369,7 +369,6 @@ CHANNEL_SETTINGS: dict[str, type[ChannelSettings]] = {
     "radio": RadioSettings,
     "hotline": HotlineSettings,
 }
-PUBLISHABLE = ("portal", "telegram", "zalo", "radio", "hotline")
 
 
 # ---------------------------------------------------------------------------------- the whole

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from channels.log import OK_OUTCOMES
 from channels.models import Attempt, ChannelState
 from channels.registry import ChannelStatus, channel_status
-from content.config import PUBLISHABLE, Settings
+from content.config import Settings
+from content.kinds import PUBLISHABLE
 from content.text import UTC
 from schedules.models import FeedState
 

@@ -12,7 +12,7 @@ from bot.cli.common import Fail, actor, console, console_err, print_json
 from content import audit
 from content.calendar import store as calendar_store
 from content.plan import store as plans_store
-from content.plan.parse import Plan, PlanError, Reading, read_plan_text
+from content.plan.parse import Plan, Reading, read_plan_text
 from content.plan.reader import PlanSource, read_plan_source
 from content.text import fmt_date, now_utc
 
@@ -36,11 +36,8 @@ FIELD_NAMES = {"number": "Số hiệu", "date": "Ngày ban hành", "place": "Nơ
 
 
 def _read(path: Path) -> tuple[PlanSource, Reading]:
-    try:
-        source = read_plan_source(path)
-        reading = read_plan_text(source.text)
-    except PlanError as e:
-        raise Fail(str(e)) from None
+    source = read_plan_source(path)
+    reading = read_plan_text(source.text)
     for w in source.warnings:
         console_err.print(f"[yellow]Cảnh báo:[/] {w}", highlight=False)
     return source, reading

@@ -14,7 +14,8 @@ from rich.table import Table
 from bot.cli.common import Fail, console, print_json
 from channels import log as publog
 from channels.models import POST_STATES
-from channels.publisher import CHANNEL_NAMES, Publisher, Summary
+from channels.publisher import Publisher, Summary
+from content.kinds import CHANNEL_NAMES
 from content.text import fmt_datetime, now_utc, where_name
 
 post_app = typer.Typer(no_args_is_help=True, help="Xem và gửi lại từng bài đăng trên các kênh.")
@@ -132,7 +133,7 @@ def log(
                                                              else "."))
         return
     wide = console.width >= 120                   # latency and address only where there is room
-    editions = any(e.edition for e in entries)
+    editions = wide or any(e.edition for e in entries)
     t = Table(title="Nhật ký đăng bài")
     t.add_column("Thời gian", no_wrap=True, min_width=16)      # dates are never cut
     t.add_column("Kênh", overflow="fold")

@@ -23,7 +23,8 @@ from content.items.states import STATE_NAMES
 from content.calendar.store import DEAD_ITEM_STATES
 from content.models import Item, PlanRecord, Slot
 from content.render.item import Article
-from content.config import PUBLISHABLE, Settings
+from content.config import Settings
+from content.kinds import PUBLISHABLE
 from content.text import as_utc, nfc
 
 TITLE_MAX = 300

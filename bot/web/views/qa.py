@@ -19,7 +19,7 @@ from content.audit import Actor as AuditActor, record
 from content.qa import inbox as qa_inbox
 from content.qa import workflow as qa
 from content.qa.models import STATE_NAMES
-from content.text import CHANNEL_NAMES
+from content.kinds import CHANNEL_NAMES
 
 EVENT_NAMES = {"received": "tiếp nhận", "answered": "trả lời", "assigned": "chuyển đơn vị", "rejected": "không tiếp nhận",
                "public": "đánh dấu công khai", "private": "bỏ công khai", "consent_yes": "người hỏi đồng ý công khai",
