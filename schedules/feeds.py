@@ -140,3 +140,25 @@ def _save_state(db: Database, url: str, *, now: datetime, error: str | None) -> 
         state = s.get(FeedState, url) or FeedState(url=url, entries_added=0)
         state.polled_at, state.last_error = now, error
         s.merge(state)
+
+
+@dataclass(frozen=True)
+class FeedView:
+    """A configured feed and its last fetch, for the console's /channels page."""
+    url: str
+    name: str
+    polled_at: datetime | None     # last fetch, successful or not; None: never fetched
+    last_error: str | None         # None when the last fetch went well
+    entries_added: int
+
+
+def feed_views(session: Any, feeds: Any) -> list[FeedView]:
+    """Every configured feed (`[[feeds]]`: url, name) with its stored state, in config order."""
+    out = []
+    for feed in feeds:
+        url = str(feed["url"] if isinstance(feed, Mapping) else feed.url)
+        name = str((feed.get("name") if isinstance(feed, Mapping) else getattr(feed, "name", "")) or url)
+        state = session.get(FeedState, url)
+        out.append(FeedView(url, name, state.polled_at if state else None, state.last_error if state else None,
+                            (state.entries_added or 0) if state else 0))
+    return out

@@ -23,6 +23,9 @@ ROUTE_TABLE = [
     ("POST", "/items/1/withdraw", "withdraw"), ("POST", "/items/1/correct", "correct"),
     ("GET", "/log", "view"), ("POST", "/log/posts/1/retry", "retry_post"),
     ("POST", "/log/posts/1/resolve", "retry_post"), ("GET", "/audit", "audit"),
+    ("GET", "/plans", "view"), ("POST", "/plans/upload", "plan_import"), ("POST", "/plans/import", "plan_import"),
+    ("GET", "/reports", "reports"), ("GET", "/reports/download", "reports"),
+    ("GET", "/channels", "channels"), ("POST", "/channels/test", "channels"),
 ]
 OPEN_ROUTES = {"/login", "/logout", "/healthz", "/static/{name:str}"}
 

@@ -25,7 +25,8 @@ from bot.web.permissions import Forbidden, NotSignedIn
 from bot.web.security import ConsoleMiddleware
 from bot.web.templating import Pages, load_static, static_response
 from bot.web.uploads import UploadError
-from bot.web.views import audit, auth, items, log, pages
+from bot.web.views import audit, auth, items, log, pages, plans, reports
+from bot.web.views import channels as channel_pages
 from content.db import Database
 from content.errors import LoaError
 from content.settings import Settings
@@ -47,6 +48,13 @@ def routes() -> list[Route]:
         Route("/items/{item_id:int}/{action:str}", items.item_action, methods=["POST"]),
         Route("/log", log.log_page),
         Route("/log/posts/{post_id:int}/{action:str}", log.post_action, methods=["POST"]),
+        Route("/plans", plans.plans_page),
+        Route("/plans/upload", plans.upload, methods=["POST"]),
+        Route("/plans/import", plans.import_plan, methods=["POST"]),
+        Route("/reports", reports.reports_page),
+        Route("/reports/download", reports.download),
+        Route("/channels", channel_pages.channels_page),
+        Route("/channels/test", channel_pages.send_test, methods=["POST"]),
         Route("/audit", audit.audit_page),
         Route("/healthz", pages.healthz),
         Route("/static/{name:str}", _static),
@@ -120,7 +128,8 @@ def make_console_app(settings: Settings, db: Database, *, clock: Callable[[], da
     app = Starlette(
         routes=routes(),
         middleware=[Middleware(ConsoleMiddleware, db=db, clock=clock, max_body=web.upload_max_bytes + 256 * 1024,
-                               https=web.https, trust_proxy=web.trust_proxy, refuse=refuse)],
+                               https=web.https, trust_proxy=web.trust_proxy, refuse=refuse,
+                               path_limits={"/plans/upload": plans.UPLOAD_LIMIT + 256 * 1024})],
         exception_handlers={NotSignedIn: not_signed_in, Forbidden: forbidden, UploadError: loa_error,
                             LoaError: loa_error, HTTPException: http_error, Exception: server_error},
     )

@@ -20,14 +20,17 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     "correct": frozenset({LEADER}),
     "retry_post": frozenset({EDITOR, ADMIN}),     # retry a dead post, resolve an unknown one
     "audit": frozenset({LEADER, ADMIN}),
-    "channels": frozenset({ADMIN}),
+    "plan_import": frozenset({EDITOR, ADMIN}),    # upload a plan, import it, rebuild the calendar
+    "reports": ALL,                               # see a period's figures, download the report
+    "channels": frozenset({ADMIN}),               # channel health, the staff chat test message
     "users": frozenset({ADMIN}),
 }
 
 ACTION_NAMES = {
     "view": "xem", "compose": "soạn, sửa bài", "approve": "duyệt bài", "reject": "từ chối bài",
     "withdraw": "gỡ bài", "correct": "đính chính bài", "retry_post": "gửi lại bài đăng",
-    "audit": "xem nhật ký thao tác", "channels": "xem tình trạng kênh", "users": "quản lý tài khoản",
+    "audit": "xem nhật ký thao tác", "plan_import": "nhập kế hoạch",
+    "reports": "xem, tải báo cáo", "channels": "xem tình trạng kênh", "users": "quản lý tài khoản",
 }
 
 

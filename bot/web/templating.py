@@ -31,6 +31,9 @@ NAV = (  # (path, label, action needed to see it)
     ("/calendar", "Lịch tháng", "view"),
     ("/items", "Bài viết", "view"),
     ("/log", "Nhật ký đăng", "view"),
+    ("/plans", "Kế hoạch", "view"),
+    ("/reports", "Báo cáo", "reports"),
+    ("/channels", "Kênh", "channels"),
     ("/audit", "Nhật ký thao tác", "audit"),
 )
 

@@ -1,0 +1,107 @@
+"""/channels (admins): each channel live / outbox / disabled and why — the facts `loa doctor`
+prints —, its last success and last error, stuck posts, Zalo's token expiry, the Telegram bot's
+identity (asked of Telegram), the feeds' last fetch and where citizens' questions come in; and
+POST /channels/test, a test message into the Telegram staff chat, sent and audited.
+
+Async views: Telegram is asked on the server's event loop (the adapters are shared with the
+publisher under `loa run`); database work runs in the thread pool."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from bot.web.common import Console, actor, console, flash, redirect
+from bot.web.permissions import require
+from channels.base import ChannelError
+from channels.health import (BotIdentity, channel_health, send_staff_test, staff_chat, telegram_identity,
+                             zalo_token)
+from channels.log import OUTCOME_NAMES, POST_STATE_NAMES
+from channels.state import StateStore
+from content.audit import Actor, record
+from content.text import CHANNEL_NAMES, fmt_datetime
+from schedules.feeds import feed_views
+
+
+def _facts(c: Console) -> dict[str, Any]:
+    from bot.cli.doctor_cmd import _qa_lines as qa_lines   # the doctor's own words
+
+    state = StateStore(c.db)
+    with c.db.session() as s:
+        health = channel_health(s, c.settings, state)
+        feeds = feed_views(s, c.settings.feeds)
+    zalo = next((h for h in health if h.name == "zalo"), None)
+    token = zalo_token(c.settings, state, zalo.mode) if zalo is not None else None
+    return {"health": health, "feeds": feeds, "zalo_token": token, "staff_chat": staff_chat(c.settings),
+            "qa_lines": [line.strip() for line in qa_lines(c.settings)[1:]]}
+
+
+async def channels_page(request: Request) -> Response:
+    require(request, "channels")
+    c = console(request)
+    facts = await run_in_threadpool(_facts, c)
+    telegram = next((h for h in facts["health"] if h.name == "telegram"), None)
+    identity = BotIdentity(error="Kênh Telegram đang tắt.")
+    if telegram is not None and telegram.mode == "live":
+        identity = await telegram_identity(c.channels().get("telegram"))
+    elif telegram is not None and telegram.mode == "outbox":
+        identity = BotIdentity(error=f"Chưa hỏi được Telegram: {telegram.reason}")
+    now = c.clock()
+    return await run_in_threadpool(
+        c.pages.render, request, "channels.html", page_title="Tình trạng các kênh", identity=identity, now=now,
+        outcome_names=OUTCOME_NAMES, post_states=POST_STATE_NAMES, channel_label=_label,
+        hours_left=lambda at: _hours(at, now), **facts)
+
+
+def _label(name: str) -> str:
+    return CHANNEL_NAMES.get(name, name)
+
+
+def _hours(at: datetime, now: datetime) -> str:
+    seconds = (at - now).total_seconds()
+    if seconds <= 0:
+        return "đã hết hạn"
+    hours = seconds / 3600
+    return f"còn {hours:.0f} giờ" if hours >= 1 else f"còn {seconds / 60:.0f} phút"
+
+
+async def send_test(request: Request) -> Response:
+    """Send a test message into the staff chat; the outcome is shown and audited."""
+    require(request, "channels")
+    c = console(request)
+    chat = staff_chat(c.settings)
+    adapter = c.channels().get("telegram")
+    who = actor(request)
+    if not chat:
+        outcome, kind, message = "chưa đặt nhóm cán bộ", "error", (
+            "Chưa đặt staff_chat_id trong [channels.telegram] của config.toml: chưa có nhóm cán bộ để gửi tin thử.")
+    elif adapter is None:
+        outcome, kind, message = "kênh Telegram đang tắt", "error", "Kênh Telegram đang tắt: không gửi được tin thử."
+    else:
+        text = (f"Tin thử từ Loa, do {who} gửi từ trang quản trị lúc {fmt_datetime(c.clock(), c.tz)}. "
+                "Nhóm cán bộ nhận được tin này là kết nối đã thông.")
+        try:
+            receipt = await send_staff_test(adapter, chat, text)
+        except ChannelError as e:
+            outcome, kind, message = f"lỗi: {e.message}", "error", f"Không gửi được tin thử vào nhóm cán bộ: {e.message}"
+        else:
+            folder = getattr(adapter, "folder", None)
+            if folder is not None:      # the outbox stands in for Telegram
+                outcome, kind, message = f"ghi vào hộp thư đi {folder}", "warn", (
+                    f"Kênh Telegram chưa đăng thật nên tin thử đã được ghi vào hộp thư đi {folder}, "
+                    "không gửi đến nhóm.")
+            else:
+                outcome, kind, message = f"đã gửi (tin số {receipt.external_id})", "ok", (
+                    f"Đã gửi tin thử vào nhóm cán bộ {chat} (tin số {receipt.external_id}).")
+
+    def audit_and_tell() -> None:
+        with c.db.session() as s:
+            record(s, Actor(who, "web"), "channel.test", now=c.clock(), note=f"nhóm {chat or '—'}: {outcome}")
+        flash(request, kind, message)
+
+    await run_in_threadpool(audit_and_tell)
+    return redirect("/channels")
