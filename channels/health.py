@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from channels.base import Channel, ChannelError, Message, Receipt
 from channels.log import OK_OUTCOMES
 from channels.models import Attempt, Post
-from channels.registry import adapter_class, channel_status
+from channels.registry import adapter_class, build_channels, channel_status
 from content.settings import Settings
 from content.text import UTC
 
@@ -151,6 +151,12 @@ def staff_chat(settings: Settings) -> str:
     if value is None and hasattr(config, "get"):
         value = config.get("staff_chat_id")
     return str(value or "")
+
+
+def telegram_adapter(settings: Settings, state: "StateStore | None" = None) -> Channel | None:
+    """A fresh Telegram adapter as the registry builds it — live, or the outbox when the token is
+    not set — or None when the channel is off. The caller closes it (`aclose`)."""
+    return build_channels(settings, state, only="telegram").get("telegram")
 
 
 async def send_staff_test(adapter: Channel, chat: str, text: str) -> Receipt:

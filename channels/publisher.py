@@ -436,8 +436,9 @@ class Publisher:
                 for i, body in enumerate(r.parts, 1)]
 
     def _link(self, item: Item, channel: str) -> str | None:
-        """The article's address on the static portal, for the channels that point to it."""
-        if channel not in ("telegram", "zalo") or "portal" not in item.channels:
+        """The article's address on the static portal, for the channels that point to it (the
+        hotline notice prints it as a QR code)."""
+        if channel not in ("telegram", "zalo", "hotline") or "portal" not in item.channels:
             return None
         portal = self.settings.channel("portal")
         if not portal.enabled or portal.get("kind", "static") != "static" or not portal.get("base_url"):

@@ -202,7 +202,8 @@ class Runner:
         with self.db.session() as s:
             for rec in s.scalars(select(PlanRecord).order_by(PlanRecord.id)).all():
                 plan = Plan.from_dict(rec.data)
-                for period, due in due_reports(plan.reports, today, self.report_days):
+                off = lambda d: not is_working_day(d, self.settings.holidays)  # noqa: E731
+                for period, due in due_reports(plan.reports, today, self.report_days, is_off=off):
                     key = f"report:{rec.id}:{period.key}"
                     if s.get(Notice, key) is not None:
                         continue

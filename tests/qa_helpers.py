@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from pathlib import Path
 from typing import Any, Awaitable, Callable
 
@@ -20,10 +21,12 @@ STRANGER = 666
 USER = "8417593125617700001"    # a Zalo user id
 
 
-def event(app_id: str, text: str, *, msg_id: str = "m1", name: str = "user_send_text", **extra) -> dict:  # noqa: ANN003
-    """A Zalo webhook event from USER."""
+def event(app_id: str, text: str, *, msg_id: str = "m1", name: str = "user_send_text", at: float | None = None,
+          **extra) -> dict:  # noqa: ANN003
+    """A Zalo webhook event from USER, stamped now (or at `at`, seconds since the epoch)."""
+    stamp = str(int((time.time() if at is None else at) * 1000))
     return {"app_id": app_id, "event_name": name, "sender": {"id": USER}, "recipient": {"id": "OA-1"},
-            "message": {"text": text, "msg_id": msg_id, **extra}, "timestamp": "1732000000000", "user_id_by_app": "x"}
+            "message": {"text": text, "msg_id": msg_id, **extra}, "timestamp": stamp, "user_id_by_app": "x"}
 
 
 def signed(app_id: str, body: dict, secret: str = "OA-SECRET") -> tuple[bytes, dict[str, str]]:

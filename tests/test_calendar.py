@@ -177,7 +177,7 @@ def test_keys_and_labels():
     assert by_key["task:05:2024-08"].day == date(2024, 8, 30)
     assert by_key["task:05:2024-03"].label.startswith("Hạn nhiệm vụ 05 (tháng 3/2024)")
     assert by_key["report:quarter:2024-Q1"].label == "Hạn báo cáo quý I/2024"
-    assert by_key["report:quarter:2024-Q1"].day == date(2024, 3, 31)
+    assert by_key["report:quarter:2024-Q1"].day == date(2024, 3, 29)   # 31/03 is a Sunday: Friday before
     assert by_key["report:year:2024"].day == date(2024, 10, 1)
     assert [s.key for s in specs] == [s.key for s in sorted(specs, key=lambda s: (s.day, s.key))]
     assert build(plan) == specs  # deterministic
@@ -192,13 +192,18 @@ def test_report_due_rules():
     plan = make_plan(reports=[ReportDuty("half_year"), ReportDuty("month")])
     specs = build(plan, report_due_day=15)
     reports = {s.key: s for s in specs if s.kind == "report_due"}
-    assert len(reports) == 14
-    assert reports["report:half_year:2024-H1"].day == date(2024, 6, 15)
-    assert reports["report:half_year:2024-H2"].label == "Hạn báo cáo 6 tháng cuối năm 2024"
+    assert len(reports) == 12          # June and December go with their half-year's report
+    assert reports["report:half_year:2024-H1"].day == date(2024, 6, 14)   # 15/06 is a Saturday
+    assert reports["report:half_year:2024-H2"].label == \
+        "Hạn báo cáo 6 tháng cuối năm 2024 (gồm cả báo cáo tháng 12/2024)"
+    assert "report:month:2024-06" not in reports and reports["report:month:2024-05"].day == date(2024, 5, 15)
     assert reports["report:month:2024-02"].label == "Hạn báo cáo tháng 2/2024"
     # a ten-year plan with "trước ngày 01 tháng 10 hằng năm"
     long = make_plan(period=(date(2021, 1, 1), date(2030, 12, 31)), reports=[ReportDuty("year", "10-01")])
-    assert [s.day for s in build(long) if s.kind == "report_due"] == [date(y, 10, 1) for y in range(2021, 2031)]
+    days = [s.day for s in build(long) if s.kind == "report_due"]
+    assert [d.year for d in days] == list(range(2021, 2031))
+    assert days[0] == date(2021, 10, 1) and days[1] == date(2022, 9, 30)      # 01/10/2022 is a Saturday
+    assert days[2] == date(2023, 9, 29) and all(d.weekday() < 5 for d in days)
 
 
 def test_calendar_report_dates_agree_with_the_report_reminders():
@@ -207,7 +212,7 @@ def test_calendar_report_dates_agree_with_the_report_reminders():
     duties = [ReportDuty("quarter"), ReportDuty("half_year"), ReportDuty("year", "10-01")]
     specs = build(make_plan(reports=duties))
     ours = sorted(s.day for s in specs if s.kind == "report_due")
-    theirs = sorted(due for _, due in due_reports(duties, date(2024, 1, 1), 365))
+    theirs = sorted(due for _, due in due_reports(duties, date(2024, 1, 1), 365, is_off=lambda d: d.weekday() >= 5))
     assert ours == theirs
 
 

@@ -104,7 +104,10 @@ def test_outbox_writes_what_would_be_sent(tmp_path: Path) -> None:
     assert record["target"] == "@xangoclam" and record["body"] == msg.body and record["format"] == "html"
     assert (record["part"], record["parts"]) == (2, 3) and record["title"] == msg.title
     assert record["extras"]["docx"].startswith("<8 byte") and record["extras"]["tags"] == ["Cải cách hành chính"]
-    assert (folder / "post-12-part-2--xangoclam.html").read_text(encoding="utf-8") == msg.body
+    page = (folder / "post-12-part-2--xangoclam.html").read_text(encoding="utf-8")
+    assert '<meta charset="utf-8">' in page and f'<div class="msg">{msg.body}</div>' in page
+    assert (folder / "post-12-part-2--xangoclam.txt").read_text(encoding="utf-8") == \
+        "Ngày hội cải cách hành chính xã Ngọc Lâm\n"
     assert run(ch.reconcile(msg, "@xangoclam")) == receipt
     assert run(ch.reconcile(msg, "-1001")) is None
 

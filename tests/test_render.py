@@ -305,18 +305,32 @@ def test_radio_duration(wpm) -> None:
 
 def test_radio_docx_opens_with_python_docx() -> None:
     from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     r = render(article(), "radio", settings())
     data = r.extras["docx"]
     assert data[:2] == b"PK"
     doc = Document(io.BytesIO(data))
+    sec = doc.sections[0]
+    assert (round(sec.page_width.mm), round(sec.page_height.mm)) == (210, 297)          # A4, not Letter
+    assert [round(x.mm) for x in (sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin)] == \
+        [20, 20, 30, 15]
+    head = doc.tables[0]
+    assert head.rows[0].cells[0].text.split("\n")[:2] == ["ỦY BAN NHÂN DÂN", "XÃ NGỌC LÂM"]
+    assert head.rows[1].cells[1].text == "Ngọc Lâm, ngày 15 tháng 5 năm 2025"
     texts = [p.text for p in doc.paragraphs]
-    assert "Cải cách thủ tục hành chính" in texts
-    assert "Đài: Đài truyền thanh xã Ngọc Lâm" in texts and "Ngày: 15/05/2025" in texts
-    assert any(t.startswith("Thời lượng dự kiến: khoảng") for t in texts)
-    script_paras = [p for p in doc.paragraphs if p.text.startswith("Đây là Đài truyền thanh")]
-    assert script_paras and all(run.font.size.pt == 14 for run in script_paras[0].runs)
+    assert texts[:5] == ["KỊCH BẢN PHÁT THANH", "Cải cách thủ tục hành chính", "Đài: Đài truyền thanh xã Ngọc Lâm",
+                         "Ngày phát: 15/05/2025", texts[4]]
+    assert texts[4].startswith("Thời lượng đọc: khoảng")                            # reading time at the top
+    script = [p for p in doc.paragraphs[5:] if p.text]
+    assert script[0].text == "Đây là Đài truyền thanh xã Ngọc Lâm."                  # one paragraph per line
+    assert script[1].text == "Kính thưa bà con nhân dân!"
+    assert all(p.alignment == WD_ALIGN_PARAGRAPH.LEFT for p in script)              # never stretched
+    assert not any(br for p in script for br in p._p.iter("{http://schemas.openxmlformats.org/"
+                                                            "wordprocessingml/2006/main}br"))
+    assert all(run.font.size.pt == 14 for run in script[0].runs)
     assert texts[-1].endswith("Cảm ơn bà con đã chú ý lắng nghe.")
+    assert doc.core_properties.language == "vi-VN"
     assert render(article(), "radio", settings()).extras["docx"] == data     # byte-stable
     assert r.extras["txt_name"] == "2025-05-15-12-cai-cach-thu-tuc-hanh-chinh.txt"
     assert r.extras["docx_name"] == "2025-05-15-12-cai-cach-thu-tuc-hanh-chinh.docx"
@@ -355,9 +369,25 @@ def test_hotline_notice_page() -> None:
                      "thủ tục hành chính rườm rà, không đúng quy định",
                      "Họ và tên, địa chỉ liên hệ", "Nội dung phản ánh, kiến nghị",
                      "ẩn danh, mạo danh", "Nội dung không rõ ràng", "Khiếu nại, tố cáo",
-                     "15/05/2025"):
+                     "Ngọc Lâm, ngày 15 tháng 5 năm 2025"):
         assert expected in page, expected
+    assert tree.all("p")[0:2] == [{}, {}] and "<p>ỦY BAN NHÂN DÂN</p><p>XÃ NGỌC LÂM</p>" in page
     assert r.extras["phones"] == ["0221 3 946 101", "0912 345 678"]
+    # the article has a page on the portal: a QR code of it, no link on paper
+    assert r.extras["qr_url"] == "https://ngoclam.example.gov.vn/bai-viet/12-cai-cach-thu-tuc-hanh-chinh.html"
+    assert "<svg" in page and "Quét mã để xem chi tiết" in page and "<a " not in page
+
+
+def test_hotline_notice_paper_has_no_links() -> None:
+    body = ("Đường dây nóng tiếp nhận phản ánh về thủ tục trên [Cổng Dịch vụ công](https://dichvucong.gov.vn).\n\n"
+            "[Xem chi tiết](https://ngoclam.example.gov.vn/bai-viet/9.html)")
+    r = render(article(body=body, link=None), "hotline", settings())
+    page = r.parts[0]
+    assert "Xem chi tiết" not in page.replace("Quét mã để xem chi tiết", "") and "<a " not in page
+    assert "trên Cổng Dịch vụ công." in page
+    assert r.extras["qr_url"] == "https://dichvucong.gov.vn"
+    bare = render(article(body="Không có liên kết.", link=None), "hotline", settings())
+    assert bare.extras["qr_url"] is None and "<svg" not in bare.parts[0]
 
 
 def test_hotline_sms_accented_and_unaccented() -> None:

@@ -197,6 +197,19 @@ def test_compose_preview_approve_publish(site):
         assert what in row and who in row, (what, who, rows)
     page.screenshot(path=str(SHOTS / "audit-1280.png"), full_page=True)
     ctx.close()
+    # The forms work without JavaScript: preview and save by the buttons alone.
+    nojs = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    page = nojs.new_page()
+    _login(page, base, "bientap")
+    page.goto(f"{base}/items/new")
+    page.fill("#f-title", "Bài viết không cần JavaScript")
+    page.fill("#f-body", "Nội dung ngắn.")
+    page.check("input[name=channels][value=zalo]")
+    page.click("button[value=preview]")
+    assert page.locator(".compose-previews section.preview").count() >= 1
+    page.click("button[value=save]")
+    page.wait_for_url(re.compile(r"/items/\d+$"))
+    nojs.close()
     plan_month = "2024-03"
     _shots(browser, base, "bientap", {"dashboard": "/", "calendar": f"/calendar?month={plan_month}",
                                       "composer": item_url.replace(base, ""), "log": "/log"})

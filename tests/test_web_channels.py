@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from channels.registry import build_channels
 from channels.state import StateStore
 from content import audit
 from content.text import UTC
@@ -54,7 +53,7 @@ def site(tmp_path, db, tg):
     state = StateStore(db)
     state.set_many("zalo", {"access_token": "AT-9", "refresh_token": "RT-9",
                             "expires_at": str(NOW.timestamp() + 5 * 3600), "refreshed_at": str(NOW.timestamp())})
-    with make_client(settings, db, Clock(NOW), channels=build_channels(settings, state)) as c:
+    with make_client(settings, db, Clock(NOW)) as c:
         yield c
 
 
@@ -101,9 +100,9 @@ def test_test_message_reaches_the_staff_chat_and_is_audited(site, tg, db):
     token = csrf(site, "/channels")
     r = site.post("/channels/test", data={"csrf_token": token})
     assert r.status_code == 303 and r.headers["location"] == "/channels"
-    assert "Đã gửi tin thử vào nhóm cán bộ -100777" in site.get("/channels").text
+    assert "Đã gửi tin nhắn thử vào nhóm cán bộ -100777" in site.get("/channels").text
     texts = tg.texts("-100777")
-    assert len(texts) == 1 and "Tin thử từ Loa, do Lê Văn Quản (quantri)" in texts[0]
+    assert len(texts) == 1 and "tin nhắn thử từ trang quản trị, do Lê Văn Quản (quantri)" in texts[0]
     with db.session() as s:
         rows = audit.entries(s, action="channel.test")
     assert [(r.actor, r.via) for r in rows] == [("Lê Văn Quản (quantri)", "web")]
@@ -113,13 +112,13 @@ def test_test_message_reaches_the_staff_chat_and_is_audited(site, tg, db):
 def test_test_message_without_a_token_goes_to_the_outbox(tmp_path, db, tg):
     settings = _settings(tmp_path, tg, token=False)
     add_accounts(db, NOW)
-    with make_client(settings, db, Clock(NOW), channels=build_channels(settings, StateStore(db))) as c:
+    with make_client(settings, db, Clock(NOW)) as c:
         login(c, "quantri")
         page = c.get("/channels").text
         assert "Chưa hỏi được Telegram: chưa đặt biến môi trường TG" in page
         c.post("/channels/test", data={"csrf_token": csrf(c, "/channels")})
         page = c.get("/channels").text
-    assert "tin thử đã được ghi vào hộp thư đi" in page
+    assert "tin nhắn thử đã được ghi vào hộp thư đi" in page
     assert tg.texts("-100777") == []
     assert list((tmp_path / "var" / "outbox" / "telegram").glob("staff-test-*"))
 
@@ -128,7 +127,7 @@ def test_test_message_refused_by_telegram_is_told(site, tg, db):
     tg.fail_next(status=400, description="Bad Request: chat not found", method="sendMessage")
     login(site, "quantri")
     site.post("/channels/test", data={"csrf_token": csrf(site, "/channels")})
-    assert "Không gửi được tin thử vào nhóm cán bộ" in site.get("/channels").text
+    assert "Không gửi được tin nhắn thử vào nhóm cán bộ" in site.get("/channels").text
     with db.session() as s:
         assert "lỗi" in audit.entries(s, action="channel.test")[0].note
 

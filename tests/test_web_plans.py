@@ -19,7 +19,7 @@ CORPUS = Path(__file__).resolve().parent / "data" / "plan_corpus" / "built"
 DOCX = CORPUS / "gia-lai-so-tttt-2024.docx"
 PDF = CORPUS / "ngoc-lam-ubnd-xa-2024.pdf"
 MD = Path(__file__).resolve().parent / "data" / "plans" / "ngoc-lam-ubnd-xa-2024.md"
-STORED_RE = re.compile(r'name="stored" value="([0-9a-f]{32}\.\w+)"')
+STORED_RE = re.compile(r'name="upload" value="([0-9a-f]{32}\.\w+)"')
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def test_docx_upload_shows_what_was_read_then_import_builds_the_calendar(client,
     assert [p.name for p in _pending(client)] == [stored]
 
     token = csrf(client, "/plans")
-    r = client.post("/plans/import", data={"csrf_token": token, "stored": stored, "name": DOCX.name})
+    r = client.post("/plans/import", data={"csrf_token": token, "upload": stored, "name": DOCX.name})
     assert r.status_code == 303
     target = r.headers["location"]
     assert re.fullmatch(r"/plans\?plan=\d+", target)
@@ -86,7 +86,7 @@ def test_docx_upload_shows_what_was_read_then_import_builds_the_calendar(client,
         ("plan.import", "Nguyễn Văn Biên (bientap)", "web"), ("calendar.build", "Nguyễn Văn Biên (bientap)", "web")]
     assert DOCX.name in rows[0].note and f"{slots} mục" in rows[1].note
     assert _pending(client) == [], "the kept file is removed once imported"
-    again = client.post("/plans/import", data={"csrf_token": token, "stored": stored, "name": DOCX.name})
+    again = client.post("/plans/import", data={"csrf_token": token, "upload": stored, "name": DOCX.name})
     assert again.status_code == 400 and "Hãy tải tệp kế hoạch lên lại" in again.text
 
 
@@ -102,7 +102,7 @@ def test_pdf_upload_tells_page_and_line_and_reimport_updates(client, db):
     assert f"Kế hoạch này đã có (mã số {plan_id})" in r.text
     stored = STORED_RE.search(r.text)[1]
     token = csrf(client, "/plans")
-    r = client.post("/plans/import", data={"csrf_token": token, "stored": stored, "name": PDF.name})
+    r = client.post("/plans/import", data={"csrf_token": token, "upload": stored, "name": PDF.name})
     assert r.status_code == 303
     page = client.get(r.headers["location"]).text
     assert f"Đã cập nhật kế hoạch số 11/KH-UBND, mã số {plan_id}" in page
@@ -114,7 +114,7 @@ def _import(client, name: str, data: bytes) -> None:
     r = _upload(client, name, data)
     assert r.status_code == 200, r.text
     token = csrf(client, "/plans")
-    r = client.post("/plans/import", data={"csrf_token": token, "stored": STORED_RE.search(r.text)[1], "name": name})
+    r = client.post("/plans/import", data={"csrf_token": token, "upload": STORED_RE.search(r.text)[1], "name": name})
     assert r.status_code == 303
 
 
@@ -131,7 +131,7 @@ def test_changed_plan_says_what_changes_before_and_after_import(client, db):
     assert r.status_code == 200
     assert "Bỏ 1 nội dung" in r.text and theme[:40] in r.text
     token = csrf(client, "/plans")
-    r = client.post("/plans/import", data={"csrf_token": token, "stored": STORED_RE.search(r.text)[1],
+    r = client.post("/plans/import", data={"csrf_token": token, "upload": STORED_RE.search(r.text)[1],
                                            "name": "ke-hoach-sua.md"})
     page = client.get(r.headers["location"]).text
     assert "Bỏ 1 nội dung" in page
@@ -174,8 +174,8 @@ def test_upload_needs_the_form_token_and_the_role(client, db):
     assert _pending(client) == []
     client.cookies.clear()
     login(client, "lanhdao")
-    page = client.get("/plans")
-    assert page.status_code == 200 and 'action="/plans/upload"' not in page.text, "leaders read, do not import"
+    assert client.get("/plans").status_code == 403
+    assert 'href="/plans"' not in client.get("/").text
     r = _upload(client, MD.name, MD.read_bytes())
     assert r.status_code == 403 and "không có quyền nhập kế hoạch" in r.text
     assert _pending(client) == [] and _plans(db) == 0
@@ -185,6 +185,6 @@ def test_import_refuses_a_name_that_is_not_ours(client, db):
     login(client, "bientap")
     token = csrf(client, "/plans")
     for stored in ("../../config.toml", "x.md", "0" * 32 + ".exe"):
-        r = client.post("/plans/import", data={"csrf_token": token, "stored": stored, "name": "a.md"})
+        r = client.post("/plans/import", data={"csrf_token": token, "upload": stored, "name": "a.md"})
         assert r.status_code == 400 and "Hãy tải tệp kế hoạch lên lại" in r.text
     assert _plans(db) == 0

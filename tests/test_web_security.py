@@ -23,9 +23,11 @@ ROUTE_TABLE = [
     ("POST", "/items/1/withdraw", "withdraw"), ("POST", "/items/1/correct", "correct"),
     ("GET", "/log", "view"), ("POST", "/log/posts/1/retry", "retry_post"),
     ("POST", "/log/posts/1/resolve", "retry_post"), ("GET", "/audit", "audit"),
-    ("GET", "/plans", "view"), ("POST", "/plans/upload", "plan_import"), ("POST", "/plans/import", "plan_import"),
-    ("GET", "/reports", "reports"), ("GET", "/reports/download", "reports"),
+    ("GET", "/qa", "view"), ("GET", "/qa/HD-2024-000001", "view"),
+    ("POST", "/qa/HD-2024-000001/answer", "qa"), ("POST", "/qa/HD-2024-000001/erase", "qa_erase"),
     ("GET", "/channels", "channels"), ("POST", "/channels/test", "channels"),
+    ("GET", "/plans", "plans"), ("POST", "/plans/upload", "plans"), ("POST", "/plans/import", "plans"),
+    ("GET", "/reports", "reports"), ("GET", "/reports/download?period=2024-Q1&format=md", "reports"),
 ]
 OPEN_ROUTES = {"/login", "/logout", "/healthz", "/static/{name:str}"}
 
@@ -46,8 +48,10 @@ def client(settings, db, clock):
 
 def test_every_route_is_in_the_table():
     paths = {r.path for r in routes()}
-    covered = {p.replace("/1", "/{item_id:int}", 1) if p.startswith("/items/1") else p for _m, p, _a in ROUTE_TABLE}
-    covered |= {"/items/{item_id:int}/{action:str}", "/log/posts/{post_id:int}/{action:str}"}
+    bare = [p.split("?")[0] for _m, p, _a in ROUTE_TABLE]
+    covered = {p.replace("/1", "/{item_id:int}", 1) if p.startswith("/items/1") else p for p in bare}
+    covered |= {"/items/{item_id:int}/{action:str}", "/log/posts/{post_id:int}/{action:str}",
+                "/qa/{code:str}", "/qa/{code:str}/{action:str}"}
     assert paths <= covered | OPEN_ROUTES, paths - covered - OPEN_ROUTES
 
 
@@ -145,7 +149,7 @@ def test_upload_checks_type_and_size_and_stores_outside_the_web_root(client, set
     login(client, "bientap")
     r = _upload(client, b"<?php echo 1; ?>", "anh.png")
     assert r.status_code == 400 and "Chỉ nhận ảnh JPEG, PNG hoặc WebP" in r.text
-    r = _upload(client, PNG + b"\0" * (6 * 1024 * 1024))   # over the body cap: cut off early
+    r = _upload(client, PNG + b"\0" * (21 * 1024 * 1024))   # over the body cap: cut off early
     assert r.status_code == 413 and "quá lớn" in r.text
     r = _upload(client, PNG, "../../etc/passwd.png")
     assert r.status_code == 303
@@ -178,3 +182,16 @@ def test_static_files_carry_their_hash(client):
 def test_healthz_needs_no_login(client):
     r = client.get("/healthz")
     assert r.status_code == 200 and r.json()["database"] == "ok"
+
+
+def test_every_page_gets_the_base_context(settings, db, clock):
+    """The page context is a contract: templates may rely on these keys (StrictUndefined in tests)."""
+    from bot.web.templating import BASE_CONTEXT
+    with make_client(settings, db, clock) as c:
+        pages = c.app.state.console.pages
+
+        class _Req:
+            class state:  # noqa: N801
+                session = None
+        ctx = pages.context(_Req())
+    assert set(BASE_CONTEXT) <= set(ctx)

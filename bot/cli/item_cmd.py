@@ -266,10 +266,13 @@ def preview(
     ctx: typer.Context,
     item_id: int = typer.Argument(...),
     channel: Optional[str] = typer.Option(None, "--channel", help="Chỉ xem một kênh."),
-    output: Optional[Path] = typer.Option(None, "--output", help="Ghi bản xem trước vào thư mục này."),
+    output: Optional[Path] = typer.Option(None, "--output", help="Thư mục ghi bản xem trước (trang HTML, "
+                                                                 "kịch bản .docx); mặc định var/preview."),
 ) -> None:
-    """Xem trước bài trên từng kênh, trước khi duyệt."""
+    """Xem trước bài trên từng kênh, trước khi duyệt: chữ đọc được ở đây, trang HTML ghi ra tệp."""
     from bot.cli.wiring import body_limits, link_for
+    from content.files import write_atomic
+    from content.render.plain import html_to_text
 
     obj = ctx.obj
     settings = obj.settings
@@ -283,13 +286,40 @@ def preview(
         names = [channel] if channel else list(item.channels)
         article = items_mod.article_of(s, item, settings, link=link_for(settings, item))
     limits = body_limits(settings)
+    folder = output or settings.resolve("var/preview")
+    written: list[Path] = []
+
+    def save(name: str, data: bytes | str) -> Path:
+        try:
+            written.append(write_atomic(folder / name, data))
+        except OSError as e:
+            raise Fail(f"Không ghi được bản xem trước vào {folder}: {e.strerror or e}") from None
+        return written[-1]
+
     for name in names:
         r = render(article, name, settings, max_len=limits.get(name))
         console.rule(f"{CHANNEL_NAMES.get(name, name)} — {len(r.parts)} phần")
         for i, part in enumerate(r.parts, 1):
             if len(r.parts) > 1:
                 console.print(f"[dim]— phần {i}/{len(r.parts)}, {len(part)} ký tự —[/]")
-            console.print(part, markup=False)
+            if name == "portal":
+                text = f"{r.title}\n{article.date:%d/%m/%Y}\n\n{html_to_text(part)}"
+            elif name == "hotline":
+                text = html_to_text(part)
+            elif r.format == "html":
+                text = html_to_text(part, newlines=True)
+            else:
+                text = part
+            console.print(text, markup=False)
+        if name == "portal":
+            page = save(f"bai-{item_id}-cong-ttdt.html", r.extras.get("page") or r.parts[0])
+            console.print(f"[dim]Trang đầy đủ (mở bằng trình duyệt):[/] {page}", highlight=False)
+        if name == "hotline":
+            page = save(f"bai-{item_id}-duong-day-nong.html", r.parts[0])
+            console.print(f"[dim]Thông báo để in (mở bằng trình duyệt):[/] {page}", highlight=False)
+            if r.extras.get("docx"):
+                doc = save(f"bai-{item_id}-duong-day-nong.docx", r.extras["docx"])
+                console.print(f"[dim]Bản Word để in:[/] {doc}", highlight=False)
         if name == "radio":
             secs = int(r.extras.get("duration_seconds", 0))
             console.print(f"[dim]Thời lượng ước tính: {secs // 60} phút {secs % 60} giây[/]")
@@ -298,16 +328,15 @@ def preview(
                 console.print("Người đọc cần kiểm tra:")
                 for c in checks:
                     console.print(f"  • {c.describe() if hasattr(c, 'describe') else c}", markup=False)
+            if r.extras.get("docx"):
+                doc = save(f"bai-{item_id}-dai-truyen-thanh.docx", r.extras["docx"])
+                console.print(f"[dim]Kịch bản Word để in:[/] {doc}", highlight=False)
         if name == "hotline" and r.extras.get("sms"):
             console.print(f"[dim]Tin nhắn SMS ({r.extras.get('sms_encoding')}, "
-                          f"{r.extras.get('sms_segments')} tin):[/] {r.extras['sms']}", markup=False)
-        if output:
-            output.mkdir(parents=True, exist_ok=True)
-            ext = "html" if r.format == "html" else "txt"
-            for i, part in enumerate(r.parts, 1):
-                (output / f"{item_id}-{name}-{i}.{ext}").write_text(
-                    r.extras.get("page", part) if name == "portal" else part, encoding="utf-8")
-            if name == "radio" and r.extras.get("docx"):
-                (output / f"{item_id}-radio.docx").write_bytes(r.extras["docx"])
-    if output:
-        console.print(f"Đã ghi bản xem trước vào {output}")
+                          f"{r.extras.get('sms_segments')} tin):[/]")
+            console.print(r.extras["sms"], markup=False)
+        if output and name in ("telegram", "zalo"):
+            save(f"bai-{item_id}-{name}.txt", "\n\n".join(
+                html_to_text(p, newlines=True) if r.format == "html" else p for p in r.parts) + "\n")
+    if written:
+        console.print(f"Đã ghi {len(written)} tệp xem trước vào {folder}", highlight=False)

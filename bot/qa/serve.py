@@ -24,6 +24,7 @@ from bot.qa.telegram import build_application
 from bot.qa.zalo import WEBHOOK_PATH, make_zalo_app, webhook_secret
 from channels.pacing import Pacer
 from content.db import Database
+from content.qa import replay
 from content.qa.stats import purge_expired
 from content.settings import Settings
 from content.text import now_utc
@@ -164,11 +165,13 @@ async def _staff_chat_upkeep(service: QAService, stop: asyncio.Event, every: flo
 
 async def _maintenance(settings: Settings, db: Database, stop: asyncio.Event,
                        clock: Callable[[], datetime]) -> None:
-    """Hourly: erase personal data past `[qa] retention_days`."""
+    """Hourly: erase personal data past `[qa] retention_days`; forget handled deliveries past
+    the replay horizon."""
     while not stop.is_set():
         try:
             def purge() -> int:
                 with db.session() as s:
+                    replay.prune(s, clock())          # deliveries older than the replay horizon
                     return purge_expired(s, settings, clock())
             n = await asyncio.to_thread(purge)
             if n:

@@ -17,6 +17,7 @@ from typing import Any, Callable
 
 from bot.qa import texts as T
 from bot.qa.relay import Delivery, Relay, StaffPost
+from content.qa import replay
 from content.qa import workflow as qa
 from content.db import Database
 from content.qa.models import Attachment, Question
@@ -63,6 +64,7 @@ class QAService:
         self._routed.set()
         self._cards: asyncio.Task | None = None    # posts the staff cards still missing
         self._cards_again = False
+        self._stopping = False
         self._cleaning = asyncio.Lock()
 
     @contextlib.asynccontextmanager
@@ -85,6 +87,12 @@ class QAService:
         return await asyncio.to_thread(self._tx, fn, *args, **kw)
 
     # -- citizens ------------------------------------------------------------------------------
+
+    async def first_delivery(self, source: str, key: str) -> bool:
+        """Whether this delivery (a Telegram update id, a Zalo message id) is new; it is
+        recorded at once, so a repeat — now or after a restart — is recognised."""
+        now = self.clock()
+        return await self.run(lambda s: replay.claim(s, source, key, now))
 
     async def citizen_message(self, inc: qa.Incoming) -> Question | None:
         """A citizen's message → a question (acknowledged, carded to staff) or a polite refusal.
@@ -154,12 +162,18 @@ class QAService:
                 await self.run(qa.staff_message_cleaned, card.chat_id, card.message_id)
         return manual
 
-    async def close(self) -> None:
-        """Stop posting cards (they stay owed and are posted after the next start)."""
+    async def close(self, grace: float = 10.0) -> None:
+        """Stop posting cards (those left stay owed and are posted after the next start). The
+        card being sent is let finish (up to `grace` seconds), so that what reached the staff
+        chat is also recorded — else the next start would post it a second time."""
+        self._stopping = True
         if self._cards is not None and not self._cards.done():
-            self._cards.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._cards
+            with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError, Exception):
+                await asyncio.wait_for(asyncio.shield(self._cards), grace)
+            if not self._cards.done():
+                self._cards.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._cards
 
     async def _post_missing_cards(self) -> None:
         if not self.relay.staff_chat or self.relay.bot is None:
@@ -168,6 +182,8 @@ class QAService:
             while True:
                 self._cards_again = False
                 for qid in await self.run(lambda s: qa.awaiting_card(s, self.relay.staff_chat)):
+                    if self._stopping:
+                        return
                     posted = await self.post_card(qid)
                     if posted.ok:
                         continue

@@ -13,8 +13,8 @@ from datetime import datetime
 from typing import Callable
 
 from telegram import Update
-from telegram.ext import (Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes,
-                          MessageHandler, filters)
+from telegram.ext import (Application, ApplicationBuilder, ApplicationHandlerStop, CallbackQueryHandler,
+                          CommandHandler, ContextTypes, MessageHandler, TypeHandler, filters)
 
 from bot.qa import texts as T
 from bot.qa.relay import Relay, zalo_sender
@@ -39,6 +39,16 @@ def service_of(context: ContextTypes.DEFAULT_TYPE) -> QAService:
 def _actor(update: Update) -> Actor:
     u = update.effective_user
     return Actor(str(u.id) if u else "?", u.full_name if u else "")
+
+
+async def once(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Before any handler: an update already handled (same update_id, delivered again by
+    Telegram after a crash or to a second poller) stops here."""
+    svc = service_of(context)
+    source = f"telegram:{context.bot.token.split(':', 1)[0]}"
+    if not await svc.first_delivery(source, str(update.update_id)):
+        log.info("Telegram update %s delivered again: ignored", update.update_id)
+        raise ApplicationHandlerStop
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -180,6 +190,7 @@ def build_application(settings: Settings, db: Database, *, base_url: str | None 
                                    clock=clock)
     staff = staff_filter(str(tg.get("staff_chat_id") or ""))
     private = filters.ChatType.PRIVATE & ~staff
+    app.add_handler(TypeHandler(Update, once), group=-1)
     app.add_handler(CommandHandler("start", start, filters=private))
     app.add_handler(CommandHandler(["trangthai", "status"], status, filters=private))
     app.add_handler(CommandHandler("xem", staff_show, filters=staff))

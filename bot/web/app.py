@@ -25,7 +25,7 @@ from bot.web.permissions import Forbidden, NotSignedIn
 from bot.web.security import ConsoleMiddleware
 from bot.web.templating import Pages, load_static, static_response
 from bot.web.uploads import UploadError
-from bot.web.views import audit, auth, items, log, pages, plans, reports
+from bot.web.views import audit, auth, items, log, pages, plans, qa, reports
 from bot.web.views import channels as channel_pages
 from content.db import Database
 from content.errors import LoaError
@@ -48,6 +48,9 @@ def routes() -> list[Route]:
         Route("/items/{item_id:int}/{action:str}", items.item_action, methods=["POST"]),
         Route("/log", log.log_page),
         Route("/log/posts/{post_id:int}/{action:str}", log.post_action, methods=["POST"]),
+        Route("/qa", qa.qa_list),
+        Route("/qa/{code:str}", qa.qa_page),
+        Route("/qa/{code:str}/{action:str}", qa.qa_action, methods=["POST"]),
         Route("/plans", plans.plans_page),
         Route("/plans/upload", plans.upload, methods=["POST"]),
         Route("/plans/import", plans.import_plan, methods=["POST"]),

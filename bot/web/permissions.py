@@ -19,18 +19,20 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     "withdraw": frozenset({LEADER}),
     "correct": frozenset({LEADER}),
     "retry_post": frozenset({EDITOR, ADMIN}),     # retry a dead post, resolve an unknown one
+    "qa": frozenset({EDITOR, LEADER}),            # answer, assign, refuse, mark public a question
+    "qa_erase": frozenset({LEADER, ADMIN}),       # erase a citizen's personal data
+    "plans": frozenset({EDITOR, ADMIN}),          # upload and import plans, rebuild the calendar
+    "reports": ALL,                               # see and download the period reports
     "audit": frozenset({LEADER, ADMIN}),
-    "plan_import": frozenset({EDITOR, ADMIN}),    # upload a plan, import it, rebuild the calendar
-    "reports": ALL,                               # see a period's figures, download the report
-    "channels": frozenset({ADMIN}),               # channel health, the staff chat test message
+    "channels": frozenset({ADMIN}),
     "users": frozenset({ADMIN}),
 }
 
 ACTION_NAMES = {
     "view": "xem", "compose": "soạn, sửa bài", "approve": "duyệt bài", "reject": "từ chối bài",
     "withdraw": "gỡ bài", "correct": "đính chính bài", "retry_post": "gửi lại bài đăng",
-    "audit": "xem nhật ký thao tác", "plan_import": "nhập kế hoạch",
-    "reports": "xem, tải báo cáo", "channels": "xem tình trạng kênh", "users": "quản lý tài khoản",
+    "audit": "xem nhật ký thao tác", "qa": "xử lý câu hỏi của người dân", "qa_erase": "xóa dữ liệu cá nhân",
+    "plans": "nhập kế hoạch", "reports": "xem báo cáo", "channels": "xem tình trạng kênh", "users": "quản lý tài khoản",
 }
 
 

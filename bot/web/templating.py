@@ -31,10 +31,11 @@ NAV = (  # (path, label, action needed to see it)
     ("/calendar", "Lịch tháng", "view"),
     ("/items", "Bài viết", "view"),
     ("/log", "Nhật ký đăng", "view"),
-    ("/plans", "Kế hoạch", "view"),
+    ("/qa", "Hỏi – đáp", "view"),
+    ("/plans", "Kế hoạch", "plans"),
     ("/reports", "Báo cáo", "reports"),
-    ("/channels", "Kênh", "channels"),
     ("/audit", "Nhật ký thao tác", "audit"),
+    ("/channels", "Các kênh", "channels"),
 )
 
 

@@ -1,5 +1,6 @@
-"""Hotline channel: writes the printable notice (HTML) to its folder and, when an SMS gateway is
-configured, texts extras["sms"] to each number of `sms_recipients`.
+"""Hotline channel: writes the printable notice to its folder — the HTML page and, beside it,
+the same notice as .docx (extras["docx"]) — and, when an SMS gateway is configured, texts
+extras["sms"] to each number of `sms_recipients`.
 
 Targets: "notice" and "sms:<number>" for each recipient (one post row each, so one failed number
 never resends the others). The gateway is generic: `[channels.hotline]` sms_url, sms_auth
@@ -67,6 +68,9 @@ class HotlineChannel(Channel):
             return await asyncio.to_thread(self._sms, message, target[len("sms:"):])
         path = self.notice_path(message)
         try:
+            docx = message.extras.get("docx")
+            if isinstance(docx, (bytes, bytearray)):
+                write_atomic(path.with_suffix(".docx"), bytes(docx))
             write_atomic(path, message.body)
         except OSError as e:
             raise PermanentError(f"Không ghi được thông báo đường dây nóng vào {self.folder}: {e.strerror}.") from e

@@ -1,7 +1,9 @@
 """Outbox: stands in for a channel whose credentials are not set. It writes exactly what the
 channel would have sent to `<outbox>/<channel>/`: one JSON file per message (target, key, title,
-body, format, part/parts, extras without binary values) and the body as .html or .txt, so staff
-can post it by hand. It declares the limits of the channel it replaces, so the rendering is
+body exactly as the adapter would send it, format, part/parts, extras without binary values);
+beside it a .txt a person can paste into the app (plain text, links spelled out: pasted
+Telegram HTML would show its tags) and, for HTML messages, an .html page that shows the message
+as the channel would (UTF-8, line breaks kept). It declares the limits of the channel it replaces, so the rendering is
 split identically.
 
 Every file-writing adapter writes through `content.files.write_atomic` (re-exported here):
@@ -10,6 +12,7 @@ whole files, readable by others (0644 under the usual umask).
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from datetime import date, datetime
@@ -18,6 +21,7 @@ from typing import Any, ClassVar
 
 from channels.base import Channel, Limits, Message, PermanentError, Receipt
 from content.files import write_atomic
+from content.render.plain import html_to_text
 from content.text import now_utc
 
 __all__ = ["OutboxChannel", "safe_name", "write_atomic"]
@@ -42,6 +46,24 @@ def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     return str(value)
+
+
+def paste_text(message: Message) -> str:
+    """What a person pastes into the app by hand: plain text, links spelled out after their
+    words (Telegram shows pasted tags as text)."""
+    body = html_to_text(message.body, newlines=True) if message.format == "html" else message.body
+    return body.rstrip() + "\n"
+
+
+def html_view(message: Message, channel: str) -> str:
+    """The message as the channel would show it, as a page a browser opens in UTF-8: the
+    channel's HTML (already restricted to its few tags) with its line breaks kept."""
+    return ('<!DOCTYPE html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>{html.escape(message.title or channel)}</title>\n"
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            "<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:1rem auto;padding:0 1rem}"
+            ".msg{white-space:pre-wrap;border:1px solid #ccc;border-radius:.5rem;padding:.75rem}</style>\n"
+            f'</head>\n<body>\n<div class="msg">{message.body}</div>\n</body>\n</html>\n')
 
 
 class OutboxChannel(Channel):
@@ -82,9 +104,10 @@ class OutboxChannel(Channel):
             "image": str(message.image) if message.image else None, "extras": _jsonable(dict(message.extras)),
             "written_at": now_utc().isoformat(), "reason": self.reason,
         }
-        ext = ".html" if message.format == "html" else ".txt"
         try:
-            write_atomic(self.folder / (stem + ext), message.body)
+            write_atomic(self.folder / (stem + ".txt"), paste_text(message))
+            if message.format == "html":
+                write_atomic(self.folder / (stem + ".html"), html_view(message, self.name))
             write_atomic(self.folder / (stem + ".json"),
                          json.dumps(record, ensure_ascii=False, indent=2) + "\n")
         except OSError as e:

@@ -29,7 +29,9 @@ day of each week/month/quarter/half-year/year of the span; ongoing and external 
 (they appear in reports, not as dates). `report_due` for each reporting period that overlaps
 the span: a duty without a fixed date is due, by default, on the last day of its period — the
 rule `schedules.reports.period.due_date` uses, so the calendar, the reminders and `loa report`
-agree; `report_due_day=15` instead makes it the 15th of the period's last month (some provinces
+agree; a due date on a weekend or holiday moves to the working day before; reports due the same
+day whose periods end together are one event, the longest period's ("Hạn báo cáo năm 2024 (gồm
+cả báo cáo 6 tháng cuối năm 2024)"); `report_due_day=15` instead makes it the 15th of the period's last month (some provinces
 ask for that). A duty with a fixed "MM-DD" is due on that date every year for a yearly duty, and
 on that day of the period's last month otherwise. `holiday` for every holiday given that falls
 in the span.
@@ -109,7 +111,7 @@ def build_calendar(plan: Plan, *, cadence: CadenceLike, holidays: Iterable[Holid
             specs += _publish(plan, channel, _count(cadence, channel, fallback), start, end, off)
         specs += [SlotSpec(f"holiday:{h.date.isoformat()}", h.date, "holiday", _holiday_label(h.name))
                   for h in holidays if start <= h.date <= end]
-        specs += _reports(plan, start, end, report_due_day)
+        specs += _reports(plan, start, end, report_due_day, off)
     specs += _tasks(plan.tasks, span, off)
     return sorted(_unique(specs), key=lambda s: (s.day, s.key))
 
@@ -229,24 +231,41 @@ def periods(every: str, start: date, end: date) -> list[tuple[str, str, date, da
 
 
 def report_due_date(every: str, first: date, last: date, fixed: str | None,
-                    report_due_day: int | None = None) -> date:
-    """When the report on the period first..last is due (rules in the module docstring)."""
+                    report_due_day: int | None = None, off: set[date] | None = None) -> date:
+    """When the report on the period first..last is due (rules in the module docstring); with
+    `off` (the holidays), a due date on a weekend or holiday moves to the working day before."""
     if fixed:
         mm, dd = (int(x) for x in fixed.split("-"))
         if every == "year":
-            return date(first.year, mm, min(dd, _cal.monthrange(first.year, mm)[1]))
-        return date(last.year, last.month, min(dd, _cal.monthrange(last.year, last.month)[1]))
-    if report_due_day:
-        return date(last.year, last.month, min(report_due_day, _cal.monthrange(last.year, last.month)[1]))
-    return last
+            due = date(first.year, mm, min(dd, _cal.monthrange(first.year, mm)[1]))
+        else:
+            due = date(last.year, last.month, min(dd, _cal.monthrange(last.year, last.month)[1]))
+    elif report_due_day:
+        due = date(last.year, last.month, min(report_due_day, _cal.monthrange(last.year, last.month)[1]))
+    else:
+        due = last
+    if off is not None:
+        while due.weekday() >= 5 or due in off:
+            due -= timedelta(days=1)
+    return due
 
 
-def _reports(plan: Plan, start: date, end: date, report_due_day: int | None) -> list[SlotSpec]:
-    out = []
+def _reports(plan: Plan, start: date, end: date, report_due_day: int | None, off: set[date]) -> list[SlotSpec]:
+    """One `report_due` slot per duty and period; a period absorbed by a longer one due the same
+    day (the year's report covers its second half) is named in the longer one's label instead."""
+    found = []
     for duty in plan.reports:
         for key, name, first, last in periods(duty.every, start, end):
-            due = report_due_date(duty.every, first, last, duty.due, report_due_day)
-            out.append(SlotSpec(f"report:{duty.every}:{key}", due, "report_due", f"Hạn báo cáo {name}"))
+            due = report_due_date(duty.every, first, last, duty.due, report_due_day, off)
+            found.append((f"report:{duty.every}:{key}", due, name, first, last))
+    out = []
+    for key, due, name, first, last in found:
+        if any(k != key and d == due and l == last and f < first for k, d, _, f, l in found):
+            continue
+        inner = list(dict.fromkeys(n for k, d, n, f, l in found
+                                   if k != key and d == due and l == last and f > first))
+        label = f"Hạn báo cáo {name}" + (f" (gồm cả báo cáo {', '.join(inner)})" if inner else "")
+        out.append(SlotSpec(key, due, "report_due", label))
     return out
 
 

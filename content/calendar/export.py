@@ -10,7 +10,9 @@
   passed in. Summaries are cut at 200 characters; the full text is then in DESCRIPTION.
 - `to_csv(slots, …)`: UTF-8 with a BOM (so Excel detects the encoding), comma-separated
   (RFC 4180; Excel set to a Vietnamese locale, whose list separator is ";", can open it with
-  Data → From Text/CSV, or pass `delimiter=";"`), Vietnamese headers, dates dd/mm/yyyy.
+  Data → From Text/CSV, or pass `delimiter=";"`), Vietnamese headers, dates dd/mm/yyyy. A cell
+  that begins with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'` (OWASP's
+  CSV-injection rule), so a spreadsheet shows it as text instead of running it as a formula.
 """
 
 from __future__ import annotations
@@ -135,11 +137,19 @@ def csv_rows(slots: Iterable[SlotView], plan_names: Mapping[int, str] | None = N
     return rows
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(cell: str) -> str:
+    """A cell a spreadsheet will not run as a formula (OWASP CSV injection)."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
 def to_csv(slots: Iterable[SlotView], *, plan_names: Mapping[int, str] | None = None,
            delimiter: str = ",") -> bytes:
     """UTF-8 CSV with BOM and Vietnamese headers (see the module docstring)."""
     buf = io.StringIO(newline="")
     w = csv.writer(buf, delimiter=delimiter, lineterminator="\r\n")
     w.writerow(CSV_HEADERS)
-    w.writerows(csv_rows(slots, plan_names))
+    w.writerows([csv_safe(c) for c in row] for row in csv_rows(slots, plan_names))
     return buf.getvalue().encode("utf-8-sig")

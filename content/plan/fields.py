@@ -1,18 +1,31 @@
 """The plan's identity fields: number, place and date, issuer, title, year and period,
-signer, cited documents and reporting duties.
+signer, cited documents.
 
-Each function reads the cleaned lines of `content.plan.text`. Decisions the samples forced:
-- the number comes from the "Số:" line; a blank one ("Số: /KH - SNV") is None, and an
-  incoming-mail stamp ("Số.....532.....") is ignored because it has no document-number
-  shape; an appendix heading "kèm theo Kế hoạch số: N ngày D của X" fills number, date and
-  issuer when the header lacks them;
+Each function reads the cleaned lines of `content.plan.text`. Decisions the samples and the
+corpus (tests/data/plan_corpus) forced:
+- the number comes from the header's "Số:" — on its line, after the letterhead on the same
+  line, or alone with the number on the next line; a blank one ("Số: /KH - SNV") is None,
+  and an incoming-mail stamp ("Số.....532.....") is ignored because it has no
+  document-number shape; the bracketed note under an annex's title "(Ban hành kèm theo
+  Quyết định/Kế hoạch số N ngày D của X)" fills number, date and issuer when the header
+  lacks them;
+- headers arrive flattened (copied from a web page or a PDF): the columns of the header
+  table interleaved or run together on one line, pipes of a web table, the place-and-date
+  broken mid-phrase — `_segments` puts the pieces back;
+- a plan attached to a decision ("QUYẾT ĐỊNH Về việc ban hành Kế hoạch …") takes the
+  decision's number, date, letterhead (issuer) and signer;
 - the issuer is whoever "xây dựng / ban hành Kế hoạch" in the opening paragraph, with
-  "UBND" spelled out and bracketed abbreviations dropped;
+  "UBND" spelled out and bracketed abbreviations dropped, completed by the letterhead or the
+  annex note when they name the same agency in full; else the letterhead's most specific
+  agency, written as in running text ("SỞ TƯ PHÁP" → "Sở Tư pháp");
 - the place falls back to the locality in the issuer's name ("… tỉnh Gia Lai" → "Gia Lai");
+- the title is the line(s) under "KẾ HOẠCH", a title in capitals in sentence case with its
+  place and agency names;
 - `year` is the year the plan is for (the title's "năm 2024"), else the year of issue;
   the period is the title's "giai đoạn 2021 - 2030", else that year;
 - the signer's position is the signer's own title, the last line of the signature block
-  ("TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH" → "Chủ tịch"), without the TM./KT./TL. line.
+  ("TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH" → "Chủ tịch"), without the TM./KT./TL. line; "Q." is
+  "Quyền".
 """
 
 from __future__ import annotations
@@ -46,10 +59,9 @@ def compact_number(s: str) -> str:
 
 
 def _segments(lines: list[Line]) -> list[str]:
-    """Line texts, with table rows (a Word header table) split into their cells and lines
+    """Line texts, with table rows (a Word header table) split into their cells, lines
     flattened from a web page's table ("Bộ Nội vụ Số: 251/QĐ-BNV | Cộng hòa … |") split at
-    the pipes; a place-and-date broken mid-phrase ("Đông Hòa, ngày 10" / "tháng 01 năm
-    2025") is joined again."""
+    the pipes, and the two header columns run together on one line split apart."""
     out: list[str] = []
     for ln in lines:
         if ln.kind == "blank":
@@ -58,15 +70,8 @@ def _segments(lines: list[Line]) -> list[str]:
         for part in parts:
             part = _COLUMN_JOINS.sub("\n", part)
             part = _NUMBER_THEN_PLACE.sub(r"\1\n", part)
-            out.extend(c.strip() for piece in part.split("\n") for c in piece.split(" | ") if c.strip(" |"))
-    out = [c.strip(" |") for c in out]
-    joined: list[str] = []
-    for seg in out:
-        if joined and _BROKEN_DATE.search(joined[-1]) and re.match(r"^(?:ngày|tháng|năm|\d)", seg):
-            joined[-1] = f"{joined[-1]} {seg}"
-        else:
-            joined.append(seg)
-    return joined
+            out.extend(c.strip(" |") for piece in part.split("\n") for c in piece.split(" | ") if c.strip(" |"))
+    return out
 
 
 # The two header columns run together on one line (text copied out of a PDF): split before the
@@ -113,11 +118,12 @@ def _header_number(lines: list[Line]) -> tuple[str | None, int | None]:
 
 
 def _indexed_segments(lines: list[Line]) -> list[tuple[int, str]]:
+    """(line index, segment) for each segment of `lines`; a place-and-date broken mid-phrase
+    ("Đông Hòa, ngày 10" / "tháng 01 năm 2025") is joined again."""
     out = []
     for i, ln in enumerate(lines):
         for seg in _segments([ln]):
             out.append((i, seg))
-    # a place-and-date broken over two lines
     joined: list[tuple[int, str]] = []
     for i, seg in out:
         if joined and _BROKEN_DATE.search(joined[-1][1]) and re.match(r"^(?:ngày|tháng|năm|\d)", seg):

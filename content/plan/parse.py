@@ -1,8 +1,10 @@
 """The Plan: what a *Kế hoạch tuyên truyền cải cách hành chính* says, as plain data.
 
-`parse_plan(text)` turns the text of a plan into a `Plan`; `read_plan(path)` reads a
-.md/.txt/.docx file first. Both are pure apart from reading the file, and raise `PlanError`
-with a Vietnamese message for input that is not a usable plan.
+`parse_plan(text)` turns the text of a plan into a `Plan`; `read_plan_text(text)` also keeps
+the line each fact came from and warnings for what the text does not give (for `loa plan
+parse --explain`); `read_plan(path)` reads a .md/.txt/.docx/.pdf file first. All are pure
+apart from reading the file, and raise `PlanError` with a Vietnamese message for input that
+is not a usable plan.
 """
 
 from __future__ import annotations

@@ -16,11 +16,9 @@ hotline — sms, sms_encoding, sms_segments, sms_length, phones, file_name.
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path, PurePath
 from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit
@@ -29,6 +27,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from content.render import lexicon
+from content.render import printable
+from content.render.printable import fmt_duration, radio_docx  # noqa: F401 - part of this module's face
 
 from content.render import spoken
 
@@ -283,75 +283,14 @@ def _radio(a: Article, settings: Settings, max_len: int | None) -> Rendering:
     wpm = int(settings.channel("radio").get("words_per_minute", DEFAULT_WPM) or DEFAULT_WPM)
     seconds = round(words * 60 / wpm)
     base = f"{a.date.isoformat()}-{article_slug(a.id, a.title)}"
-    docx = radio_docx(title=a.title, station=station, day=a.date, seconds=seconds, words=words,
-                      wpm=wpm, script=script)
+    docx = radio_docx(title=a.title, station=station_name(settings), day=a.date, seconds=seconds, words=words,
+                      wpm=wpm, script=script, unit=settings.unit.name, place=unit_place(settings))
     return Rendering("radio", a.title, (script,), "text", {
         "duration_seconds": seconds, "words": words, "words_per_minute": wpm, "docx": docx,
         "txt_name": base + ".txt", "docx_name": base + ".docx", "station": station,
         "unknown_abbreviations": [c for c in checks if c.reason == spoken.UNKNOWN_ABBREVIATION],
         "to_check": checks,
     })
-
-
-def fmt_duration(seconds: int) -> str:
-    m, s = divmod(int(seconds), 60)
-    return f"{m} phút {s} giây" if m else f"{s} giây"
-
-
-def radio_docx(*, title: str, station: str, day: date, seconds: int, words: int, wpm: int,
-               script: str) -> bytes:
-    """A .docx of the script (title, station, date, duration; script in 14 pt), byte-stable."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-
-    doc = Document()
-    normal = doc.styles["Normal"]
-    normal.font.name = "Times New Roman"
-    normal.font.size = Pt(14)
-    when = datetime(day.year, day.month, day.day)
-    props = doc.core_properties
-    props.title, props.author, props.language = title, station, "vi-VN"
-    props.created = props.modified = props.last_printed = when
-    props.revision = 1
-    head = doc.add_paragraph()
-    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = head.add_run("KỊCH BẢN PHÁT THANH")
-    run.bold, run.font.size = True, Pt(16)
-    heading = doc.add_paragraph()
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    r = heading.add_run(title)
-    r.bold, r.font.size = True, Pt(15)
-    for label, value in (("Đài", station), ("Ngày", fmt_date(day)),
-                         ("Thời lượng dự kiến", f"khoảng {fmt_duration(seconds)} "
-                                                f"({words} tiếng, {wpm} tiếng/phút)")):
-        p = doc.add_paragraph()
-        p.add_run(f"{label}: ").bold = True
-        p.add_run(value)
-    doc.add_paragraph()
-    for para in script.strip().split("\n\n"):
-        p = doc.add_paragraph()
-        p.paragraph_format.space_after = Pt(6)
-        p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-        for k, line in enumerate(para.split("\n")):
-            run = p.add_run(line)
-            run.font.size = Pt(14)
-            if k < len(para.split("\n")) - 1:
-                run.add_break()
-    buf = io.BytesIO()
-    doc.save(buf)
-    return _stable_zip(buf.getvalue(), when)
-
-
-def _stable_zip(data: bytes, when: datetime) -> bytes:
-    """Rewrite the zip with fixed member timestamps, so the same script gives the same bytes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(max(when.year, 1980), when.month, when.day, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
 
 
 # --------------------------------------------------------------------------- hotline
@@ -396,26 +335,41 @@ def hotline_sms(settings: Settings, *, unaccented: bool = False) -> str:
     return sms_mod.gsm7(text) if unaccented else nfc(text)
 
 
+def unit_place(settings: Settings) -> str:
+    """The place of the unit's place-and-date line: `[unit] place`, else from its name."""
+    return settings.unit.place.strip() or printable.place_of(settings.unit.name)
+
+
 def _hotline(a: Article, settings: Settings, max_len: int | None) -> Rendering:
-    """An A4 printable notice (parts[0]) and its SMS text (extras); `[channels.hotline]`
-    `sms_unaccented = true` gives GSM-7 text (160/153 a part); `requirements`/`refusals` lists
-    replace the default ones."""
+    """An A4 printable notice that fits one page (parts[0], HTML; extras["docx"] the same as
+    .docx), and its SMS text (extras); paper carries no links: "Xem chi tiết" is dropped and the
+    useful link (the article's page, else the text's first link) is printed as a QR code.
+    `[channels.hotline]` `sms_unaccented = true` gives GSM-7 text (160/153 a part);
+    `requirements`/`refusals` lists replace the default ones."""
     h = settings.unit.hotline
     opts = settings.channel("hotline")
     unit = settings.unit.name
-    requirements = [nfc(str(x)) for x in opts.get("requirements") or REQUIREMENTS]
-    refusals = [nfc(str(x)).replace("{unit}", unit) for x in opts.get("refusals") or REFUSALS]
-    body_html = md.to_html(a.body) if a.body.strip() else ""
-    page = _template("hotline.html.j2", title=a.title or "Đường dây nóng", unit=unit,
-                     body_html=Markup(body_html), phones=phones(h.phone), email=h.email.strip(),
-                     address=h.address.strip(), hours=h.hours.strip(), topics=list(h.topics),
-                     requirements=requirements, refusals=refusals, date=fmt_date(a.date))
+    requirements = tuple(nfc(str(x)) for x in opts.get("requirements") or REQUIREMENTS)
+    refusals = tuple(nfc(str(x)).replace("{unit}", unit) for x in opts.get("refusals") or REFUSALS)
+    paper = printable.paper_html(md.to_html(a.body) if a.body.strip() else "")
+    qr_url = a.link or (paper.links[0] if paper.links else None)
+    notice = printable.Notice(
+        unit=unit, place=unit_place(settings), day=a.date, title=a.title or "Đường dây nóng",
+        intro_html=paper.html, phones=tuple(phones(h.phone)), email=h.email.strip(), address=h.address.strip(),
+        hours=h.hours.strip(), topics=tuple(h.topics), requirements=requirements, refusals=refusals, qr_url=qr_url)
+    page = _template("hotline.html.j2", title=notice.title, unit=unit, unit_lines=printable.unit_lines(unit),
+                     place_date=printable.place_date(notice.place, a.date), intro_html=Markup(paper.html),
+                     qr_svg=Markup(printable.qr_svg(qr_url)) if qr_url else None, phones=list(notice.phones),
+                     email=notice.email, address=notice.address, hours=notice.hours, topics=list(notice.topics),
+                     requirements=list(requirements), refusals=list(refusals))
     text = hotline_sms(settings, unaccented=bool(opts.get("sms_unaccented", False)))
     encoding, count = sms_mod.segments(text)
+    base = f"{a.date.isoformat()}-{article_slug(a.id, a.title)}"
     return Rendering("hotline", a.title, (page,), "html", {
         "sms": text, "sms_encoding": encoding, "sms_segments": count,
         "sms_length": sms_mod.length(text), "phones": phones(h.phone),
-        "file_name": f"{a.date.isoformat()}-{article_slug(a.id, a.title)}.html",
+        "file_name": f"{base}.html", "docx": printable.hotline_docx(notice), "docx_name": f"{base}.docx",
+        "qr_url": qr_url,
     })
 
 

@@ -121,20 +121,17 @@ class DueReport:
     due: date
 
 
-def report_days_ahead(settings: Settings) -> int:
-    """How many days before a report falls due Loa drafts it and reminds staff
-    (`[schedule] report_days_ahead`, 7)."""
-    schedule = settings.schedule
-    value = schedule.get("report_days_ahead", 7) if hasattr(schedule, "get") else schedule.report_days_ahead
-    return int(value)
-
-
-def reports_due(session: Session, today: date, days_ahead: int) -> list[DueReport]:
-    """Every stored plan's reports due from `today` to `today + days_ahead`, earliest first."""
+def reports_due(session: Session, settings: Settings, today: date, days_ahead: int) -> list[DueReport]:
+    """Every stored plan's reports due from `today` to `today + days_ahead`, earliest first; a due
+    day off moves to the working day before, as the scheduler's drafts do."""
+    from content.calendar.workdays import is_working_day
     from content.plan.parse import Plan
+
+    def off(d: date) -> bool:
+        return not is_working_day(d, settings.holidays)
 
     out = []
     for rec in session.scalars(select(PlanRecord).order_by(PlanRecord.id)).all():
-        for period, due in due_reports(Plan.from_dict(rec.data).reports, today, days_ahead):
+        for period, due in due_reports(Plan.from_dict(rec.data).reports, today, days_ahead, is_off=off):
             out.append(DueReport(rec.id, rec.number or rec.title or str(rec.id), period, due))
     return sorted(out, key=lambda r: (r.due, r.plan_id, r.period.start))

@@ -7,6 +7,10 @@ of its period (a quarterly report on 31/03, 30/06, …). A yearly duty with a fi
 ("trước ngày 01 tháng 10 hằng năm") is due on that day and covers that calendar year up to
 the day it is drafted. A monthly, quarterly or half-yearly duty with a fixed "MM-DD" keeps
 only its day of the month, taken in the last month of each period (clamped to the month).
+A due date on a day off (weekend or holiday, when `is_off` is given) moves to the working day
+before. Reports due on the same day whose periods end together are one duty: the longest period
+absorbs the others ("6 tháng, một năm" means the yearly report at the year's end, not a second
+half-year report beside it; a quarterly duty's fourth quarter likewise).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 ROMAN = ("I", "II", "III", "IV")
 EVERY_KINDS = ("month", "quarter", "half_year", "year")
@@ -116,15 +120,40 @@ def periods_of(every: str, year: int) -> list[Period]:
     raise PeriodError(f"Chu kỳ báo cáo “{every}” không hợp lệ (month, quarter, half_year, year).")
 
 
-def due_date(period: Period, fixed: str | None) -> date:
+def due_date(period: Period, fixed: str | None, *, is_off: Callable[[date], bool] | None = None) -> date:
     """When the report on `period` is due (rules in the module docstring)."""
     if not fixed:
-        return period.end
-    mm, dd = (int(x) for x in fixed.split("-"))
-    if period.kind == "year":
-        return date(period.start.year, mm, min(dd, calendar.monthrange(period.start.year, mm)[1]))
-    last = period.end
-    return date(last.year, last.month, min(dd, calendar.monthrange(last.year, last.month)[1]))
+        due = period.end
+    else:
+        mm, dd = (int(x) for x in fixed.split("-"))
+        if period.kind == "year":
+            due = date(period.start.year, mm, min(dd, calendar.monthrange(period.start.year, mm)[1]))
+        else:
+            last = period.end
+            due = date(last.year, last.month, min(dd, calendar.monthrange(last.year, last.month)[1]))
+    return working_day_before(due, is_off)
+
+
+def working_day_before(day: date, is_off: Callable[[date], bool] | None) -> date:
+    """`day`, or the last working day before it when it is a day off."""
+    if is_off is None:
+        return day
+    for _ in range(60):
+        if not is_off(day):
+            return day
+        day -= timedelta(days=1)
+    return day
+
+
+def absorb(entries: list[tuple[Period, date]]) -> list[tuple[Period, date]]:
+    """Drop each report whose period ends on the day another, longer one due the same day ends
+    (the yearly report covers the second half-year and the fourth quarter)."""
+    out = []
+    for p, due in entries:
+        if any(q is not p and d == due and q.end == p.end and q.start < p.start for q, d in entries):
+            continue
+        out.append((p, due))
+    return out
 
 
 def _duty_fields(duty: Any) -> tuple[str, str | None]:
@@ -133,11 +162,13 @@ def _duty_fields(duty: Any) -> tuple[str, str | None]:
     return duty.every, duty.due
 
 
-def due_reports(duties: Iterable[Any], today: date, days_ahead: int) -> list[tuple[Period, date]]:
+def due_reports(duties: Iterable[Any], today: date, days_ahead: int, *,
+                is_off: Callable[[date], bool] | None = None) -> list[tuple[Period, date]]:
     """The reports falling due from `today` to `today + days_ahead` inclusive, earliest first.
 
     `duties` are `ReportDuty` objects (or their dicts from `Plan.to_dict()`). Two duties that
-    name the same period and day give one entry."""
+    name the same period and day give one entry; a period absorbed by a longer one due the same
+    day gives none (see `absorb`)."""
     horizon = today + timedelta(days=days_ahead)
     found: dict[tuple[str, date], Period] = {}
     for duty in duties:
@@ -146,7 +177,8 @@ def due_reports(duties: Iterable[Any], today: date, days_ahead: int) -> list[tup
             continue
         for y in range(today.year - 1, horizon.year + 2):
             for p in periods_of(every, y):
-                due = due_date(p, fixed)
+                due = due_date(p, fixed, is_off=is_off)
                 if today <= due <= horizon:
                     found.setdefault((p.key, due), p)
-    return sorted(((p, due) for (_, due), p in found.items()), key=lambda x: (x[1], x[0].start, x[0].end))
+    entries = absorb([(p, due) for (_, due), p in found.items()])
+    return sorted(entries, key=lambda x: (x[1], x[0].start, x[0].end))

@@ -176,6 +176,8 @@ class FakeBotAPI(FakeServer):
                          "supports_inline_queries": False}
         self._failures: list[_Failure] = []
         self._updates: list[dict[str, Any]] = []
+        self._delivered: dict[int, dict[str, Any]] = {}
+        self.deliveries: dict[int, int] = {}      # update_id → times getUpdates returned it
         self._next_update_id = 1
         self._message_ids: dict[str, int] = {}
         self._accepted_at: dict[str, list[float]] = {}     # chat → monotonic times
@@ -208,6 +210,15 @@ class FakeBotAPI(FakeServer):
             if "update_id" not in update:
                 update["update_id"] = self._next_update_id
             self._next_update_id = max(self._next_update_id, update["update_id"]) + 1
+            self._updates.append(update)
+            self.changed.notify_all()
+
+    def redeliver(self, update_id: int) -> None:
+        """Deliver an update again that getUpdates already returned, whatever offset the bot
+        confirmed — as Telegram does with an update it holds unconfirmed (a crash, a second
+        poller)."""
+        with self.changed:
+            update = dict(self._delivered[update_id], _again=True)
             self._updates.append(update)
             self.changed.notify_all()
 
@@ -444,9 +455,15 @@ class FakeBotAPI(FakeServer):
         with self.changed:
             while True:
                 if offset:
-                    self._updates = [u for u in self._updates if u["update_id"] >= offset]
+                    self._updates = [u for u in self._updates if u["update_id"] >= offset or u.get("_again")]
                 if self._updates or self.stopping:
-                    return list(self._updates[:limit])
+                    batch = self._updates[:limit]
+                    self._updates = [u for u in self._updates if not u.get("_again")]
+                    out = [{k: v for k, v in u.items() if k != "_again"} for u in batch]
+                    self._delivered.update((u["update_id"], u) for u in out)
+                    for u in out:
+                        self.deliveries[u["update_id"]] = self.deliveries.get(u["update_id"], 0) + 1
+                    return out
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return []

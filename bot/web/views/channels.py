@@ -3,8 +3,9 @@ prints —, its last success and last error, stuck posts, Zalo's token expiry, t
 identity (asked of Telegram), the feeds' last fetch and where citizens' questions come in; and
 POST /channels/test, a test message into the Telegram staff chat, sent and audited.
 
-Async views: Telegram is asked on the server's event loop (the adapters are shared with the
-publisher under `loa run`); database work runs in the thread pool."""
+Async views: Telegram is asked on the server's event loop through a fresh adapter built as the
+registry builds it (live, or the outbox when the token is missing), closed after the request;
+database work runs in the thread pool."""
 
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ from starlette.responses import Response
 from bot.web.common import Console, actor, console, flash, redirect
 from bot.web.permissions import require
 from channels.base import ChannelError
-from channels.health import (BotIdentity, channel_health, send_staff_test, staff_chat, telegram_identity,
-                             zalo_token)
+from channels.health import (BotIdentity, channel_health, send_staff_test, staff_chat, telegram_adapter,
+                             telegram_identity, zalo_token)
 from channels.log import OUTCOME_NAMES, POST_STATE_NAMES
 from channels.state import StateStore
 from content.audit import Actor, record
@@ -47,7 +48,12 @@ async def channels_page(request: Request) -> Response:
     telegram = next((h for h in facts["health"] if h.name == "telegram"), None)
     identity = BotIdentity(error="Kênh Telegram đang tắt.")
     if telegram is not None and telegram.mode == "live":
-        identity = await telegram_identity(c.channels().get("telegram"))
+        adapter = await run_in_threadpool(telegram_adapter, c.settings, StateStore(c.db))
+        try:
+            identity = await telegram_identity(adapter)
+        finally:
+            if adapter is not None:
+                await adapter.aclose()
     elif telegram is not None and telegram.mode == "outbox":
         identity = BotIdentity(error=f"Chưa hỏi được Telegram: {telegram.reason}")
     now = c.clock()
@@ -74,29 +80,34 @@ async def send_test(request: Request) -> Response:
     require(request, "channels")
     c = console(request)
     chat = staff_chat(c.settings)
-    adapter = c.channels().get("telegram")
+    adapter = await run_in_threadpool(telegram_adapter, c.settings, StateStore(c.db)) if chat else None
     who = actor(request)
     if not chat:
         outcome, kind, message = "chưa đặt nhóm cán bộ", "error", (
-            "Chưa đặt staff_chat_id trong [channels.telegram] của config.toml: chưa có nhóm cán bộ để gửi tin thử.")
+            "Chưa đặt staff_chat_id trong [channels.telegram] của config.toml: chưa có nhóm cán bộ để gửi "
+            "tin nhắn thử.")
     elif adapter is None:
-        outcome, kind, message = "kênh Telegram đang tắt", "error", "Kênh Telegram đang tắt: không gửi được tin thử."
+        outcome, kind, message = "kênh Telegram đang tắt", "error", (
+            "Kênh Telegram đang tắt: không gửi được tin nhắn thử.")
     else:
-        text = (f"Tin thử từ Loa, do {who} gửi từ trang quản trị lúc {fmt_datetime(c.clock(), c.tz)}. "
+        text = (f"Loa: tin nhắn thử từ trang quản trị, do {who} gửi lúc {fmt_datetime(c.clock(), c.tz)}. "
                 "Nhóm cán bộ nhận được tin này là kết nối đã thông.")
         try:
             receipt = await send_staff_test(adapter, chat, text)
         except ChannelError as e:
-            outcome, kind, message = f"lỗi: {e.message}", "error", f"Không gửi được tin thử vào nhóm cán bộ: {e.message}"
+            outcome, kind, message = f"lỗi: {e.message}", "error", (
+                f"Không gửi được tin nhắn thử vào nhóm cán bộ: {e.message}")
         else:
             folder = getattr(adapter, "folder", None)
             if folder is not None:      # the outbox stands in for Telegram
                 outcome, kind, message = f"ghi vào hộp thư đi {folder}", "warn", (
-                    f"Kênh Telegram chưa đăng thật nên tin thử đã được ghi vào hộp thư đi {folder}, "
+                    f"Kênh Telegram chưa đăng thật nên tin nhắn thử đã được ghi vào hộp thư đi {folder}, "
                     "không gửi đến nhóm.")
             else:
                 outcome, kind, message = f"đã gửi (tin số {receipt.external_id})", "ok", (
-                    f"Đã gửi tin thử vào nhóm cán bộ {chat} (tin số {receipt.external_id}).")
+                    f"Đã gửi tin nhắn thử vào nhóm cán bộ {chat} (tin số {receipt.external_id}).")
+        finally:
+            await adapter.aclose()
 
     def audit_and_tell() -> None:
         with c.db.session() as s:

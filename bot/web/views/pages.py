@@ -14,12 +14,13 @@ from bot.web.common import console
 from bot.web.permissions import require
 from channels.log import POST_STATE_NAMES
 from content.calendar.export import WEEKDAY_NAMES, slot_title, theme_number
-from content.items.workflow import STATE_NAMES
+from content.items.states import STATE_NAMES
 from schedules.overview import month_calendar, week_overview
-from schedules.reports.build import report_days_ahead, reports_due
+from schedules.reports.build import reports_due
 from schedules.timing import parse_iso_week, week_start
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+REPORT_DAYS = 14          # the dashboard lists reports falling due within two weeks
 
 
 def dashboard(request: Request) -> Response:
@@ -34,7 +35,7 @@ def dashboard(request: Request) -> Response:
         week = week_start(today)
     with c.db.session() as s:
         view = week_overview(s, c.settings, week, now)
-        due = reports_due(s, today, report_days_ahead(c.settings))
+        due = reports_due(s, c.settings, today, REPORT_DAYS)
     iso = week.isocalendar()
     prev_w, next_w = (week - timedelta(days=7)).isocalendar(), (week + timedelta(days=7)).isocalendar()
     return c.pages.render(

@@ -53,7 +53,7 @@ def _page(request: Request, c: Console, *, status: int = 200, **extra) -> Respon
 
 
 def plans_page(request: Request) -> Response:
-    require(request, "view")
+    require(request, "plans")
     return _page(request, console(request))
 
 
@@ -64,7 +64,7 @@ def _read(data: bytes, name: str) -> tuple[PlanSource, Reading]:
 
 def upload(request: Request) -> Response:
     """Read the uploaded plan and show it; nothing is stored in the database."""
-    require(request, "plan_import")
+    require(request, "plans")
     c = console(request)
     upload_ = form(request).get("file")
     try:
@@ -86,10 +86,10 @@ def upload(request: Request) -> Response:
 
 def import_plan(request: Request) -> Response:
     """Store the plan read at the previous step and rebuild its calendar (Post/Redirect/Get)."""
-    require(request, "plan_import")
+    require(request, "plans")
     c = console(request)
     f = form(request)
-    path = pending_path(_folder(c), text(f, "stored"))
+    path = pending_path(_folder(c), text(f, "upload"))
     if path is None:
         return _page(request, c, status=400, error="Không còn tệp đã tải lên (quá một ngày hoặc đã nhập rồi). "
                                                    "Hãy tải tệp kế hoạch lên lại.")
