@@ -30,10 +30,13 @@ MEDIA_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordproces
 FORMAT_NAMES = {"docx": "Word (.docx) để in, ký", "html": "Trang HTML để đăng cổng", "md": "Markdown (.md)"}
 
 
-def period_choices(today: date) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The periods offered in the form, newest year first: (year, [(key, label)])."""
+def period_choices(today: date, plan_years: set[int] | frozenset[int] = frozenset()) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The periods offered in the form, newest year first: (year, [(key, label)]) from this year
+    back to the first year of a stored plan, or to last year (at most six years)."""
+    first = min([today.year - 1, *plan_years])
+    years = list(range(today.year, max(first, today.year - 5) - 1, -1))
     out = []
-    for y in (today.year, today.year - 1):
+    for y in years:
         periods = [quarter(y, q) for q in range(1, 5)] + [half_year(y, 1), half_year(y, 2), year_period(y)]
         out.append((str(y), [(p.key, p.label[0].upper() + p.label[1:]) for p in periods if p.start <= today]))
     return [(y, ps) for y, ps in out if ps]
@@ -73,8 +76,11 @@ def reports_page(request: Request) -> Response:
     today = c.clock().astimezone(c.tz).date()
     plan_id = int_or_none(request.query_params.get("plan"))
     with c.db.session() as s:
-        plans = [(rec.id, label(plans_store.load_plan(rec))) for rec in plans_store.list_plans(s)]
-    base = dict(page_title="Báo cáo", choices=period_choices(today), plans=plans, plan_id=plan_id,
+        records = plans_store.list_plans(s)
+        plans = [(rec.id, label(plans_store.load_plan(rec))) for rec in records]
+        years = {d.year for rec in records for d in (rec.period_start, rec.period_end) if d}
+        years |= {rec.year for rec in records if rec.year}
+    base = dict(page_title="Báo cáo", choices=period_choices(today, years), plans=plans, plan_id=plan_id,
                 formats=FORMAT_NAMES, status_labels=STATUS_LABELS,
                 typed={"from": request.query_params.get("from", ""), "to": request.query_params.get("to", "")})
     try:
