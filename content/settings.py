@@ -42,12 +42,24 @@ class Hotline:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """`[unit.contact]`: the official in charge of the published information (name, position,
+    phone, official email — Decree 42/2022, art. 4(1)(e)), shown on every portal page."""
+
+    name: str = ""
+    position: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
 class Unit:
     name: str = "Ủy ban nhân dân xã"
     short_name: str = ""
     radio_station: str = ""
     place: str = ""
     hotline: Hotline = field(default_factory=Hotline)
+    contact: Contact = field(default_factory=Contact)
 
 
 @dataclass(frozen=True)
@@ -206,6 +218,8 @@ def from_mapping(raw: Mapping[str, Any], *, env: Mapping[str, str] | None = None
         radio_station=str(u.get("radio_station", "")),
         place=str(u.get("place", "")),
         hotline=Hotline(**hotline_kwargs),
+        contact=Contact(**{k: str(v) for k, v in (u.get("contact", {}) or {}).items()
+                           if k in ("name", "position", "phone", "email")}),
     )
 
     channels: dict[str, ChannelSettings] = {}

@@ -10,7 +10,8 @@ exactly one edition. It links an item only to its page that already exists (the 
 published portal post, http(s) only), never to a page still to come; radio therefore never
 reads an item before the item's own slot. Items that are themselves editions or the citizens'
 Q&A column are not entries (each edition points to that week's column in its own section).
-No edition goes out when the week published nothing and there is no column; staff are told.
+No edition goes out when the week published nothing and there is no column; staff are told, and
+that week takes no number, so the published numbers run without gaps.
 
 The week's empty calendar slots (the slots of the fire week that no approved item fills) are
 listed for staff, never filled with filler.
@@ -195,20 +196,19 @@ def make_edition(session: Session, week: date, *, now: datetime, fire_day: date,
     IntegrityError if another process made this week's edition first (unique week_start)."""
     contents = edition_contents(session, weekly, tz, week)
     year = fire_day.year
-    edition = Edition(week_start=week, year=year, number=next_number(session, year),
+    goes_out = bool(contents.entries) or qa_item is not None
+    edition = Edition(week_start=week, year=year, number=next_number(session, year) if goes_out else None,
                       missing=gaps_text(contents.gaps), caught_up=int(caught_up), created_at=now)
     session.add(edition)
     session.flush()
     digest = None
-    if contents.entries or qa_item is not None:
+    if goes_out:
         start = contents.start.astimezone(tz).date()
         last = (contents.end - timedelta(microseconds=1)).astimezone(tz).date()
         title, body = compose_digest(edition.code, start, last, contents.entries,
                                      qa_item.title if qa_item else None, home=home)
         digest = create_item(session, NewItem(title=title, body=body, channels=channels, source="edition",
                                               source_key=f"edition:{week.isoformat()}",
-                                              summary=f"Các tin, bài cải cách hành chính đã đăng từ ngày "
-                                                      f"{fmt_date(start)} đến ngày {fmt_date(last)}.",
                                               created_by="Loa (bản tin tự động)"),
                              now=now, require_approval=False)
         edition.item_id = digest.id

@@ -13,7 +13,8 @@ from content.text import now_utc
 
 
 class Edition(Base):
-    """"Bản tin CCHC số N/YYYY": one per ISO week, numbered within its year."""
+    """"Bản tin CCHC số N/YYYY": one per ISO week; numbered within its year only when it goes
+    out (a week with nothing to publish keeps its row, so it is not made again, but no number)."""
 
     __tablename__ = "editions"
     __table_args__ = (UniqueConstraint("year", "number", name="uq_edition_year_number"),)
@@ -21,7 +22,7 @@ class Edition(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     week_start: Mapped[date] = mapped_column(Date, unique=True)
     year: Mapped[int] = mapped_column(Integer)
-    number: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int | None] = mapped_column(Integer, nullable=True)
     item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="SET NULL"))
     missing: Mapped[str] = mapped_column(Text, default="")       # slots with no approved content
     caught_up: Mapped[int] = mapped_column(Integer, default=0)   # 1 when made late, on start-up
@@ -29,7 +30,8 @@ class Edition(Base):
 
     @property
     def code(self) -> str:
-        return f"{self.number}/{self.year}"
+        """"3/2024"; "" for a week that published no edition."""
+        return f"{self.number}/{self.year}" if self.number is not None else ""
 
 
 class FeedState(Base):

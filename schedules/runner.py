@@ -152,15 +152,15 @@ class Runner:
             log.info("the edition of week %s was made by another instance", week)
             return None, 0
         how = "bù (máy tắt lúc đến giờ)" if caught_up else "đúng giờ"
-        log.info("Bản tin CCHC số %s (tuần %s) lập %s", code, fmt_date(week), how)
+        name = f"Bản tin CCHC số {code}" if code else f"Bản tin tuần {fmt_date(week)}"
+        log.info("%s lập %s", name, how)
         if gaps:
-            self.notify(f"Bản tin CCHC số {code}: {len(gaps)} ô lịch trong tuần chưa có bài được duyệt:\n"
-                        + gaps_text(gaps))
+            self.notify(f"{name}: {len(gaps)} ô lịch trong tuần chưa có bài được duyệt:\n" + gaps_text(gaps))
         if digest is None:
-            self.notify(f"Bản tin CCHC số {code} không phát: tuần trước không có tin, bài nào được đăng "
+            self.notify(f"{name} không phát: tuần trước không có tin, bài nào được đăng "
                         "và không có chuyên mục Dân hỏi – Chính quyền trả lời.")
         self._wake.set()
-        return code, len(gaps)
+        return code or None, len(gaps)
 
     # ---------------------------------------------------------------- feeds, reminders, reports
     def poll_feeds(self, now: datetime) -> int:

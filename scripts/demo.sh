@@ -36,9 +36,9 @@ $LOA item preview 1 --channel radio
 $LOA item preview 1 --channel telegram
 for id in 1 2 3; do $LOA item approve "$id" --by "Chủ tịch UBND xã"; done
 
-step "4. Một tuần mô phỏng: bản tin tuần (thứ Hai 07:00) và các bài đến giờ"
-$LOA schedule preview --week 2024-W10
-for at in 2024-03-04T07:00 2024-03-04T08:00 2024-03-06T08:00 2024-03-07T08:00; do
+step "4. Một tuần mô phỏng: các bài đến giờ, rồi bản tin tuần (thứ Hai 07:00) kể lại những gì đã đăng"
+$LOA schedule preview --week 2024-W11
+for at in 2024-03-04T07:00 2024-03-04T08:00 2024-03-06T08:00 2024-03-07T08:00 2024-03-11T07:00; do
   $LOA run --once --now "$at"
 done
 $LOA log

@@ -68,7 +68,7 @@ def harness(name: str, tmp_path: Path) -> Iterator[Harness]:
         if name == "portal-static":
             s = make_settings(tmp_path)
             ch = StaticPortal(s, s.channel("portal"))
-            yield Harness(ch, "", lambda: _manifest_count(ch.folder))
+            yield Harness(ch, "", lambda: _manifest_count(ch.state_dir))
         elif name == "portal-wordpress":
             wp = stack.enter_context(FakeWordPress(user="bientap", app_password="abcd efgh ijkl mnop"))
             s = make_settings(tmp_path, {"channels": {"portal": {"kind": "wordpress", "url": wp.url,

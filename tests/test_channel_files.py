@@ -26,10 +26,11 @@ def publish(ch, *msgs, target: str = ""):
     return run(go())
 
 
-def article(n: int, day: str, title: str):
+def article(n: int, day: str, title: str, at: str | None = None):
     slug = f"{n}-bai-{n}"
     return message(f"post-{n}-part-1", title=title, slug=slug, path=f"bai-viet/{slug}.html", date=day,
-                   summary=f"Tóm tắt {n}", tags=["Chuyển đổi số"])
+                   summary=f"Tóm tắt {n}", tags=["Chuyển đổi số"], at=at or f"{day}T08:30:00+07:00",
+                   body_html=f"<p>Nội dung bài {n}.</p>")
 
 
 def test_static_portal_feed_and_index(tmp_path: Path) -> None:
@@ -43,17 +44,20 @@ def test_static_portal_feed_and_index(tmp_path: Path) -> None:
 
     feed = feedparser.parse((site / "feed.xml").read_bytes())
     assert not feed.bozo
-    assert feed.feed.title == "Tin tức – Ủy ban nhân dân xã Ngọc Lâm" and feed.feed.language == "vi"
+    assert feed.feed.title == "Cải cách hành chính – Ủy ban nhân dân xã Ngọc Lâm" and feed.feed.language == "vi"
     assert [e.title for e in feed.entries] == ["Bài mới", "Bài cũ & xưa"]          # newest first, no duplicate
     first = feed.entries[0]
     assert first.link == first.id == "https://ngoclam.example.gov.vn/bai-viet/2-bai-2.html"
-    assert first.published_parsed[:3] == (2025, 5, 15) and first.summary == "Tóm tắt 2"
+    assert first.published == "Thu, 15 May 2025 08:30:00 +0700"                   # its real time, not 07:00
+    assert first.summary == "Tóm tắt 2"
     assert first.tags[0].term == "Chuyển đổi số"
 
     index = (site / "index.html").read_text(encoding="utf-8")
     assert index.index("Bài mới") < index.index("Bài cũ &amp; xưa")
     assert "15/05/2025" in index and 'lang="vi"' in index
     assert not list(site.rglob("*.tmp"))                                            # atomic writes
+    assert not (site / "manifest.json").exists() and not (site / ".loa.lock").exists()   # not in the web root
+    assert (tmp_path / "site.loa" / "manifest.json").exists()
 
 
 def test_static_portal_reconcile_and_file_links_without_base_url(tmp_path: Path) -> None:

@@ -188,7 +188,10 @@ def test_portal_sanitises_hostile_title_and_body() -> None:
         assert "<script" not in html and "<iframe" not in html and "<img" not in html
     assert "&lt;script&gt;alert(&#34;t&#34;)&lt;/script&gt;" in r.parts[0] \
         or "&lt;script&gt;alert(&quot;t&quot;)&lt;/script&gt;" in r.parts[0]
-    assert Tree(r.parts[0]).all("a") == [{"href": "https://dichvucong.gov.vn", "rel": "noopener noreferrer"}]
+    # the only links are the good one and a bare address shown as text (made a link, as on any web page)
+    assert Tree(r.parts[0]).all("a") == [{"href": "https://dichvucong.gov.vn", "rel": "noopener noreferrer"},
+                                         {"href": "https://evil", "rel": "noopener noreferrer"}]
+    assert "&lt;iframe src=" in r.parts[0]
 
 
 # --------------------------------------------------------------------------- telegram

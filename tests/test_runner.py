@@ -74,11 +74,24 @@ def test_edition_at_its_time_once(db, settings):
     again = run(runner, at(2024, 3, 4, 7, 30))
     assert again.edition is None
     clock[0] = at(2024, 3, 11, 7)
-    assert run(runner, clock[0]).edition == "2/2024", "numbered within the year"
+    assert run(runner, clock[0]).edition is None, "nothing went out that week: no edition, no number"
+    with db.session() as s:
+        s.add(Item(title="Tin tuần sau", body="Nội dung.", state="published", channels=["portal"]))
+    with db.session() as s:
+        from channels.models import Post
+        late = s.scalar(select(Item).where(Item.title == "Tin tuần sau"))
+        s.add(Post(item_id=late.id, channel="portal", target="", state="published", due_at=at(2024, 3, 12, 8),
+                   published_at=at(2024, 3, 12, 8), attempts=1))
+    clock[0] = at(2024, 3, 18, 7)
+    assert run(runner, clock[0]).edition == "2/2024", "numbered within the year, without gaps"
+    with db.session() as s:
+        assert [(e.week_start.day, e.number) for e in s.scalars(select(Edition).order_by(Edition.week_start))] == \
+            [(4, 1), (11, None), (18, 2)]
 
 
 def test_missed_monday_caught_up_once(db, settings):
     seed_week(db)
+    publish_all(db, at(2024, 2, 29, 8))
     tuesday = at(2024, 3, 5, 10)
     runner = Runner(db, settings, {}, clock=lambda: tuesday)
     assert run(runner, tuesday).edition == "1/2024"
@@ -99,9 +112,10 @@ def test_too_late_is_skipped_not_repeated(db, settings):
 def test_empty_week_makes_no_digest(db, settings):
     runner = Runner(db, settings, {}, clock=lambda: at(2024, 3, 4, 7))
     report = run(runner, at(2024, 3, 4, 7))
-    assert report.edition == "1/2024"
+    assert report.edition is None
     with db.session() as s:
-        assert s.scalars(select(Edition)).one().item_id is None
+        ed = s.scalars(select(Edition)).one()
+        assert ed.item_id is None and ed.number is None     # made once, but takes no number
         assert s.scalar(select(Item)) is None
     assert any("không phát: tuần trước không có tin, bài nào được đăng" in t for t in runner.notify.sent)
 

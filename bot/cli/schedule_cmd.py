@@ -57,7 +57,8 @@ def preview(
         ).all()
         edition = s.scalar(select(Edition).where(Edition.week_start == monday))
         edition_code = edition.code if edition else None
-    if edition_code:
+        silent = edition is not None and not edition.code      # made, but nothing went out
+    if edition is not None:
         expected = []               # made: what it holds is final
     data = {
         "week": week, "from": monday.isoformat(), "to": (monday + timedelta(days=6)).isoformat(),
@@ -87,7 +88,8 @@ def preview(
     console.print(t if posts else "Chưa có lượt đăng nào trong tuần.")
     fires = contents.end.astimezone(tz)
     first, last = contents.start.astimezone(tz), fires - timedelta(minutes=1)
-    head = (f"Bản tin CCHC số {edition_code} (đã lập)" if edition_code else "Bản tin tuần")
+    head = (f"Bản tin CCHC số {edition_code} (đã lập)" if edition_code
+            else "Bản tin tuần (đã lập, không phát)" if silent else "Bản tin tuần")
     console.print(f"[bold]{head}[/], phát lúc {fires:%H:%M %d/%m/%Y}: các tin, bài đã đăng từ "
                   f"{first:%H:%M %d/%m/%Y} đến {last:%H:%M %d/%m/%Y}.")
     for n, e in enumerate(entries, 1):

@@ -1,28 +1,32 @@
-"""Static portal: article pages, an index and an RSS 2.0 feed in a folder any web server (or
-the provincial portal's feed reader) can serve.
+"""Static portal: a complete site (home with pages, one page per theme, the citizens' Q&A column,
+contact, articles, RSS, sitemap, our stylesheet) in a folder any web server can serve; the
+pages themselves are made by `content.render.site`, this adapter keeps the record and writes.
 
-Config `[channels.portal]` kind = "static": path (default var/site), base_url (public address
-of that folder; links are file:// URIs without it), title (feed title; default "Tin tức –
-<unit name>"). A JSON manifest keyed by message key remembers what was published, so the same
-key twice changes nothing in the index or the feed, and `reconcile` can tell. Every file is
-written atomically; a lock file serialises concurrent publishers on one host.
+Config `[channels.portal]` kind = "static": `path` (the web root, default var/site), `base_url`
+(its public address; links are relative without it, and no sitemap is written), `title` (the
+section's name, default "Cải cách hành chính"), `per_page` (articles per list page, 10).
+
+What is published is remembered in a JSON manifest keyed by message key — the same key twice
+changes nothing, and `reconcile` can tell — kept **outside the web root** with the lock file that
+serialises publishers on one host: in `<path>.loa/` beside the site folder (a manifest or lock
+left inside the web root by an older Loa is moved there). Every file is written atomically,
+readable by the web server (0644), and only when its content changed.
 """
 
 from __future__ import annotations
 
 import contextlib
-import html
+import hashlib
 import json
 import shutil
-from datetime import date, datetime, time
-from email.utils import format_datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, ClassVar, Iterator
-from xml.sax.saxutils import escape as xml_escape
 
 from channels.base import Channel, Limits, Message, PermanentError, Receipt
 from channels.adapters.outbox import write_atomic
-from content.text import fmt_date, now_utc
+from content.render import site as site_mod
+from content.text import now_utc
 
 try:
     import fcntl
@@ -30,7 +34,8 @@ except ImportError:  # pragma: no cover - not on Linux
     fcntl = None  # type: ignore[assignment]
 
 MANIFEST = "manifest.json"
-FEED_ITEMS = 50
+WRITTEN = "written.json"          # path → sha256 of what we last wrote (skip unchanged files)
+LOCK = ".loa.lock"
 
 
 class StaticPortal(Channel):
@@ -40,6 +45,7 @@ class StaticPortal(Channel):
     def __init__(self, settings, config, state=None):
         super().__init__(settings, config, state)
         self.folder = settings.resolve(config.get("path", "var/site"))
+        self.state_dir = self.folder.with_name(self.folder.name + ".loa")
         self.base_url = str(config.get("base_url", "") or "").rstrip("/")
 
     def describe(self) -> str:
@@ -48,25 +54,41 @@ class StaticPortal(Channel):
     def url_for(self, path: str) -> str:
         return f"{self.base_url}/{path}" if self.base_url else (self.folder / path).resolve().as_uri()
 
-    # -- manifest --------------------------------------------------------------------------
+    # -- manifest, outside the web root ---------------------------------------------------
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with open(self.folder / ".loa.lock", "a") as fh:
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.state_dir / LOCK, "a") as fh:
             if fcntl:
                 fcntl.flock(fh, fcntl.LOCK_EX)
             try:
+                self._move_old_state()
                 yield
             finally:
                 if fcntl:
                     fcntl.flock(fh, fcntl.LOCK_UN)
 
-    def _manifest(self) -> dict[str, Any]:
+    def _move_old_state(self) -> None:
+        """An older Loa kept its manifest and lock inside the web root: move them out."""
+        old = self.folder / MANIFEST
+        if old.exists() and not (self.state_dir / MANIFEST).exists():
+            shutil.move(str(old), str(self.state_dir / MANIFEST))
+        elif old.exists():
+            old.unlink()
+        (self.folder / LOCK).unlink(missing_ok=True)
+
+    def _read(self, name: str) -> dict[str, Any]:
         try:
-            return json.loads((self.folder / MANIFEST).read_text(encoding="utf-8"))
+            return json.loads((self.state_dir / name).read_text(encoding="utf-8"))
         except FileNotFoundError:
+            old = self.folder / name
+            if name == MANIFEST and old.exists():            # before the first locked write
+                return json.loads(old.read_text(encoding="utf-8"))
             return {}
+
+    def _manifest(self) -> dict[str, Any]:
+        return self._read(MANIFEST)
 
     # -- channel ---------------------------------------------------------------------------
 
@@ -74,23 +96,25 @@ class StaticPortal(Channel):
         ex = message.extras
         slug = str(ex.get("slug") or message.key)
         path = str(ex.get("path") or f"bai-viet/{slug}.html")
-        page = ex.get("page") or _minimal_page(message.title, message.body)
         try:
             with self._locked():
                 manifest = self._manifest()
-                write_atomic(self.folder / path, page)
                 for name, source in (ex.get("assets") or {}).items():
-                    dest = self.folder / name
                     if Path(source).exists():
-                        dest.parent.mkdir(parents=True, exist_ok=True)
-                        shutil.copyfile(source, dest)
-                entry = manifest.get(message.key) or {"published_at": now_utc().isoformat()}
-                entry.update(title=message.title, path=path, slug=slug, summary=str(ex.get("summary") or ""),
-                             date=str(ex.get("date") or now_utc().date().isoformat()),
-                             tags=list(ex.get("tags") or []))
+                        write_atomic(self.folder / name, Path(source).read_bytes())
+                old = manifest.get(message.key) or {}
+                entry = {
+                    "published_at": old.get("published_at") or now_utc().isoformat(),
+                    "title": message.title, "path": path, "slug": slug,
+                    "summary": str(ex.get("summary") or ""), "lead": str(ex.get("lead") or ""),
+                    "date": str(ex.get("date") or now_utc().date().isoformat()),
+                    "at": ex.get("at"), "tags": list(ex.get("tags") or []), "section": str(ex.get("section") or ""),
+                    "image": ex.get("image_path"),
+                    "body_html": str(ex.get("body_html") or "") or _body_of(message.body),
+                }
                 manifest[message.key] = entry
-                self._rebuild(manifest)
-                write_atomic(self.folder / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+                self._publish(manifest)
+                write_atomic(self.state_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
         except OSError as e:
             raise PermanentError(f"Không ghi được trang tĩnh vào {self.folder}: {e.strerror}.") from e
         return Receipt(external_id=slug, url=self.url_for(path))
@@ -101,53 +125,38 @@ class StaticPortal(Channel):
             return Receipt(external_id=entry["slug"], url=self.url_for(entry["path"]))
         return None
 
-    # -- index and feed --------------------------------------------------------------------
+    # -- the site ----------------------------------------------------------------------------
 
-    def _entries(self, manifest: dict[str, Any]) -> list[dict[str, Any]]:
-        return sorted(manifest.values(), key=lambda e: (e["date"], e["published_at"]), reverse=True)
-
-    def _title(self) -> str:
-        return str(self.config.get("title") or f"Tin tức – {self.settings.unit.name}")
-
-    def _rebuild(self, manifest: dict[str, Any]) -> None:
-        entries = self._entries(manifest)
-        write_atomic(self.folder / "index.html", self._index(entries))
-        write_atomic(self.folder / "feed.xml", self._feed(entries[:FEED_ITEMS]))
-
-    def _index(self, entries: list[dict[str, Any]]) -> str:
-        e = html.escape
-        items = "\n".join(
-            f'    <li><a href="{e(x["path"])}">{e(x["title"])}</a> '
-            f'<span class="ngay">{fmt_date(date.fromisoformat(x["date"]))}</span>'
-            + (f'<p>{e(x["summary"])}</p>' if x["summary"] else "") + "</li>" for x in entries)
-        title = e(self._title())
-        return (f'<!DOCTYPE html>\n<html lang="vi">\n<head>\n  <meta charset="utf-8">\n'
-                f'  <meta name="viewport" content="width=device-width, initial-scale=1">\n'
-                f'  <title>{title}</title>\n'
-                f'  <link rel="alternate" type="application/rss+xml" title="{title}" href="feed.xml">\n'
-                f'</head>\n<body>\n  <h1>{title}</h1>\n  <ul class="tin">\n{items}\n  </ul>\n'
-                f'  <p><a href="feed.xml">Theo dõi qua RSS</a></p>\n</body>\n</html>\n')
-
-    def _feed(self, entries: list[dict[str, Any]]) -> str:
-        x = xml_escape
-        tz = self.settings.tz
-        items = []
-        for en in entries:
-            link = self.url_for(en["path"])
-            when = datetime.combine(date.fromisoformat(en["date"]), time(7, 0), tzinfo=tz)
-            cats = "".join(f"<category>{x(t)}</category>" for t in en.get("tags", []))
-            items.append(f"    <item>\n      <title>{x(en['title'])}</title>\n      <link>{x(link)}</link>\n"
-                         f'      <guid isPermaLink="true">{x(link)}</guid>\n'
-                         f"      <pubDate>{format_datetime(when)}</pubDate>\n"
-                         f"      <description>{x(en['summary'])}</description>{cats}\n    </item>")
-        home = self.url_for("index.html")
-        return ('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0">\n<channel>\n'
-                f"  <title>{x(self._title())}</title>\n  <link>{x(home)}</link>\n"
-                f"  <description>{x('Tin bài của ' + self.settings.unit.name)}</description>\n"
-                f"  <language>vi</language>\n  <lastBuildDate>{format_datetime(now_utc())}</lastBuildDate>\n"
-                + "\n".join(items) + "\n</channel>\n</rss>\n")
+    def _publish(self, manifest: dict[str, Any]) -> None:
+        site = site_mod.site_from_settings(self.settings)
+        files = site_mod.build(site, [_entry(k, v) for k, v in manifest.items()], now=now_utc())
+        written = self._read(WRITTEN)
+        for path, text in files.items():
+            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            if written.get(path) == digest and (self.folder / path).exists():
+                continue
+            write_atomic(self.folder / path, text)
+            written[path] = digest
+        write_atomic(self.state_dir / WRITTEN, json.dumps(written, indent=0, sort_keys=True))
 
 
-def _minimal_page(title: str, body: str) -> str:
-    return (f'<!DOCTYPE html>\n<html lang="vi">\n<head><meta charset="utf-8"><title>{html.escape(title)}'
-            f"</title></head>\n<body>\n{body}\n</body>\n</html>\n")
+def _entry(key: str, v: dict[str, Any]) -> site_mod.Entry:
+    at = None
+    for raw in (v.get("at"), v.get("published_at")):
+        if raw:
+            at = datetime.fromisoformat(raw)
+            break
+    return site_mod.Entry(key=key, title=v["title"], path=v["path"], date=date.fromisoformat(v["date"]),
+                          summary=v.get("summary", ""), lead=v.get("lead", ""), body_html=v.get("body_html", ""),
+                          at=at, tags=tuple(v.get("tags") or ()), section=v.get("section", ""),
+                          image=v.get("image"))
+
+
+def _body_of(fragment: str) -> str:
+    """The article body inside a rendered fragment (`<div class="noi-dung">…</div>`), or the
+    fragment itself (a message from another renderer)."""
+    start = fragment.find('<div class="noi-dung">')
+    end = fragment.rfind("</div>")
+    if start >= 0 and end > start:
+        return fragment[start + len('<div class="noi-dung">'):end].strip()
+    return fragment

@@ -248,7 +248,9 @@ def article_of(session: Session, item: Item, settings: Settings, *, link: str | 
                when: datetime | None = None) -> Article:
     """The render input for an item; its date is the publication time in the local zone."""
     at = when or item.publish_at or item.approved_at or item.created_at
+    local = as_utc(at).astimezone(settings.tz)
     return Article(
-        title=item.title, body=item.body, date=as_utc(at).astimezone(settings.tz).date(), id=item.id,
+        title=item.title, body=item.body, date=local.date(), id=item.id,
         summary=item.summary, theme=theme_text(session, item), image=item.image_path, link=link,
+        at=local, source=item.source or "",
     )

@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from content.calendar.workdays import working_days_between
-from content.qa.models import OPEN_STATES, Q_STATES, Attachment, Citizen, Question, QuestionEvent
+from content.qa.models import OPEN_STATES, Q_STATES, Attachment, Citizen, Question, QuestionEvent, StaffMessage
 from content.settings import Settings
 from content.text import as_utc
 
@@ -89,3 +89,11 @@ def attachments(session: Session, question_id: int) -> list[tuple[str, str, str 
 
 def citizen(session: Session, q: Question) -> Citizen | None:
     return session.get(Citizen, q.citizen_id) if q.citizen_id else None
+
+
+def card_message(session: Session, question_id: int) -> tuple[str, int] | None:
+    """(staff chat, message id) of the question's card, when it was posted."""
+    row = session.execute(select(StaffMessage.chat_id, StaffMessage.message_id)
+                          .where(StaffMessage.question_id == question_id, StaffMessage.purpose == "card")
+                          .order_by(StaffMessage.message_id).limit(1)).first()
+    return (row[0], int(row[1])) if row else None

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path, PurePath
 from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit
@@ -59,6 +59,8 @@ class Article:
     theme: str = ""              # theme text, used as the portal tag
     image: str | None = None     # path of an attached image
     link: str | None = None      # the portal URL of this article, when known
+    at: datetime | None = None   # the publication time (aware), when known
+    source: str = ""             # where the item came from: "qa" is the citizens' Q&A column
 
 
 @dataclass(frozen=True)
@@ -127,7 +129,8 @@ def render(article: Article, channel: str, settings: Settings, *, max_len: int |
         raise ValueError(f"Kênh không hợp lệ: “{channel}”. Các kênh: {', '.join(CHANNELS)}.")
     a = Article(title=nfc(article.title).strip(), body=nfc(article.body or ""), date=article.date,
                 id=article.id, summary=nfc(article.summary or "").strip(),
-                theme=nfc(article.theme or "").strip(), image=article.image, link=article.link)
+                theme=nfc(article.theme or "").strip(), image=article.image, link=article.link,
+                at=article.at, source=article.source)
     return fn(a, settings, max_len)
 
 
@@ -139,27 +142,35 @@ def _summary(a: Article, limit: int = 300) -> str:
 
 
 def _portal(a: Article, settings: Settings, max_len: int | None) -> Rendering:
-    """`parts[0]` is the article fragment (for a CMS); extras["page"] a standalone HTML5 page
-    stored at extras["path"] of a static site; its image, if any, goes to extras["assets"]."""
+    """`parts[0]` is the article fragment (for a CMS). For the static site: extras["body_html"]
+    (bare addresses made links), "lead", "summary", "at" (publication time), "section"
+    ("hoi-dap" for the citizens' column), "tags", "path", "image"/"assets"; extras["page"] is the
+    article in the site's layout (`content.render.site`), styles inline, as the preview shows it."""
+    from content.render import site as site_mod
+
     slug = article_slug(a.id, a.title)
     tags = [a.theme] if a.theme else []
     summary = _summary(a)
     unit = settings.unit.name
-    context = dict(title=a.title, date=fmt_date(a.date), iso_date=a.date.isoformat(), unit=unit,
-                   tags=tags, summary=summary, lead=a.summary, body_html=Markup(md.to_html(a.body)))
+    body_html = md.to_html(a.body, linkify=True)
+    context = dict(title=a.title, date=fmt_date(a.date), iso_date=(a.at or a.date).isoformat(), unit=unit,
+                   tags=tags, summary=summary, lead=a.summary, body_html=Markup(body_html))
     fragment = _template("portal_article.html.j2", **context).strip()
     assets: dict[str, str] = {}
-    image_src = None
+    image = None
     if a.image:
-        name = f"anh/{slug}{PurePath(a.image).suffix.lower()}"
-        assets[name] = a.image
-        image_src = f"../{name}"
+        image = f"anh/{slug}{PurePath(a.image).suffix.lower()}"
+        assets[image] = a.image
     canonical = portal_link(settings, a.id, a.title)
-    page = _template("portal_page.html.j2", **context, fragment=Markup(fragment),
-                     image_src=image_src, canonical=canonical)
+    path = f"bai-viet/{slug}.html"
+    section = site_mod.QA_SECTION if a.source == "qa" else ""
+    entry = site_mod.Entry(key=slug, title=a.title, path=path, date=a.date, summary=summary, lead=a.summary,
+                           body_html=body_html, at=a.at, tags=tuple(tags), section=section, image=image)
+    page = site_mod.article_page(site_mod.site_from_settings(settings), entry, [entry], inline_css=True)
     return Rendering("portal", a.title, (fragment,), "html", {
-        "page": page, "slug": slug, "summary": summary, "date": a.date.isoformat(), "tags": tags,
-        "path": f"bai-viet/{slug}.html", "canonical": canonical, "image": a.image,
+        "page": page, "slug": slug, "summary": summary, "lead": a.summary, "body_html": body_html,
+        "date": a.date.isoformat(), "at": a.at.isoformat() if a.at else None, "tags": tags,
+        "section": section, "path": path, "canonical": canonical, "image": a.image, "image_path": image,
         "assets": assets,
     })
 

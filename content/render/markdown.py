@@ -37,9 +37,14 @@ def sanitize(html: str) -> str:
                      link_rel="noopener noreferrer")
 
 
-def to_html(markdown: str) -> str:
-    """Markdown → sanitised HTML fragment."""
-    return sanitize(_md.render(nfc(markdown)))
+_md_linkify = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
+_md_linkify.enable(["strikethrough", "table", "linkify"])
+
+
+def to_html(markdown: str, *, linkify: bool = False) -> str:
+    """Markdown → sanitised HTML fragment; `linkify` makes bare addresses (https://…, www.…,
+    e-mail) links, as a web page should (linkify-it-py)."""
+    return sanitize((_md_linkify if linkify else _md).render(nfc(markdown)))
 
 
 @dataclass(frozen=True)

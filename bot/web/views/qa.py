@@ -124,10 +124,27 @@ async def _act(request: Request, action: str, code: str, arg: str) -> str:
     relay = relay_from_settings(c.settings, c.db)
     service = QAService(c.settings, c.db, relay, clock=c.clock)
     who = Actor(info.username, info.name or "", trusted=True)
+
+    def card() -> tuple[str, int] | None:
+        with c.db.session() as s:
+            return qa_inbox.card_message(s, qa.get(s, code).id)
+
+    async def go() -> str:
+        reply = await service.act(who, action, code, arg)
+        # The staff group sees it too, under the question's card, as when staff act there.
+        found = await run_in_threadpool(card)
+        if found is not None and relay.bot is not None and found[0] == relay.staff_chat:
+            try:
+                await relay.to_staff(f"{reply} (trên trang quản trị, {T.esc(info.name or info.username)})",
+                                     reply_to=found[1])
+            except Exception:  # noqa: BLE001 - the answer is recorded and sent; the echo is a courtesy
+                pass
+        return reply
+
     if relay.bot is not None:
         async with relay.bot:
-            return await service.act(who, action, code, arg)
-    return await service.act(who, action, code, arg)
+            return await go()
+    return await go()
 
 
 def _tx(c, fn) -> None:  # noqa: ANN001
