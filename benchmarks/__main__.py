@@ -11,7 +11,7 @@ import sys
 import time
 
 BENCHMARKS = ["bench_plan", "plan_accuracy", "bench_calendar", "bench_publish", "bench_schedule", "bench_qa",
-              "bench_spoken", "bench_web"]
+              "bench_spoken", "bench_web", "bench_site"]
 
 
 def main(argv: list[str]) -> int:

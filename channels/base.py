@@ -6,12 +6,20 @@ returns a `Receipt`. It raises `RetryableError` (maybe later), `RateLimited` (la
 exactly `retry_after` seconds), `PermanentError` (never) or `UnknownOutcome` (the request may
 have been delivered: never resend blindly). The publisher decides what to do; it never
 special-cases a channel.
+
+Taking back what went out: an adapter declares `can_withdraw` (it can remove a published post)
+and `can_correct` (it can replace a published post's text in place) and implements
+`withdraw(sent, now)` and `correct(sent, messages, notice, now)`. Both return a `TakeBack`
+saying what the channel did, or what staff must still do by hand (`done=False`). The default
+`withdraw` lists the post for staff; the default `correct` sends the correction notice as new
+messages (a channel that cannot edit in place still says what changed).
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Mapping
 
@@ -83,9 +91,42 @@ class Receipt:
     http_status: int | None = None
 
 
+@dataclass(frozen=True)
+class Delivered:
+    """What one published post left on its channel: the ids of its parts (in order), its URL,
+    when it went out, and the ids of correction notices sent since."""
+
+    post_id: int
+    key: str                             # message keys were f"{key}-part-{n}"
+    target: str
+    external_ids: tuple[str, ...] = ()
+    url: str | None = None
+    published_at: datetime | None = None
+    notice_ids: tuple[str, ...] = ()
+
+    def part_keys(self, parts: int | None = None) -> list[str]:
+        n = parts if parts is not None else max(1, len(self.external_ids))
+        return [f"{self.key}-part-{i}" for i in range(1, n + 1)]
+
+
+@dataclass(frozen=True)
+class TakeBack:
+    """The outcome of a withdrawal or correction on one post. `done` False: `note` says what
+    staff must do by hand (Vietnamese). `how`: removed | trashed | deleted | gone | edited |
+    correction | manual."""
+
+    done: bool
+    how: str
+    note: str = ""
+    external_ids: tuple[str, ...] = ()
+    url: str | None = None
+
+
 class Channel(ABC):
     name: ClassVar[str]
     limits: ClassVar[Limits] = Limits()
+    can_withdraw: ClassVar[bool] = False   # can remove a published post
+    can_correct: ClassVar[bool] = False    # can replace a published post's text in place
 
     def __init__(self, settings: "Settings", config: "ChannelSettings", state: "StateStore | None" = None):
         self.settings = settings
@@ -104,6 +145,37 @@ class Channel(ABC):
         """After an unknown outcome: a Receipt if the message is known to be delivered,
         None if this channel cannot tell (staff must check)."""
         return None
+
+    def can_take_back(self, sent: Delivered, now: datetime) -> bool:
+        """Whether `withdraw` will remove this post (e.g. Telegram: only within 48 hours)."""
+        return self.can_withdraw
+
+    def can_edit(self, sent: Delivered, now: datetime) -> bool:
+        """Whether `correct` will edit this post in place (else it sends a correction notice)."""
+        return self.can_correct
+
+    async def withdraw(self, sent: Delivered, now: datetime) -> TakeBack:
+        """Remove a published post from the channel, or say what staff must do."""
+        return TakeBack(False, "manual", f"{self.describe_target(sent.target)}: kênh này không cho Loa gỡ "
+                        "bài đã đăng; hãy gỡ tay" + (f" ({sent.url})" if sent.url else "") + ".")
+
+    async def correct(self, sent: Delivered, messages: list[Message], notice: list[Message],
+                      now: datetime) -> TakeBack:
+        """Replace a published post with `messages` (the new version), or — where the channel
+        cannot edit — send `notice` (a correction notice) as new messages."""
+        ids = []
+        for msg in notice:
+            receipt = await self.send(msg, sent.target)
+            if receipt.external_id:
+                ids.append(receipt.external_id)
+        return TakeBack(True, "correction", f"{self.describe_target(sent.target)}: đã gửi tin đính chính.",
+                        external_ids=tuple(ids))
+
+    def describe_target(self, target: str) -> str:
+        """The channel (and target) as staff name it."""
+        from content.text import where_name
+
+        return where_name(self.name, target)
 
     async def aclose(self) -> None:
         """Release connections."""

@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 from channels.models import POST_STATES, Attempt, Post
 from content.models import Item
 
-OUTCOMES = ("published", "reconciled", "retry", "rate_limited", "failed", "dead", "unknown")
-OK_OUTCOMES = ("published", "reconciled")
+OUTCOMES = ("published", "reconciled", "retry", "rate_limited", "failed", "dead", "unknown",
+            "unqueued", "withdrawn", "withdraw_failed", "manual", "corrected", "correction", "correct_failed")
+OK_OUTCOMES = ("published", "reconciled", "unqueued", "withdrawn", "corrected", "correction")
 
 OUTCOME_NAMES = {
     "published": "đã đăng",
@@ -24,6 +25,13 @@ OUTCOME_NAMES = {
     "failed": "lỗi",
     "dead": "bỏ cuộc",
     "unknown": "chưa rõ",
+    "unqueued": "rút khỏi hàng đợi",
+    "withdrawn": "đã gỡ khỏi kênh",
+    "withdraw_failed": "gỡ không được",
+    "manual": "cần cán bộ xử lý tay",
+    "corrected": "đã sửa trên kênh",
+    "correction": "đã gửi đính chính",
+    "correct_failed": "đính chính không được",
 }
 POST_STATE_NAMES = {
     "pending": "chờ đăng",
@@ -33,6 +41,7 @@ POST_STATE_NAMES = {
     "dead": "bỏ cuộc",
     "unknown": "chưa rõ",
     "cancelled": "đã hủy",
+    "withdrawn": "đã gỡ",
 }
 
 

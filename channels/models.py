@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from content.db import Base, UTCDateTime
 from content.text import now_utc
 
-POST_STATES = ("pending", "sending", "published", "failed", "dead", "unknown", "cancelled")
+POST_STATES = ("pending", "sending", "published", "failed", "dead", "unknown", "cancelled", "withdrawn")
 
 
 class Post(Base):
@@ -54,7 +54,7 @@ class Attempt(Base):
     target: Mapped[str] = mapped_column(String(200), default="")
     edition: Mapped[str] = mapped_column(String(40), default="")
     part: Mapped[int] = mapped_column(Integer, default=0)
-    outcome: Mapped[str] = mapped_column(String(20))  # published | retry | failed | dead | unknown | reconciled
+    outcome: Mapped[str] = mapped_column(String(20))  # see channels.log.OUTCOMES
     http_status: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(Text)
     latency_ms: Mapped[int | None] = mapped_column(Integer)

@@ -83,7 +83,8 @@ class Summary:
 def schedule_item(session: Session, item: Item, channels: Mapping[str, Channel], *, now: datetime,
                   edition: str = "") -> Scheduled:
     """Create the posts of an approved item: every channel of the item that is live × its targets,
-    due at the item's publish_at (or now). Idempotent: existing rows are kept as they are."""
+    due at the item's publish_at (or now). Idempotent: existing rows are kept as they are, except
+    that a freshly approved item puts its posts withdrawn from the queue (never sent) back in it."""
     if item.state not in SCHEDULABLE_ITEM_STATES:
         raise PostError(f"Bài số {item.id} chưa được duyệt (trạng thái “{item.state}”), chưa thể lên lịch đăng.")
     existing = {(p.channel, p.target): p for p in session.scalars(
@@ -99,6 +100,13 @@ def schedule_item(session: Session, item: Item, channels: Mapping[str, Channel],
             continue
         for target in adapter.targets():
             post = existing.get((name, target))
+            if post is not None and post.state == "cancelled" and post.parts_done == 0 and item.state == "approved":
+                # withdrawn from the queue by an edit or a rejection, now approved again: the new
+                # text goes out at the new time (nothing of this post ever reached the channel)
+                post.state, post.due_at, post.attempts, post.next_attempt_at = "pending", due, 0, None
+                post.last_error = post.claimed_by = post.lease_until = None
+                post.updated_at = now
+                created = True
             if post is None:
                 post = Post(item_id=item.id, channel=name, target=target, edition=edition, state="pending",
                             due_at=due, attempts=0, parts_done=0, parts_total=0, created_at=now, updated_at=now)
@@ -176,6 +184,39 @@ def resolve_unknown(session: Session, post_id: int, *, published: bool, now: dat
     if item is not None and item.state in ("approved", "scheduled") and not left:
         item.state, item.updated_at = "published", now
     return post
+
+
+def render_messages(s: Session, settings: Settings, item: Item, channel: str, adapter: Channel | None, *,
+                    key: str, article: Any = None) -> list[Message]:
+    """The messages of one post: the item (or a given `article`, e.g. a correction notice)
+    rendered for `channel` within the adapter's limits, keys f"{key}-part-{n}"."""
+    from content.items.workflow import article_of
+    from content.render.item import render
+
+    limits = adapter.limits if adapter else None
+    if article is None:
+        article = article_of(s, item, settings, link=portal_link_for(settings, item, channel))
+    r = render(article, channel, settings, max_len=limits.body_maxlen if limits else None)
+    if not r.parts:
+        raise ValueError("nội dung trống")
+    image = Path(item.image_path) if item.image_path else None
+    n = len(r.parts)
+    return [Message(key=f"{key}-part-{i}", title=r.title, body=body, format=r.format, part=i,
+                    parts=n, image=image if i == 1 else None, extras=r.extras)
+            for i, body in enumerate(r.parts, 1)]
+
+
+def portal_link_for(settings: Settings, item: Item, channel: str) -> str | None:
+    """The article's address on the static portal, for the channels that point to it (the
+    hotline notice prints it as a QR code)."""
+    if channel not in ("telegram", "zalo", "hotline") or "portal" not in item.channels:
+        return None
+    portal = settings.channel("portal")
+    if not portal.enabled or portal.get("kind", "static") != "static" or not portal.get("base_url"):
+        return None
+    from content.render.item import portal_link
+
+    return portal_link(settings, item.id, item.title)
 
 
 @dataclass
@@ -418,34 +459,10 @@ class Publisher:
         return None
 
     def _messages(self, s: Session, post: Post, item: Item | None) -> list[Message]:
-        from content.items.workflow import article_of
-        from content.render.item import render
-
         if item is None:
             raise LookupError(f"không còn bài số {post.item_id}")
-        adapter = self.channels.get(post.channel)
-        limits = adapter.limits if adapter else None
-        article = article_of(s, item, self.settings, link=self._link(item, post.channel))
-        r = render(article, post.channel, self.settings, max_len=limits.body_maxlen if limits else None)
-        if not r.parts:
-            raise ValueError("nội dung trống")
-        image = Path(item.image_path) if item.image_path else None
-        n = len(r.parts)
-        return [Message(key=f"post-{post.id}-part-{i}", title=r.title, body=body, format=r.format, part=i,
-                        parts=n, image=image if i == 1 else None, extras=r.extras)
-                for i, body in enumerate(r.parts, 1)]
-
-    def _link(self, item: Item, channel: str) -> str | None:
-        """The article's address on the static portal, for the channels that point to it (the
-        hotline notice prints it as a QR code)."""
-        if channel not in ("telegram", "zalo", "hotline") or "portal" not in item.channels:
-            return None
-        portal = self.settings.channel("portal")
-        if not portal.enabled or portal.get("kind", "static") != "static" or not portal.get("base_url"):
-            return None
-        from content.render.item import portal_link
-
-        return portal_link(self.settings, item.id, item.title)
+        return render_messages(s, self.settings, item, post.channel, self.channels.get(post.channel),
+                               key=f"post-{post.id}")
 
     def _part_delivered(self, job: _Job, part: int, receipt: Receipt, latency: int | None,
                         outcome: str) -> bool:

@@ -14,7 +14,7 @@ import getpass
 import os
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from sqlalchemy import JSON, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -151,14 +151,20 @@ def as_dict(e: AuditEntry) -> dict[str, Any]:
             "question_id": e.question_id, "note": e.note, "before": e.before, "after": e.after}
 
 
-def describe_change(e: AuditEntry, labels: Mapping[str, str] | None = None, width: int = 60) -> str:
-    """"tiêu đề: “A” → “B”; giờ đăng: … → …" — short, one line per entry for tables."""
+def describe_change(e: AuditEntry, labels: Mapping[str, str] | None = None, width: int = 60,
+                    show: Callable[[str, Any], str] | None = None) -> str:
+    """"tiêu đề: “A” → “B”; giờ đăng: … → …" — short, for tables. `show(key, value)` turns a
+    stored value into what people read (local times, state names). A creation shows its title."""
     if not e.after:
         return ""
+    if not e.before and "title" in e.after:
+        return _short(e.after["title"], width)
     parts: list[str] = []
     for key, new in e.after.items():
         old = (e.before or {}).get(key)
         name = (labels or {}).get(key, key)
+        if show is not None:
+            old, new = (show(key, v) if v not in (None, "") else v for v in (old, new))
         parts.append(f"{name}: {_short(old, width)} → {_short(new, width)}")
     return "; ".join(parts)
 

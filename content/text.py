@@ -35,24 +35,35 @@ def as_utc(dt: datetime) -> datetime:
     return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
 
 
-def parse_local(text: str, tz: ZoneInfo) -> datetime:
-    """Parse staff input such as "2024-03-04 08:00", "2024-03-04T08:00" or "04/03/2024 08:00"
-    in the configured zone; returns an aware UTC datetime. Raises ValueError (Vietnamese)."""
-    s = nfc(text).strip()
-    for fmt in ("%d/%m/%Y %H:%M", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(s, fmt).replace(tzinfo=tz).astimezone(UTC)
-        except ValueError:
-            pass
-    try:
-        dt = datetime.fromisoformat(s)
-    except ValueError:
-        raise ValueError(f"Không hiểu thời điểm “{text}”. Hãy viết dạng 2024-03-04 08:00 "
-                         f"hoặc 04/03/2024 08:00.") from None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=tz)
-    return dt.astimezone(UTC)
+def parse_local(text: str, tz: ZoneInfo, default_hour: int = 0) -> datetime:
+    """Staff input such as "04/03/2024 08:00", "2024-03-04T08:00", "5/3 8h30", "thứ Hai tuần
+    sau" in the configured zone, as an aware UTC datetime; a date alone is its midnight (or
+    `default_hour`). The one parser is `content.items.when.parse_when`; its `WhenError` is a
+    ValueError too."""
+    from content.items.when import parse_when  # the parser lives with the items that use it most
+
+    return parse_when(text, now_utc(), default_hour, tz=tz).at
 
 
 def now_utc() -> datetime:
     return datetime.now(UTC)
+
+
+def target_name(target: str) -> str:
+    """A post's target as staff read it: "article" → "bài viết", "user:42" → "người dùng 42",
+    "notice" → "bản niêm yết", "sms:0912…" → "SMS 0912…"; chat ids as they are."""
+    if target == "article":
+        return "bài viết"
+    if target == "notice":
+        return "bản niêm yết"
+    if target.startswith("user:"):
+        return f"người dùng {target[5:]}"
+    if target.startswith("sms:"):
+        return f"SMS {target[4:]}"
+    return target
+
+
+def where_name(channel: str, target: str = "") -> str:
+    """"Zalo (bài viết)", "Telegram (@xangoclam)", "Cổng TTĐT" — a channel and target for people."""
+    name = CHANNEL_NAMES.get(channel, channel)
+    return f"{name} ({target_name(target)})" if target else name

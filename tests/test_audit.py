@@ -71,3 +71,22 @@ def test_changes_keep_only_what_differs():
 def test_actor_is_the_named_person_or_the_os_user():
     assert Actor.os_user("Nguyễn Văn A").name == "Nguyễn Văn A"
     assert Actor.os_user(None).name
+
+
+def test_the_report_annex_lists_the_period_s_actions(db, settings):
+    from schedules.reports.data import gather
+    from schedules.reports.md import render_md
+    from schedules.reports.period import parse_period
+    from schedules.reports.text import compose
+
+    _add(db, item_id=4, before={"title": "Lịch cũ"}, after={"title": "Lịch mới"}, note="sửa lỗi")
+    _add(db, item_id=5, action="item.withdraw", now=NOW + timedelta(days=40), note="Số liệu sai")
+    with db.session() as s:
+        plain = gather(s, settings, parse_period("2024-03"), now=NOW + timedelta(days=60))
+        data = gather(s, settings, parse_period("2024-03"), now=NOW + timedelta(days=60), with_audit=True)
+    assert plain.audit is None and "PHỤ LỤC" not in render_md(compose(plain, settings))
+    assert [(a.actor, a.action, a.item_id) for a in data.audit] == [("lan", "sửa bài", 4)]
+    md = render_md(compose(data, settings))
+    assert "PHỤ LỤC: NHẬT KÝ THAO TÁC CỦA CÁN BỘ" in md
+    assert "04/03/2024 08:00" in md and "sửa lỗi; title: “Lịch cũ” → “Lịch mới”" not in md
+    assert "sửa lỗi; tiêu đề: “Lịch cũ” → “Lịch mới”" in md

@@ -32,7 +32,7 @@ def test_doctor_counts_a_stored_zalo_pair_and_fails_on_stuck_posts(tmp_path):
     from content.text import now_utc
 
     cfg = write_config(tmp_path, ZALO)
-    zalo_row = lambda out: next(line for line in out.splitlines() if "│ zalo" in line)  # noqa: E731
+    zalo_row = lambda out: next(line for line in out.splitlines() if "│ Zalo " in line)  # noqa: E731
     r = run_loa("doctor", cwd=tmp_path, config=cfg)
     assert r.code == 0 and "ghi vào hộp thư đi" in zalo_row(r.out) and "Zalo: chưa mở webhook" in r.out
     settings = load(cfg, env={})
@@ -46,4 +46,4 @@ def test_doctor_counts_a_stored_zalo_pair_and_fails_on_stuck_posts(tmp_path):
     db.dispose()
     r = run_loa("doctor", cwd=tmp_path, config=cfg)
     assert "đang đăng thật" in zalo_row(r.out)          # the pair stored by a refresh is enough
-    assert r.code == 1 and "loa post list --state dead" in r.out
+    assert r.code == 1 and "1 bài đăng ở trạng thái “bỏ cuộc”: xem loa post list --state \"bỏ cuộc\"" in r.out

@@ -107,3 +107,19 @@ def test_get_updates_long_poll_and_offset() -> None:
     with FakeBotAPI() as tg:
         assert asyncio.run(go(tg)) == [7, 0]
         assert tg.wait_for(lambda: len(tg.calls) >= 2, timeout=1)
+
+
+def test_two_pollers_get_409_conflict():
+    import threading
+
+    import requests
+
+    with FakeBotAPI() as tg:
+        url = f"{tg.base_url}{tg.token}/getUpdates"
+        out: list[int] = []
+        first = threading.Thread(target=lambda: out.append(requests.post(url, json={"timeout": 3}, timeout=10).status_code))
+        first.start()
+        assert tg.wait_for(lambda: sum(c["method"] == "getUpdates" for c in tg.calls) == 1)
+        second = requests.post(url, json={"timeout": 0}, timeout=10)
+        first.join()
+        assert out == [409] and second.status_code == 200 and tg.conflicts == 1

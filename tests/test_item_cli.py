@@ -15,7 +15,8 @@ def test_add_preview_approve_publish(tmp_path):
     body.write_text("Bộ phận một cửa của UBND xã làm việc từ 7h30 ngày 04/3/2024.\n\nGọi 0221 3 946 101.",
                     encoding="utf-8")
     r = run_loa("item", "add", "--title", "Lịch làm việc <b>một cửa</b>", "--body-file", str(body),
-                "--channels", "portal,radio,telegram", "--at", "04/03/2024 08:00", "--json", cwd=tmp_path, config=cfg)
+                "--channels", "portal,radio,telegram", "--at", "04/03/2024 08:00", "--yes", "--json", cwd=tmp_path,
+                config=cfg)
     assert r.code == 0, r.err
     item = json.loads(r.out)
     assert item["state"] == "draft" and item["publish_at"].startswith("2024-03-04T08:00:00+07:00")
@@ -25,6 +26,8 @@ def test_add_preview_approve_publish(tmp_path):
     assert "Ủy ban nhân dân xã" in r.out and "bảy giờ ba mươi phút" in r.out and "UBND" not in r.out
 
     r = run_loa("item", "approve", str(item["id"]), "--by", "Chủ tịch", cwd=tmp_path, config=cfg)
+    assert r.code == 2 and "04/03/2024 08:00 đã qua" in r.err and "--yes" in r.err, "the past is confirmed"
+    r = run_loa("item", "approve", str(item["id"]), "--by", "Chủ tịch", "--yes", cwd=tmp_path, config=cfg)
     assert r.code == 0, r.err
     assert "Đã xếp 3 lượt đăng" in r.out
 
@@ -54,7 +57,8 @@ def test_bad_input_gets_a_vietnamese_message_and_exit_2(tmp_path):
     cases = [
         (("item", "add", "--title", "T", "--body-file", "khong-co.md"), "Không tìm thấy tệp nội dung"),
         (("item", "add", "--title", "T", "--body", "x", "--channels", "fax"), "Kênh không hợp lệ"),
-        (("item", "add", "--title", "T", "--body", "x", "--at", "thứ hai"), "Không hiểu thời điểm"),
+        (("item", "add", "--title", "T", "--body", "x", "--at", "thứ tám"), "Không hiểu “thứ tám”"),
+        (("item", "add", "--title", "T", "--body", "x", "--at", "01/01/2020"), "--yes"),
         (("item", "approve", "99"), "Không có bài số 99"),
         (("item", "list", "--state", "xyz"), "Trạng thái không hợp lệ"),
     ]

@@ -222,3 +222,22 @@ def test_screenshots_at_1280_and_390(tmp_path):
         finally:
             browser.close()
     assert all(s.stat().st_size > 10_000 for s in shots) and len(shots) == 6
+
+
+def test_a_publication_rewrites_only_what_changed(tmp_path):
+    site = publish_site(tmp_path, n=3)
+    first = next((site / "bai-viet").glob("1-*.html"))
+    before = first.stat().st_mtime_ns
+    s = settings_for(tmp_path)
+    r = render(Article(title="Tin mới", body="Nội dung.", date=date(2024, 3, 20), id=50,
+                       at=datetime(2024, 3, 20, 9, tzinfo=HCM)), "portal", s)
+    run(StaticPortal(s, s.channel("portal")).send(
+        Message(key="post-50-part-1", title=r.title, body=r.parts[0], format="html", extras=r.extras), ""))
+    assert first.stat().st_mtime_ns == before                     # an older article's page is left alone
+    assert "Tin mới" in (site / "index.html").read_text(encoding="utf-8")
+    moved = make_settings(tmp_path, {"unit": {"name": "Ủy ban nhân dân xã Ngọc Lâm",
+                                              "contact": {"name": "Trần Văn Nam"}}})
+    r = render(Article(title="Tin thứ hai", body="Nội dung.", date=date(2024, 3, 21), id=51), "portal", moved)
+    run(StaticPortal(moved, moved.channel("portal")).send(
+        Message(key="post-51-part-1", title=r.title, body=r.parts[0], format="html", extras=r.extras), ""))
+    assert "Trần Văn Nam" in first.read_text(encoding="utf-8")       # the contact changed: every page follows

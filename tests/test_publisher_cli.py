@@ -30,9 +30,9 @@ def test_publish_due_log_and_posts(site):
     cwd, cfg = site
     r = loa("item", "add", "--title", "Lịch tiếp công dân tháng 3", "--body",
             "Ủy ban nhân dân xã tiếp công dân vào thứ Năm hằng tuần.",
-            "--channels", "portal,telegram,radio", "--at", "2024-03-04 08:00", cwd=cwd, config=cfg)
+            "--channels", "portal,telegram,radio", "--at", "2024-03-04 08:00", "--yes", cwd=cwd, config=cfg)
     assert r.code == 0, r.err
-    r = loa("item", "approve", "1", "--by", "Chủ tịch", cwd=cwd, config=cfg)
+    r = loa("item", "approve", "1", "--by", "Chủ tịch", "--yes", cwd=cwd, config=cfg)
     assert r.code == 0, r.err
 
     # not due yet: nothing goes out
@@ -81,8 +81,8 @@ def test_bad_arguments_exit_2(site):
     cwd, cfg = site
     r = loa("publish", cwd=cwd, config=cfg)
     assert r.code == 2 and "loa publish --due" in r.err
-    r = loa("publish", "--due", "--now", "hôm qua", cwd=cwd, config=cfg)
-    assert r.code == 2 and "Không hiểu thời điểm" in r.err
+    r = loa("publish", "--due", "--now", "ngày xửa ngày xưa", cwd=cwd, config=cfg)
+    assert r.code == 2 and "Không hiểu “xửa xưa” trong thời điểm “ngày xửa ngày xưa”" in r.err
     r = loa("log", "--channel", "facebook", cwd=cwd, config=cfg)
     assert r.code == 2 and "Kênh không hợp lệ" in r.err
     r = loa("post", "list", "--state", "lost", cwd=cwd, config=cfg)

@@ -15,7 +15,7 @@ def test_radio_preview_lists_words_to_check(tmp_path):
     body.write_text("Cài đặt VNeID, liên hệ hệ thống XKCD; tỷ lệ 1/5 hộ dân.\n\n"
                     "[Xem chi tiết](https://ngoclam.example.gov.vn/tin/1)", encoding="utf-8")
     r = run_loa("item", "add", "--title", "Tin 📢 Đề án 06", "--body-file", str(body), "--channels", "radio",
-                "--at", "04/03/2024 08:00", "--json", cwd=tmp_path, config=cfg)
+                "--at", "04/03/2024 08:00", "--yes", "--json", cwd=tmp_path, config=cfg)
     assert r.code == 0, r.err
     item = json.loads(r.out)
     r = run_loa("item", "preview", str(item["id"]), "--channel", "radio", cwd=tmp_path, config=cfg)

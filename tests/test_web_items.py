@@ -4,6 +4,7 @@ check, leaders approving (posts queued) and rejecting, the list's filters, the l
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -135,3 +136,76 @@ def test_items_list_filters(client, db, clock):
     assert "Tin Telegram" in page and "Tin Cổng" not in page
     assert "Tin Cổng" in client.get("/items?state=draft").text
     assert "Tin Cổng" not in client.get("/items?state=approved").text
+
+
+def _published_item(settings, db, clock, c, chans) -> int:  # noqa: ANN001
+    """An item composed, approved and published through the console and the publisher."""
+    import asyncio
+
+    from channels.publisher import Publisher
+
+    login(c, "bientap")
+    r = _compose(c, action="save", channels=["portal"], publish_at="01/03/2024 10:00", body="Bản đầu tiên.")
+    item_id = int(r.headers["location"].rsplit("/", 1)[1])
+    c.cookies.clear()
+    login(c, "lanhdao")
+    token = csrf(c, f"/items/{item_id}")
+    assert c.post(f"/items/{item_id}/approve", data={"csrf_token": token}).status_code == 303
+    clock.advance(hours=2)
+    summary = asyncio.run(Publisher(db, chans, settings, clock=clock, notify=lambda _t: None).publish_due(clock()))
+    assert summary.published == 1
+    return item_id
+
+
+def test_leader_corrects_then_withdraws_a_published_item(settings, db, clock):
+    from channels.registry import build_channels
+    from channels.state import StateStore
+    from content import audit
+
+    add_accounts(db, clock())
+    chans = build_channels(settings, StateStore(db))
+    with make_client(settings, db, clock, channels=chans) as c:
+        item_id = _published_item(settings, db, clock, c, chans)
+        pages = list((settings.resolve("site") / "bai-viet").glob(f"{item_id}-*.html"))
+        assert pages and "Bản đầu tiên." in pages[0].read_text(encoding="utf-8")
+        page = c.get(f"/items/{item_id}").text
+        assert "Đính chính bài đã đăng" in page and "Lưu ý trước khi thao tác" in page
+        token = csrf(c, f"/items/{item_id}")
+        version = re.search(r'action="/items/\d+/correct">\s*<input type="hidden" name="csrf_token" value="[^"]+">'
+                            r'<input type="hidden" name="version" value="(\d+)"', page)[1]
+        r = c.post(f"/items/{item_id}/correct", data={"csrf_token": token, "version": version,
+                                                     "body": "Bản đã đính chính."})
+        assert r.status_code == 303
+        assert "Bản đã đính chính." in pages[0].read_text(encoding="utf-8"), "the static page is rewritten"
+        r = c.post(f"/items/{item_id}/correct", data={"csrf_token": token, "version": version, "body": "Lần nữa"})
+        assert "vừa được thay đổi" in c.get(r.headers["location"]).text, "a stale form is refused"
+        page = c.get(f"/items/{item_id}").text
+        version = re.search(r'name="version" value="(\d+)"', page)[1]
+        r = c.post(f"/items/{item_id}/withdraw", data={"csrf_token": token, "version": version, "reason": "Sai lịch"})
+        assert r.status_code == 303
+        assert not pages[0].exists(), "the static page is removed"
+        assert "đã gỡ" in c.get(f"/items/{item_id}").text
+    with db.session() as s:
+        actions = [e.action for e in audit.entries(s, item_id=item_id)]
+    assert actions[-2:] == ["item.correct", "item.withdraw"]
+
+
+def test_cancelled_item_is_restored_and_approval_of_a_past_time_is_confirmed(settings, db, clock):
+    add_accounts(db, clock())
+    with db.session() as s:
+        item_id = create_item(s, NewItem(title="Bài cũ", body="x", channels=("portal",),
+                                         publish_at=clock() - timedelta(days=1)), now=clock()).id
+    with make_client(settings, db, clock) as c:
+        login(c, "lanhdao")
+        page = c.get(f"/items/{item_id}").text
+        assert 'name="confirm_past"' in page
+        token = csrf(c, f"/items/{item_id}")
+        version = re.search(r'name="version" value="(\d+)"', page)[1]
+        c.post(f"/items/{item_id}/approve", data={"csrf_token": token, "version": version})
+        assert "đã qua" in c.get(f"/items/{item_id}").text, "refused without the confirmation"
+        c.post(f"/items/{item_id}/withdraw", data={"csrf_token": token, "version": version})
+        assert "đã hủy" in c.get(f"/items/{item_id}").text
+        page = c.get(f"/items/{item_id}").text
+        version = re.search(r'name="version" value="(\d+)"', page)[1]
+        assert c.post(f"/items/{item_id}/restore", data={"csrf_token": token, "version": version}).status_code == 303
+        assert "bản nháp" in c.get(f"/items/{item_id}").text

@@ -21,6 +21,7 @@ ROUTE_TABLE = [
     ("GET", "/items/1", "view"), ("POST", "/items/1", "compose"),
     ("POST", "/items/1/approve", "approve"), ("POST", "/items/1/reject", "reject"),
     ("POST", "/items/1/withdraw", "withdraw"), ("POST", "/items/1/correct", "correct"),
+    ("POST", "/items/1/restore", "restore"),
     ("GET", "/log", "view"), ("POST", "/log/posts/1/retry", "retry_post"),
     ("POST", "/log/posts/1/resolve", "retry_post"), ("GET", "/audit", "audit"),
     ("GET", "/qa", "view"), ("GET", "/qa/HD-2024-000001", "view"),

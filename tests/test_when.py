@@ -59,6 +59,7 @@ ACCEPTED = [
     ("2 giờ chiều mai", "02/03/2024 14:00", False),
     ("ngày kia 7h", "03/03/2024 07:00", False),
     ("ngày mốt", "03/03/2024 08:00", True),
+    ("hôm qua 17h", "29/02/2024 17:00", False),
     ("thứ Hai", "04/03/2024 08:00", True),
     ("thứ hai tuần sau", "04/03/2024 08:00", True),
     ("8h30 thứ Hai tuần sau", "04/03/2024 08:30", False),
@@ -85,7 +86,7 @@ ACCEPTED = [
 REFUSED = [
     ("", "Chưa ghi thời điểm"),
     ("   ", "Chưa ghi thời điểm"),
-    ("abc", "Không hiểu “abc”"),
+    ("abc", "Không hiểu “abc” trong thời điểm “abc”"),
     ("32/1/2024", "không có thật"),
     ("31/02/2024", "không có thật"),
     ("29/2/2023", "không có thật"),

@@ -11,11 +11,15 @@ import sys
 
 import click
 import typer
+from rich.markup import escape
 from typer.core import TyperGroup
 
+from bot.cli import vietnamese
 from bot.cli.common import AppContext, Fail, console_err
 from content import logsafe
 from content.errors import LoaError
+
+vietnamese.install()
 
 
 class LazyGroup(TyperGroup):
@@ -52,13 +56,16 @@ class LazyGroup(TyperGroup):
 COMMANDS: dict[str, tuple[str, str, str, str]] = {
     "plan": ("bot.cli.plan_cmd", "app", "group", "Đọc, nhập và xem kế hoạch tuyên truyền."),
     "calendar": ("bot.cli.calendar_cmd", "app", "group", "Lịch nội dung theo kế hoạch."),
-    "item": ("bot.cli.item_cmd", "app", "group", "Soạn, duyệt, xem trước và hủy bài."),
+    "item": ("bot.cli.item_cmd", "app", "group",
+             "Soạn, sửa, duyệt, xem trước, hủy, gỡ và đính chính bài."),
     "schedule": ("bot.cli.schedule_cmd", "app", "group", "Xem trước lịch đăng theo tuần."),
     "qa": ("bot.cli.qa_cmd", "app", "group", "Hỏi – đáp với người dân (Dân hỏi – Chính quyền trả lời)."),
     "serve": ("bot.cli.qa_cmd", "serve_cmd", "command", "Chạy riêng bot hỏi – đáp (Telegram, webhook Zalo)."),
     "publish": ("bot.cli.publish_cmd", "register", "register", "Đăng các bài đã đến hạn lên các kênh."),
     "log": ("bot.cli.publish_cmd", "register", "register", "Nhật ký đăng bài: mọi lần gửi, kết quả và lỗi."),
     "post": ("bot.cli.publish_cmd", "register", "register", "Xem và gửi lại từng bài đăng trên các kênh."),
+    "audit": ("bot.cli.audit_cmd", "audit_cmd", "command",
+              "Nhật ký thao tác của cán bộ: ai, làm gì, lúc nào, trên bài nào."),
     "doctor": ("bot.cli.doctor_cmd", "doctor", "command", "Kiểm tra cấu hình, cơ sở dữ liệu và các kênh."),
     "run": ("bot.cli.run_cmd", "run", "command",
             "Chạy Loa: đăng bài đúng giờ, bản tin tuần, nguồn tin, nhắc việc."),
@@ -108,6 +115,13 @@ def _root(
     ctx.obj = AppContext(config_path=config)
 
 
+def _click_errors() -> tuple[type[BaseException], ...]:
+    """Typer's own Click's usage errors (missing or unknown option, bad value, unknown command)."""
+    from typer._click.exceptions import UsageError
+
+    return (UsageError,)
+
+
 def main() -> None:
     try:
         code = app(standalone_mode=False)     # click returns a typer.Exit's code instead of exiting
@@ -117,8 +131,14 @@ def main() -> None:
         console_err.print(f"[bold red]Lỗi:[/] {e.message}", highlight=False)
         sys.exit(e.code)
     except LoaError as e:
-        console_err.print(f"[bold red]Lỗi:[/] {e.message}", highlight=False, markup=False)
+        console_err.print(f"[bold red]Lỗi:[/] {escape(e.message)}", highlight=False)
         sys.exit(e.exit_code)
+    except _click_errors() as e:
+        if type(e).__name__ == "NoArgsIsHelpError":
+            e.show()
+            sys.exit(0)
+        console_err.print(f"[bold red]Lỗi:[/] {escape(vietnamese.usage_error(e))}", highlight=False)
+        sys.exit(2)
     except click.exceptions.Exit as e:
         sys.exit(e.exit_code)
     except click.exceptions.Abort:

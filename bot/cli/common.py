@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from content import logsafe
 from content.settings import ConfigError, Settings, load
@@ -43,6 +45,11 @@ class AppContext:
             except ConfigError as e:
                 raise Fail("Cấu hình chưa đúng:\n  - " + "\n  - ".join(e.problems)) from None
             remember_secrets(self._settings)
+            if self._settings.path is None:
+                console_err.print(
+                    f"Không có tệp cấu hình config.toml trong {Path.cwd()}: Loa dùng cấu hình mặc định; cơ sở dữ "
+                    f"liệu: {_safe_url(self._settings.database_url)}. Chỉ tệp cấu hình bằng --config hoặc biến "
+                    "môi trường LOA_CONFIG.", highlight=False, markup=False)
         return self._settings
 
     @property
@@ -86,3 +93,42 @@ def _safe_url(url: str) -> str:
 
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def actor(by: str | None):  # noqa: ANN201
+    """Who acts: the named person (--by) or the operating-system user."""
+    from content.audit import Actor
+
+    return Actor.os_user(by)
+
+
+def confirm(lines: list[str], yes: bool, question: str = "Tiếp tục?") -> None:
+    """Say what will happen, then go on only with --yes or a "y" typed at a terminal."""
+    for line in lines:      # on stderr: stdout stays clean for --json
+        console_err.print(f"[yellow]•[/] {escape(line)}", highlight=False)
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise Fail("Việc này cần xác nhận: chạy lại lệnh với --yes nếu đúng ý.")
+    import typer
+
+    if not typer.confirm(question, default=False):
+        raise Fail("Đã dừng, chưa thay đổi gì.", code=1)
+
+
+def when_option(text: str | None, settings, channels=None, *, yes: bool = False, option: str = "--at"):  # noqa: ANN001, ANN201
+    """Parse a date/time typed by staff (content.items.when); say which default hour was used;
+    a time in the past needs confirmation."""
+    if not text:
+        return None
+    from content.items.when import default_hour_for, parse_when
+    from content.settings import PUBLISHABLE
+    from content.text import now_utc
+
+    hour, source = default_hour_for(settings, list(channels or PUBLISHABLE))
+    w = parse_when(text, now_utc(), hour, tz=settings.tz)
+    if w.hour_assumed:
+        console_err.print(f"Không ghi giờ: dùng {w.local:%H:%M} ({source}).", highlight=False, markup=False)
+    if w.past and option == "--at":
+        confirm([f"Thời điểm {w.shown()} đã qua: bài sẽ được đăng ngay khi duyệt."], yes)
+    return w.at

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import func, select, text
 
 from bot.cli.common import Fail, _safe_url, console
+from channels.log import POST_STATE_NAMES
 from channels.models import Post
+from content.text import CHANNEL_NAMES
 from channels.state import StateStore
 
 MODES = {"live": "đang đăng thật", "outbox": "ghi vào hộp thư đi (chưa có mã truy cập)", "disabled": "tắt"}
@@ -19,9 +22,9 @@ def doctor(ctx: typer.Context) -> None:
 
     obj = ctx.obj
     settings = obj.settings
-    console.print(f"Tệp cấu hình: {settings.path or '(mặc định, không có config.toml)'}")
-    console.print(f"Đơn vị: {settings.unit.name} · múi giờ {settings.timezone}")
-    console.print(f"Cơ sở dữ liệu: {_safe_url(settings.database_url)}")
+    console.print(escape(f"Tệp cấu hình: {settings.path or '(không có tệp config.toml: dùng cấu hình mặc định)'}"))
+    console.print(escape(f"Đơn vị: {settings.unit.name} · múi giờ {settings.timezone}"))
+    console.print(escape(f"Cơ sở dữ liệu: {_safe_url(settings.database_url)}"))
     problems = 0
     with obj.db.session() as s:
         version = s.execute(text("SELECT version_num FROM alembic_version")).scalar()
@@ -30,21 +33,22 @@ def doctor(ctx: typer.Context) -> None:
     console.print(f"  lược đồ: phiên bản {version}")
     t = Table(title="Các kênh")
     for col in ("Kênh", "Chế độ", "Ghi chú"):
-        t.add_column(col)
+        t.add_column(col, overflow="fold")
     for st in channel_status(settings, StateStore(obj.db)):
-        t.add_row(st.name, MODES.get(st.mode, st.mode), st.reason_vi)
+        t.add_row(CHANNEL_NAMES.get(st.name, st.name), MODES.get(st.mode, st.mode), escape(st.reason_vi))
     console.print(t)
     tg = settings.channel("telegram")
     if not tg.get("staff_chat_id"):
-        console.print("[yellow]Chưa đặt staff_chat_id ([channels.telegram]): nhắc việc và câu hỏi của "
+        console.print("[yellow]Chưa đặt staff_chat_id (\\[channels.telegram]): nhắc việc và câu hỏi của "
                       "người dân chỉ ghi vào nhật ký.[/]")
     for line in _qa_lines(settings):
         console.print(line, markup=False)
     if not settings.feeds:
-        console.print("Chưa khai báo nguồn tin ([[feeds]]).")
+        console.print("Chưa khai báo nguồn tin ([[feeds]] trong config.toml).", markup=False)
     for state, n in stuck.items():
         problems += 1
-        console.print(f"[red]{n} bài đăng ở trạng thái “{state}”: xem loa post list --state {state}[/]")
+        name = POST_STATE_NAMES.get(state, state)
+        console.print(f"[red]{n} bài đăng ở trạng thái “{name}”: xem loa post list --state \"{name}\"[/]")
     if problems:
         raise Fail(f"Có {problems} việc cần xử lý (xem ở trên).", code=1)
     console.print("Mọi thứ sẵn sàng.")

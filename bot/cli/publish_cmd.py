@@ -14,8 +14,8 @@ from rich.table import Table
 from bot.cli.common import Fail, console, print_json
 from channels import log as publog
 from channels.models import POST_STATES
-from channels.publisher import CHANNEL_NAMES, Publisher, PostError, Summary, retry_post
-from content.text import fmt_datetime, now_utc, parse_local
+from channels.publisher import CHANNEL_NAMES, Publisher, Summary
+from content.text import fmt_datetime, now_utc, where_name
 
 post_app = typer.Typer(no_args_is_help=True, help="Xem và gửi lại từng bài đăng trên các kênh.")
 
@@ -28,17 +28,19 @@ def register(app: typer.Typer) -> None:
 
 
 def _when(text: Optional[str], tz, option: str) -> Optional[datetime]:  # noqa: ANN001
+    """A date/time as staff type it (content.items.when); a date alone means its midnight."""
     if not text:
         return None
+    from content.items.when import WhenError, parse_when
+
     try:
-        return parse_local(text, tz)
-    except ValueError as e:
-        raise Fail(f"{option}: {e}") from None
+        return parse_when(text, now_utc(), 0, tz=tz).at
+    except WhenError as e:
+        raise Fail(f"{option}: {e.message}") from None
 
 
 def _where(channel: str, target: str) -> str:
-    name = CHANNEL_NAMES.get(channel, channel)
-    return f"{name} {target}" if target else name
+    return where_name(channel, target)
 
 
 # ---------------------------------------------------------------------------------- publish
@@ -130,8 +132,12 @@ def log(
                                                              else "."))
         return
     t = Table(title="Nhật ký đăng bài")
-    for col in ("Thời gian", "Kênh", "Bài", "Số phát hành", "Kết quả", "Mã HTTP/lỗi", "Độ trễ", "Địa chỉ"):
-        t.add_column(col)
+    t.add_column("Thời gian", no_wrap=True, min_width=16)      # dates are never cut
+    for col in ("Kênh", "Bài", "Số phát hành", "Kết quả"):
+        t.add_column(col, overflow="fold")
+    t.add_column("Mã HTTP/lỗi", overflow="fold", ratio=2)
+    t.add_column("Độ trễ", overflow="fold")
+    t.add_column("Địa chỉ", overflow="fold", ratio=1)
     for e in entries:
         item = f"{e.item_id}" + (f" (phần {e.part})" if e.part > 1 else "")
         code = " ".join(x for x in (str(e.http_status) if e.http_status else "", e.error or "") if x)
@@ -143,32 +149,47 @@ def log(
 
 # ------------------------------------------------------------------------------------- post
 @post_app.command("retry")
-def post_retry(ctx: typer.Context, post_id: int = typer.Argument(..., help="Số bài đăng.")) -> None:
+def post_retry(ctx: typer.Context, post_id: int = typer.Argument(..., help="Số bài đăng."),
+               by: Optional[str] = typer.Option(None, "--by", help="Người thực hiện (tên cán bộ); mặc định là "
+                                                "tài khoản máy tính đang dùng.")) -> None:
     """Gửi lại một bài đăng bị lỗi, bỏ cuộc hoặc chưa rõ kết quả."""
+    from bot.cli.common import actor
+    from channels.steering import Steering
+
     obj = ctx.obj
-    try:
-        with obj.db.session() as s:
-            p = retry_post(s, post_id, now_utc())
-            where, parts = _where(p.channel, p.target), (p.parts_done, p.parts_total)
-    except PostError as e:
-        raise Fail(str(e)) from None
+    p = Steering(obj.db, obj.settings).retry(post_id, actor(by))
+    where, parts = _where(p.channel, p.target), (p.parts_done, p.parts_total)
     console.print(f"Đã đưa bài đăng số {post_id} ({where}) vào hàng chờ"
                   + (f", gửi tiếp từ phần {parts[0] + 1}/{parts[1]}" if parts[0] else "")
                   + ". Bài sẽ được gửi ở lần chạy kế tiếp (loa publish --due).")
+
+
+def _post_state(text: Optional[str]) -> Optional[str]:
+    """A post state typed as its code ("dead") or its Vietnamese name ("bỏ cuộc")."""
+    if not text:
+        return None
+    from content.items.when import fold
+
+    key = " ".join(fold(text.strip()).split())
+    for code in POST_STATES:
+        if key in (code, " ".join(fold(publog.POST_STATE_NAMES.get(code, code)).split())):
+            return code
+    raise Fail(f"Trạng thái không hợp lệ: “{text}”. Có: "
+               + ", ".join(f"{publog.POST_STATE_NAMES.get(x, x)} ({x})" for x in POST_STATES) + ".")
 
 
 @post_app.command("list")
 def post_list(
     ctx: typer.Context,
     state: Optional[str] = typer.Option(None, "--state", help="Lọc theo trạng thái: "
-                                        + ", ".join(POST_STATES) + "."),
+                                        + ", ".join(f"“{publog.POST_STATE_NAMES.get(x, x)}”" for x in POST_STATES)
+                                        + " (gõ có dấu, không dấu hoặc mã trạng thái đều được)."),
     as_json: bool = typer.Option(False, "--json", help="In dạng JSON."),
 ) -> None:
     """Liệt kê các bài đăng trên các kênh."""
     obj = ctx.obj
     tz = obj.settings.tz
-    if state and state not in POST_STATES:
-        raise Fail(f"Trạng thái không hợp lệ: {state}. Có: {', '.join(POST_STATES)}.")
+    state = _post_state(state)
     with obj.db.session() as s:
         rows = publog.posts(s, state=state)
     if as_json:
@@ -179,8 +200,12 @@ def post_list(
                       else f"Không có bài đăng nào “{publog.POST_STATE_NAMES[state]}”.")
         return
     t = Table(title="Các bài đăng")
-    for col in ("Số", "Bài", "Kênh", "Trạng thái", "Hạn đăng", "Lần thử", "Phần", "Lỗi gần nhất"):
-        t.add_column(col)
+    for col in ("Số", "Bài", "Kênh", "Trạng thái"):
+        t.add_column(col, overflow="fold")
+    t.add_column("Hạn đăng", no_wrap=True, min_width=16)
+    for col in ("Lần thử", "Phần"):
+        t.add_column(col, overflow="fold")
+    t.add_column("Lỗi gần nhất", overflow="fold", ratio=1)
     for r in rows:
         t.add_row(str(r.id), f"{r.item_id} {r.title}", _where(r.channel, r.target),
                   publog.POST_STATE_NAMES.get(r.state, r.state), fmt_datetime(r.due_at, tz), str(r.attempts),

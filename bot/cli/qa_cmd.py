@@ -253,9 +253,10 @@ def purge(ctx: typer.Context) -> None:
 
 def serve_cmd(ctx: typer.Context) -> None:
     """Chạy riêng bot hỏi – đáp (Telegram, webhook Zalo) đến khi nhấn Ctrl+C."""
-    from bot.qa.serve import serve
+    from bot.qa.serve import claim_polling, serve
 
     settings, db = ctx.obj.settings, ctx.obj.db
+    polling = claim_polling(settings)       # refused beside `loa run` (SQLite) before anything starts
 
     async def main() -> None:
         stop = asyncio.Event()
@@ -266,5 +267,9 @@ def serve_cmd(ctx: typer.Context) -> None:
         def ready(info) -> None:  # noqa: ANN001
             for line in info.lines():
                 console.print(line, markup=False)
-        await serve(settings, db, stop=stop, ready=ready)
-    asyncio.run(main())
+        await serve(settings, db, stop=stop, ready=ready, lock=polling)
+    try:
+        asyncio.run(main())
+    finally:
+        if polling is not None:
+            polling.release()

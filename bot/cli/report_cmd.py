@@ -27,6 +27,7 @@ def report(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Tệp kết quả (mặc định: "
                                                                        "bao-cao-<kỳ>.<định dạng> ở thư mục hiện tại)."),
     force: bool = typer.Option(False, "--force", help="Ghi đè tệp kết quả nếu đã có."),
+    with_audit: bool = typer.Option(False, "--audit", help="Thêm phụ lục nhật ký thao tác của cán bộ trong kỳ."),
 ) -> None:
     """Lập báo cáo kết quả tuyên truyền cải cách hành chính theo kỳ."""
     try:
@@ -45,7 +46,7 @@ def report(
             path = path / default_name(p, rec.id if rec else None, fmt)
         try:
             written, data = make_report(s, settings, p, rec, fmt, path, qa_provider=report_figures,
-                                        overwrite=force)
+                                        overwrite=force, with_audit=with_audit)
         except ReportError as e:
             raise Fail(str(e)) from None
         except OSError as e:

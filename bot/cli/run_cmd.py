@@ -59,7 +59,14 @@ def run(
             report = asyncio.run(_once(runner, moment))
             _print(report, moment, settings.tz)
         else:
-            asyncio.run(_forever(settings, db, channels))
+            from bot.qa.serve import claim_polling   # PTB and uvicorn: only for the daemon
+
+            polling = claim_polling(settings)     # one process receives the bot's updates
+            try:
+                asyncio.run(_forever(settings, db, channels, polling))
+            finally:
+                if polling is not None:
+                    polling.release()
     finally:
         lock.release()
 
@@ -72,7 +79,7 @@ async def _once(runner: Runner, moment) -> PassReport:
             await ch.aclose()
 
 
-async def _forever(settings, db, channels) -> None:
+async def _forever(settings, db, channels, polling=None) -> None:  # noqa: ANN001
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -85,7 +92,7 @@ async def _forever(settings, db, channels) -> None:
         for line in info.lines():
             console.print(line, markup=False)
     tasks.append(asyncio.create_task(serve_bot(settings, db, stop=stop, ready=ready,
-                                                pacer=runner.publisher.pacer)))
+                                                pacer=runner.publisher.pacer, lock=polling)))
     if web_configured(settings):  # the staff web console, in this process and event loop
         tasks.append(asyncio.create_task(serve_console(
             settings, db, web_config(settings), stop, channels=channels, health=lambda: _health(runner),

@@ -11,11 +11,11 @@ from rich.table import Table
 from sqlalchemy import or_, select
 
 from bot.cli.common import Fail, console, print_json
+from channels.log import POST_STATE_NAMES
 from channels.models import Post
 from content.models import Item
-from content.text import fmt_date
 from content.qa.column import compose_column
-from content.text import now_utc
+from content.text import fmt_date, now_utc, where_name
 from schedules.edition import CHANNEL_NAMES, edition_contents, week_contents
 from schedules.models import Edition
 from schedules.timing import Weekly, parse_iso_week
@@ -80,11 +80,12 @@ def preview(
         return
     console.print(f"[bold]Tuần {week}: {fmt_date(monday)} – {fmt_date(monday + timedelta(days=6))}[/]")
     t = Table(title="Sẽ đăng")
-    for col in ("Thời điểm", "Kênh", "Bài", "Trạng thái"):
-        t.add_column(col)
+    t.add_column("Thời điểm", no_wrap=True, min_width=16)
+    for col in ("Kênh", "Bài", "Trạng thái"):
+        t.add_column(col, overflow="fold")
     for p in posts:
         t.add_row(p[4].astimezone(tz).strftime("%d/%m/%Y %H:%M"),
-                  CHANNEL_NAMES.get(p[1], p[1]) + (f" {p[2]}" if p[2] else ""), f"{p[5]}. {p[6]}", p[3])
+                  where_name(p[1], p[2]), f"{p[5]}. {p[6]}", POST_STATE_NAMES.get(p[3], p[3]))
     console.print(t if posts else "Chưa có lượt đăng nào trong tuần.")
     fires = contents.end.astimezone(tz)
     first, last = contents.start.astimezone(tz), fires - timedelta(minutes=1)
@@ -107,8 +108,9 @@ def preview(
         console.print("  Chưa có tin, bài nào: bản tin sẽ không phát.")
     if gaps:
         g = Table(title=f"Còn thiếu {len(gaps)} ô lịch chưa có bài được duyệt")
-        for col in ("Ngày", "Kênh", "Chủ đề", "Ô lịch"):
-            g.add_column(col)
+        g.add_column("Ngày", no_wrap=True, min_width=10)
+        for col in ("Kênh", "Chủ đề", "Ô lịch"):
+            g.add_column(col, overflow="fold")
         for gap in gaps:
             g.add_row(fmt_date(gap.day), CHANNEL_NAMES.get(gap.channel, gap.channel), gap.theme, str(gap.slot_id))
         console.print(g)

@@ -23,7 +23,9 @@ from bot.qa.service import QAService
 from bot.qa.telegram import build_application
 from bot.qa.zalo import WEBHOOK_PATH, make_zalo_app, webhook_secret
 from channels.pacing import Pacer
+from schedules.instance import PollLock
 from content.db import Database
+from content.errors import LoaError
 from content.qa import replay
 from content.qa.stats import purge_expired
 from content.settings import Settings
@@ -67,16 +69,41 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def poll_lock(settings: Settings) -> PollLock | None:
+    """The lock on receiving this bot's Telegram updates (None: no Telegram bot configured)."""
+    if not telegram_ready(settings):
+        return None
+    token = settings.secret(settings.channel("telegram").get("token_env", "LOA_TELEGRAM_TOKEN")) or ""
+    return PollLock(settings.database_url, token.split(":", 1)[0] or "bot")
+
+
+def claim_polling(settings: Settings) -> PollLock | None:
+    """For `loa run` and `loa serve` before they start anything: take the poll lock. With
+    SQLite another holder is a refusal (`AlreadyPolling`, in Vietnamese); with PostgreSQL this
+    process waits its turn (serve() keeps trying)."""
+    lock = poll_lock(settings)
+    if lock is not None and not lock.try_acquire() and lock.sqlite:
+        raise AlreadyPolling(lock.refusal())
+    return lock
+
+
 async def serve(settings: Settings, db: Database, *, stop: asyncio.Event, base_url: str | None = None,
                 ready: Callable[[ServeInfo], None] | None = None, clock: Callable[[], datetime] = now_utc,
-                poll_timeout: float | None = None, pacer: Pacer | None = None) -> ServeInfo:
+                poll_timeout: float | None = None, pacer: Pacer | None = None,
+                lock: PollLock | None = None) -> ServeInfo:
     """Run the Q&A bot (Telegram polling, the Zalo webhook, owed cards, retention) until `stop`.
-    `pacer`: share the publisher's Telegram pacing when both run in one process."""
+    `pacer`: share the publisher's Telegram pacing when both run in one process. `lock`: the
+    poll lock already taken by the command (`claim_polling`); taken here when not given. Only
+    its holder polls Telegram; with PostgreSQL the others stand by and take over."""
     info = ServeInfo()
     application = build_application(settings, db, base_url=base_url, clock=clock, pacer=pacer) if telegram_ready(settings) else None
     if application is not None:
         service: QAService = application.bot_data["qa"]
         info.telegram = True
+        lock = lock or claim_polling(settings)
+        if lock is not None and not lock.held:
+            info.notes.append("Telegram: một tiến trình Loa khác đang nhận tin nhắn của bot; tiến trình này "
+                              "chờ và sẽ nhận thay khi tiến trình kia dừng.")
     else:
         info.notes.append("Telegram: chưa có mã bot, không nhận câu hỏi qua Telegram.")
         service = QAService(settings, db, relay_from_settings(settings, db, pacer=pacer), clock=clock)
@@ -110,9 +137,11 @@ async def serve(settings: Settings, db: Database, *, stop: asyncio.Event, base_u
         if application is not None:
             await application.initialize()
             timeout = poll_timeout if poll_timeout is not None else float(settings.qa.get("poll_timeout", 10))
-            await application.updater.start_polling(poll_interval=0.0, timeout=int(max(timeout, 0)),
-                                                    allowed_updates=["message", "callback_query"])
+            polling = _Polling(application, lock, int(max(timeout, 0)))
+            await polling.update()
             await application.start()
+            tasks.append(asyncio.create_task(
+                polling.keep(stop, float(settings.qa.get("poll_lock_seconds", 5))), name="qa-poll-lock"))
         if server is not None:
             tasks.append(asyncio.create_task(server.serve(sockets=[sock]), name="zalo-webhook"))
             while not server.started and not tasks[0].done():
@@ -127,7 +156,7 @@ async def serve(settings: Settings, db: Database, *, stop: asyncio.Event, base_u
         if server is not None:
             server.should_exit = True
         for t in tasks:
-            if t.get_name() in ("qa-retention", "qa-cards"):
+            if t.get_name() in ("qa-retention", "qa-cards", "qa-poll-lock"):
                 t.cancel()
         await service.close()
         for t in tasks:
@@ -141,7 +170,45 @@ async def serve(settings: Settings, db: Database, *, stop: asyncio.Event, base_u
             await application.shutdown()
         if sock is not None:
             sock.close()
+        if lock is not None:
+            lock.release()
     return info
+
+
+class AlreadyPolling(LoaError):
+    """Another process receives this bot's Telegram updates (SQLite: no taking turns)."""
+
+
+class _Polling:
+    """Polls Telegram while this process holds the poll lock; stands by otherwise."""
+
+    def __init__(self, application, lock: PollLock | None, timeout: int):  # noqa: ANN001
+        self.app, self.lock, self.timeout = application, lock, timeout
+
+    async def update(self) -> None:
+        """Start or stop polling to match who holds the lock now."""
+        mine = self.lock is None or (self.lock.held and await asyncio.to_thread(self.lock.alive)) \
+            or await asyncio.to_thread(self.lock.try_acquire)
+        running = self.app.updater.running
+        if mine and not running:
+            if self.lock is not None and not self.lock.sqlite:
+                log.warning("Telegram: this process now receives the bot's updates")
+            await self.app.updater.start_polling(poll_interval=0.0, timeout=self.timeout,
+                                                 allowed_updates=["message", "callback_query"])
+        elif running and not mine:
+            log.warning("Telegram: lost the poll lock; another process receives the bot's updates now")
+            await self.app.updater.stop()
+
+    async def keep(self, stop: asyncio.Event, every: float) -> None:
+        while not stop.is_set():
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=every)
+            if stop.is_set():
+                return
+            try:
+                await self.update()
+            except Exception:  # noqa: BLE001 - the database may be away; try again
+                log.exception("Telegram poll lock check failed")
 
 
 async def _staff_chat_upkeep(service: QAService, stop: asyncio.Event, every: float) -> None:
@@ -182,4 +249,4 @@ async def _maintenance(settings: Settings, db: Database, stop: asyncio.Event,
             await asyncio.wait_for(stop.wait(), timeout=3600)
 
 
-__all__ = ["ServeInfo", "serve", "telegram_ready", "zalo_ready"]
+__all__ = ["AlreadyPolling", "ServeInfo", "claim_polling", "serve", "telegram_ready", "zalo_ready"]

@@ -8,13 +8,14 @@ replying to the bot's cards and prompts (routing is in the database) or pressing
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime
-from typing import Callable
+from typing import Any, Awaitable, Callable
 
 from telegram import Update
-from telegram.ext import (Application, ApplicationBuilder, ApplicationHandlerStop, CallbackQueryHandler,
-                          CommandHandler, ContextTypes, MessageHandler, TypeHandler, filters)
+from telegram.ext import (Application, ApplicationBuilder, ApplicationHandlerStop, BaseUpdateProcessor,
+                          CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, TypeHandler, filters)
 
 from bot.qa import texts as T
 from bot.qa.relay import Relay, zalo_sender
@@ -26,6 +27,35 @@ from content.settings import Settings
 from content.text import now_utc
 
 log = logging.getLogger("loa.qa.telegram")
+
+
+class InOrderPerChat(BaseUpdateProcessor):
+    """Updates from one chat are handled one after another, in the order Telegram sent them
+    (a citizen's second message never overtakes the first, even while the first waits on the
+    database); different chats are handled concurrently, up to the limit."""
+
+    def __init__(self, max_concurrent_updates: int):
+        super().__init__(max_concurrent_updates)
+        self._chats: dict[int, asyncio.Lock] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        chat = update.effective_chat.id if isinstance(update, Update) and update.effective_chat else None
+        if chat is None:
+            await coroutine
+            return
+        lock = self._chats.setdefault(chat, asyncio.Lock())
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            if not lock.locked() and self._chats.get(chat) is lock:
+                del self._chats[chat]
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
 
 
 class QAConfigError(Exception):
@@ -180,7 +210,8 @@ def build_application(settings: Settings, db: Database, *, base_url: str | None 
     token = settings.secret(tg.get("token_env", "LOA_TELEGRAM_TOKEN"))
     if not token:
         raise QAConfigError(f"Chưa đặt mã bot Telegram (biến môi trường {tg.get('token_env', 'LOA_TELEGRAM_TOKEN')}).")
-    builder = ApplicationBuilder().token(token).concurrent_updates(int(settings.qa.get("concurrency", 16)))
+    builder = ApplicationBuilder().token(token).concurrent_updates(
+        InOrderPerChat(int(settings.qa.get("concurrency", 16))))
     url = base_url or tg.get("base_url")
     if url:
         builder = builder.base_url(url)

@@ -18,6 +18,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     "reject": frozenset({LEADER}),
     "withdraw": frozenset({LEADER}),
     "correct": frozenset({LEADER}),
+    "restore": frozenset({EDITOR, LEADER}),       # a cancelled or rejected item back to draft
     "retry_post": frozenset({EDITOR, ADMIN}),     # retry a dead post, resolve an unknown one
     "qa": frozenset({EDITOR, LEADER}),            # answer, assign, refuse, mark public a question
     "qa_erase": frozenset({LEADER, ADMIN}),       # erase a citizen's personal data
@@ -30,7 +31,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
 
 ACTION_NAMES = {
     "view": "xem", "compose": "soạn, sửa bài", "approve": "duyệt bài", "reject": "từ chối bài",
-    "withdraw": "gỡ bài", "correct": "đính chính bài", "retry_post": "gửi lại bài đăng",
+    "withdraw": "gỡ bài", "correct": "đính chính bài", "restore": "khôi phục bài", "retry_post": "gửi lại bài đăng",
     "audit": "xem nhật ký thao tác", "qa": "xử lý câu hỏi của người dân", "qa_erase": "xóa dữ liệu cá nhân",
     "plans": "nhập kế hoạch", "reports": "xem báo cáo", "channels": "xem tình trạng kênh", "users": "quản lý tài khoản",
 }

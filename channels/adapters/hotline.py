@@ -14,6 +14,10 @@ Every SMS the gateway accepts is recorded in `<path>/.sms/<key>/<number>.json` (
 atomically, one file per number, so parallel sends never race). Sending the same key to a
 recorded number again returns the recorded receipt instead of texting twice, so a retry after a
 partial failure, or a deliberate `loa post retry`, only reaches the numbers still missing.
+
+Taking back: the notice file is Loa's to change — a withdrawal removes it and a correction
+rewrites it in place, and both remind staff that the printed copy at the one-stop desk must
+be taken down or reprinted. An SMS cannot be recalled or edited: it is listed for staff.
 """
 
 from __future__ import annotations
@@ -28,7 +32,9 @@ from typing import Any, ClassVar
 import requests
 
 from channels import http
-from channels.base import Channel, Limits, Message, PermanentError, Receipt
+from datetime import datetime
+
+from channels.base import Channel, Delivered, Limits, Message, PermanentError, Receipt, TakeBack
 from channels.adapters.outbox import safe_name, write_atomic
 from content.settings import mask
 
@@ -39,6 +45,8 @@ DEFAULT_FIELDS = {"to": "to", "text": "message", "sender": "from"}
 class HotlineChannel(Channel):
     name: ClassVar[str] = "hotline"
     limits: ClassVar[Limits] = Limits(per_target_interval=0.0)
+    can_withdraw: ClassVar[bool] = True      # the notice file; never an SMS
+    can_correct: ClassVar[bool] = True
 
     def __init__(self, settings, config, state=None):
         super().__init__(settings, config, state)
@@ -143,6 +151,35 @@ class HotlineChannel(Channel):
             return None
         path = self.notice_path(message)
         return Receipt(external_id=path.name, url=path.resolve().as_uri()) if path.exists() else None
+
+    def can_take_back(self, sent: Delivered, now: datetime) -> bool:
+        return not sent.target.startswith("sms:")
+
+    can_edit = can_take_back
+
+    async def withdraw(self, sent: Delivered, now: datetime) -> TakeBack:
+        if sent.target.startswith("sms:"):
+            return TakeBack(False, "manual", f"Đường dây nóng (SMS tới {sent.target[4:]}): tin nhắn đã gửi không "
+                            "thu hồi được; nếu cần, hãy nhắn tin đính chính tay.")
+        names = [n for n in sent.external_ids if n] or []
+        for name in names:
+            (self.folder / safe_name(name)).unlink(missing_ok=True)
+        return TakeBack(False, "manual", f"Đường dây nóng: đã xóa tệp thông báo {', '.join(names) or '(không rõ)'} "
+                        f"trong {self.folder}; hãy gỡ bản in đang niêm yết tại Bộ phận một cửa.")
+
+    async def correct(self, sent: Delivered, messages: list[Message], notice: list[Message],
+                      now: datetime) -> TakeBack:
+        if sent.target.startswith("sms:"):
+            return TakeBack(False, "manual", f"Đường dây nóng (SMS tới {sent.target[4:]}): tin nhắn đã gửi không "
+                            "sửa được; nếu cần, hãy nhắn tin đính chính tay.")
+        name = next((n for n in sent.external_ids if n), None)
+        path = self.folder / safe_name(name) if name else self.notice_path(messages[0])
+        try:
+            write_atomic(path, messages[0].body)
+        except OSError as e:
+            raise PermanentError(f"Không ghi được thông báo đường dây nóng vào {self.folder}: {e.strerror}.") from e
+        return TakeBack(True, "edited", f"Đường dây nóng: đã ghi bản đính chính vào {path.name}; hãy in lại và "
+                        "thay bản đang niêm yết tại Bộ phận một cửa.", url=path.resolve().as_uri())
 
     async def aclose(self) -> None:
         self._session.close()

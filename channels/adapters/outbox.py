@@ -6,6 +6,9 @@ Telegram HTML would show its tags) and, for HTML messages, an .html page that sh
 as the channel would (UTF-8, line breaks kept). It declares the limits of the channel it replaces, so the rendering is
 split identically.
 
+Taking back: the outbox removes (withdraw) or rewrites (correct) its own files, and always
+lists the post for staff — a person may already have posted it by hand.
+
 Every file-writing adapter writes through `content.files.write_atomic` (re-exported here):
 whole files, readable by others (0644 under the usual umask).
 """
@@ -19,7 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
-from channels.base import Channel, Limits, Message, PermanentError, Receipt
+from channels.base import Channel, Delivered, Limits, Message, PermanentError, Receipt, TakeBack
 from content.files import write_atomic
 from content.render.plain import html_to_text
 from content.text import now_utc
@@ -114,6 +117,32 @@ class OutboxChannel(Channel):
             raise PermanentError(f"Không ghi được vào hộp thư đi {self.folder}: {e.strerror}.") from e
         path = self.folder / (stem + ".json")
         return Receipt(external_id=stem, url=path.resolve().as_uri())
+
+    def can_take_back(self, sent: Delivered, now: datetime) -> bool:
+        return False
+
+    def can_edit(self, sent: Delivered, now: datetime) -> bool:
+        return False
+
+    def _files(self, sent: Delivered) -> list[Path]:
+        stems = {safe_name(k) for k in sent.part_keys(max(1, len(sent.external_ids)))}
+        if not self.folder.is_dir():
+            return []
+        return sorted(p for p in self.folder.iterdir() if p.stem.split("--")[0] in stems)
+
+    async def withdraw(self, sent: Delivered, now: datetime) -> TakeBack:
+        files = self._files(sent)
+        for f in files:
+            f.unlink(missing_ok=True)
+        return TakeBack(False, "manual", f"{self.describe_target(sent.target)}: bài chỉ nằm trong hộp thư đi "
+                        f"{self.folder} (đã xóa {len(files)} tệp); nếu cán bộ đã đăng tay lên kênh, hãy gỡ tay.")
+
+    async def correct(self, sent: Delivered, messages: list[Message], notice: list[Message],
+                      now: datetime) -> TakeBack:
+        for msg in messages:
+            await self.send(msg, sent.target)
+        return TakeBack(False, "manual", f"{self.describe_target(sent.target)}: đã ghi bản đính chính vào hộp thư "
+                        f"đi {self.folder}; nếu cán bộ đã đăng tay bản cũ, hãy sửa tay trên kênh.")
 
     async def reconcile(self, message: Message, target: str) -> Receipt | None:
         path = self.folder / (self._stem(message, target) + ".json")

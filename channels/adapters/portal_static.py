@@ -11,6 +11,10 @@ changes nothing, and `reconcile` can tell — kept **outside the web root** with
 serialises publishers on one host: in `<path>.loa/` beside the site folder (a manifest or lock
 left inside the web root by an older Loa is moved there). Every file is written atomically,
 readable by the web server (0644), and only when its content changed.
+
+Withdraw removes the post's entries from the manifest, deletes their article pages and rebuilds
+the rest of the site (home, theme pages, RSS, sitemap); correct replaces an entry's title, lead
+and body at its old address (links keep working), marks when it was corrected, and rebuilds.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, ClassVar, Iterator
 
-from channels.base import Channel, Limits, Message, PermanentError, Receipt
+from channels.base import Channel, Delivered, Limits, Message, PermanentError, Receipt, TakeBack
 from channels.adapters.outbox import write_atomic
 from content.render import site as site_mod
 from content.text import now_utc
@@ -41,6 +45,8 @@ LOCK = ".loa.lock"
 class StaticPortal(Channel):
     name: ClassVar[str] = "portal"
     limits: ClassVar[Limits] = Limits()
+    can_withdraw: ClassVar[bool] = True
+    can_correct: ClassVar[bool] = True
 
     def __init__(self, settings, config, state=None):
         super().__init__(settings, config, state)
@@ -113,7 +119,7 @@ class StaticPortal(Channel):
                     "body_html": str(ex.get("body_html") or "") or _body_of(message.body),
                 }
                 manifest[message.key] = entry
-                self._publish(manifest)
+                self._publish(manifest, message.key)
                 write_atomic(self.state_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
         except OSError as e:
             raise PermanentError(f"Không ghi được trang tĩnh vào {self.folder}: {e.strerror}.") from e
@@ -125,12 +131,73 @@ class StaticPortal(Channel):
             return Receipt(external_id=entry["slug"], url=self.url_for(entry["path"]))
         return None
 
+    # -- taking back ------------------------------------------------------------------------
+
+    @staticmethod
+    def _keys(manifest: dict[str, Any], sent: Delivered) -> list[str]:
+        return [k for k in manifest if k.startswith(f"{sent.key}-part-") or k.startswith(f"{sent.key}-fix")]
+
+    async def withdraw(self, sent: Delivered, now: datetime) -> TakeBack:
+        try:
+            with self._locked():
+                manifest = self._manifest()
+                keys = self._keys(manifest, sent)
+                if not keys:
+                    return TakeBack(True, "gone", f"Cổng TTĐT: trang của bài đã không còn trên {self.folder}.")
+                written = self._read(WRITTEN)
+                paths = []
+                for key in keys:
+                    entry = manifest.pop(key)
+                    (self.folder / entry["path"]).unlink(missing_ok=True)
+                    written.pop(entry["path"], None)
+                    paths.append(entry["path"])
+                write_atomic(self.state_dir / WRITTEN, json.dumps(written, indent=0, sort_keys=True))
+                self._publish(manifest)
+                write_atomic(self.state_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+        except OSError as e:
+            raise PermanentError(f"Không gỡ được trang tĩnh trong {self.folder}: {e.strerror}.") from e
+        return TakeBack(True, "removed", f"Cổng TTĐT: đã gỡ trang {', '.join(paths)}; trang chủ, các trang "
+                        "chủ đề và RSS đã dựng lại.")
+
+    async def correct(self, sent: Delivered, messages: list[Message], notice: list[Message],
+                      now: datetime) -> TakeBack:
+        try:
+            with self._locked():
+                manifest = self._manifest()
+                old = [k for k in self._keys(manifest, sent) if "-fix" not in k]
+                if not old:
+                    raise PermanentError("Cổng TTĐT: không còn trang của bài để đính chính (đã bị gỡ?).")
+                for key, message in zip(old, messages):
+                    ex = message.extras
+                    entry = manifest[key]
+                    entry.update(title=message.title, summary=str(ex.get("summary") or ""),
+                                 lead=str(ex.get("lead") or ""),
+                                 body_html=str(ex.get("body_html") or "") or _body_of(message.body),
+                                 tags=list(ex.get("tags") or entry.get("tags") or []),
+                                 corrected_at=now.isoformat())
+                self._publish(manifest, *old)
+                write_atomic(self.state_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+                url = self.url_for(manifest[old[0]]["path"])
+        except OSError as e:
+            raise PermanentError(f"Không ghi được trang tĩnh vào {self.folder}: {e.strerror}.") from e
+        return TakeBack(True, "edited", f"Cổng TTĐT: đã thay trang bằng bản đính chính ({url}); trang chủ, "
+                        "các trang chủ đề và RSS đã dựng lại.", url=url)
+
     # -- the site ----------------------------------------------------------------------------
 
-    def _publish(self, manifest: dict[str, Any]) -> None:
+    def _publish(self, manifest: dict[str, Any], *keys: str) -> None:
+        """Write the site: lists, theme pages, feed and sitemap every time; article pages only
+        for the entries `keys` (new or corrected), those missing on disk, or all when the site's
+        look or contact changed."""
         site = site_mod.site_from_settings(self.settings)
-        files = site_mod.build(site, [_entry(k, v) for k, v in manifest.items()], now=now_utc())
         written = self._read(WRITTEN)
+        signature = site_mod.site_signature(site)
+        if written.get("#site") == signature:
+            articles = set(keys) | {k for k, v in manifest.items() if not (self.folder / v["path"]).exists()}
+        else:
+            articles = None
+        files = site_mod.build(site, [_entry(k, v) for k, v in manifest.items()], now=now_utc(), articles=articles)
+        written["#site"] = signature
         for path, text in files.items():
             digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
             if written.get(path) == digest and (self.folder / path).exists():

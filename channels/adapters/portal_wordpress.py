@@ -10,6 +10,12 @@ same item is never posted twice.
 WordPress errors are JSON `{code, message, data:{status}}`: 401/403/400 → PermanentError,
 429 (or 503 with Retry-After) → RateLimited, 5xx and connection failures → RetryableError,
 read timeout or dropped connection → UnknownOutcome.
+
+Withdraw: `DELETE /wp-json/wp/v2/posts/<id>` without `force` moves the post to the trash
+(restorable from WordPress's admin for 30 days); a post already trashed (410
+`rest_already_trashed`) or gone (404 `rest_post_invalid_id`) counts as withdrawn. Correct:
+`POST /wp-json/wp/v2/posts/<id>` with the new title, content and excerpt (WordPress keeps the
+old one as a revision).
 """
 
 from __future__ import annotations
@@ -20,7 +26,9 @@ from typing import Any, ClassVar
 import requests
 
 from channels import http
-from channels.base import Channel, Limits, Message, PermanentError, Receipt
+from datetime import datetime
+
+from channels.base import Channel, Delivered, Limits, Message, PermanentError, Receipt, TakeBack
 from content.settings import mask
 
 WHAT = "WordPress"
@@ -29,6 +37,8 @@ WHAT = "WordPress"
 class WordPressPortal(Channel):
     name: ClassVar[str] = "portal"
     limits: ClassVar[Limits] = Limits(title_maxlen=200)
+    can_withdraw: ClassVar[bool] = True
+    can_correct: ClassVar[bool] = True
 
     def __init__(self, settings, config, state=None):
         super().__init__(settings, config, state)
@@ -105,6 +115,36 @@ class WordPressPortal(Channel):
             post = found[0]
             return Receipt(external_id=str(post.get("id")), url=post.get("link"), http_status=200)
         return None
+
+    def _post_id(self, sent: Delivered) -> str:
+        if not sent.external_ids or not str(sent.external_ids[0]).isdigit():
+            raise PermanentError("WordPress: không biết mã bài viết đã đăng (không có trong nhật ký).")
+        return str(sent.external_ids[0])
+
+    async def withdraw(self, sent: Delivered, now: datetime) -> TakeBack:
+        post_id = self._post_id(sent)
+        try:
+            post = await asyncio.to_thread(self._call, "DELETE", f"posts/{post_id}")
+        except PermanentError as e:
+            if e.http_status in (404, 410):
+                return TakeBack(True, "gone", f"WordPress: bài viết số {post_id} đã ở thùng rác hoặc không còn.")
+            raise
+        status = post.get("status") if isinstance(post, dict) else None
+        return TakeBack(True, "trashed", f"WordPress: đã chuyển bài viết số {post_id} vào thùng rác"
+                        + (f" (trạng thái {status})" if status and status != "trash" else "")
+                        + "; khôi phục được trong trang quản trị WordPress nếu cần.")
+
+    async def correct(self, sent: Delivered, messages: list[Message], notice: list[Message],
+                      now: datetime) -> TakeBack:
+        post_id = self._post_id(sent)
+        message = messages[0]
+        body = {"title": message.title, "content": "\n".join(m.body for m in messages)}
+        if message.extras.get("summary"):
+            body["excerpt"] = str(message.extras["summary"])
+        post = await asyncio.to_thread(self._call, "POST", f"posts/{post_id}", json=body)
+        link = post.get("link") if isinstance(post, dict) else None
+        return TakeBack(True, "edited", f"WordPress: đã cập nhật bài viết số {post_id} bằng bản đính chính"
+                        + (f" ({link})" if link else "") + ".", url=link)
 
     async def aclose(self) -> None:
         self._session.close()

@@ -6,6 +6,9 @@ ten characters of extras "txt_name", else today) and `.docx` (extras["docx"] byt
 present); with `audio = true` in `[channels.radio]` and `espeak-ng` on PATH, also a `.wav`
 read by espeak-ng's Vietnamese voice (`voice`, default "vi"; `speed`, default 130 words/min).
 Audio is optional: without espeak-ng it is skipped and said so in `describe()`.
+
+Nothing read on air can be taken back: a withdrawal lists the script for staff to tell the
+station; a correction delivers a correction script ("Đính chính …") beside the old one.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ from datetime import date
 from pathlib import Path
 from typing import ClassVar
 
-from channels.base import Channel, Limits, Message, PermanentError, Receipt
+from datetime import datetime
+
+from channels.base import Channel, Delivered, Limits, Message, PermanentError, Receipt, TakeBack
 from channels.adapters.outbox import safe_name, write_atomic
 from content.text import now_utc
 
@@ -84,6 +89,18 @@ class RadioChannel(Channel):
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
             tmp.unlink(missing_ok=True)
             raise PermanentError(f"espeak-ng không tạo được tệp âm thanh: {e}") from e
+
+    async def withdraw(self, sent: Delivered, now: datetime) -> TakeBack:
+        files = ", ".join(sent.external_ids) or "(không rõ tên tệp)"
+        return TakeBack(False, "manual", f"Đài truyền thanh: hãy báo Đài không phát kịch bản {files} trong "
+                        f"{self.folder}; nếu đã phát, hãy phát lời đính chính (loa item correct).")
+
+    async def correct(self, sent: Delivered, messages: list[Message], notice: list[Message],
+                      now: datetime) -> TakeBack:
+        done = await super().correct(sent, messages, notice, now)
+        return TakeBack(True, "correction", f"Đài truyền thanh: đã giao kịch bản đính chính "
+                        f"({', '.join(done.external_ids)}); hãy báo Đài phát bản này và không phát bản cũ.",
+                        external_ids=done.external_ids)
 
     async def reconcile(self, message: Message, target: str) -> Receipt | None:
         existing = self._paths(message)

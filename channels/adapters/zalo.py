@@ -19,6 +19,13 @@ Config `[channels.zalo]`: access_token_env, refresh_token_env, app_id, secret_ke
 and oauth_url (empty = the real services), recipient_user_ids, articles (default true),
 cover_url (the article cover when the item has no image URL), timeout, per_target_interval and
 global_per_second (pacing; defaults in `limits`).
+
+Taking back (OA API, token scope `manage_article`): an article is withdrawn with
+`POST /v2.0/article/remove {"id"}` and corrected in place with `POST /v2.0/article/update`
+(the full article plus its id). No API recalls or edits a message already sent to a user: a
+withdrawal lists those messages for staff (they can only send a correction), and a correction
+is a new message — which, outside 48 hours of the citizen's last message, counts against the
+OA's monthly quota of proactive messages.
 """
 
 from __future__ import annotations
@@ -33,7 +40,10 @@ from typing import Any, ClassVar
 import requests
 
 from channels import http
-from channels.base import Channel, Limits, Message, PermanentError, RateLimited, Receipt, RetryableError
+from datetime import datetime
+
+from channels.base import (Channel, Delivered, Limits, Message, PermanentError, RateLimited, Receipt,
+                           RetryableError, TakeBack)
 from content.settings import mask
 
 API = "https://openapi.zalo.me"
@@ -56,6 +66,8 @@ class ZaloChannel(Channel):
     name: ClassVar[str] = "zalo"
     limits: ClassVar[Limits] = Limits(body_maxlen=2000, title_maxlen=150, per_target_interval=0.2,
                                       global_per_second=5.0)
+    can_withdraw: ClassVar[bool] = True      # articles only; messages to users cannot be recalled
+    can_correct: ClassVar[bool] = True       # articles only; users get a correction message
 
     def __init__(self, settings, config, state=None):
         super().__init__(settings, config, state)
@@ -272,6 +284,39 @@ class ZaloChannel(Channel):
         if target == "article":
             return await asyncio.to_thread(self._find_article, message)
         return None   # Zalo offers no lookup of a sent OA message by our key
+
+    def can_take_back(self, sent: Delivered, now: datetime) -> bool:
+        return sent.target == "article"
+
+    def can_edit(self, sent: Delivered, now: datetime) -> bool:
+        return sent.target == "article"
+
+    def _article_id(self, sent: Delivered) -> str:
+        if not sent.external_ids or not sent.external_ids[0]:
+            raise PermanentError("Zalo: không biết mã bài viết đã đăng (không có trong nhật ký).")
+        return str(sent.external_ids[0])
+
+    async def withdraw(self, sent: Delivered, now: datetime) -> TakeBack:
+        if sent.target != "article":
+            user = sent.target.removeprefix("user:")
+            return TakeBack(False, "manual", f"Zalo (người dùng {user}): Zalo không cho thu hồi tin OA đã gửi; nếu "
+                            "cần, hãy gửi tin đính chính (loa item correct).")
+        article_id = self._article_id(sent)
+        await asyncio.to_thread(self._api, "POST", "/v2.0/article/remove", json={"id": article_id})
+        return TakeBack(True, "removed", f"Zalo: đã gỡ bài viết {article_id} khỏi trang OA.")
+
+    async def correct(self, sent: Delivered, messages: list[Message], notice: list[Message],
+                      now: datetime) -> TakeBack:
+        if sent.target != "article":
+            done = await super().correct(sent, messages, notice, now)
+            user = sent.target.removeprefix("user:")
+            return TakeBack(True, "correction", f"Zalo (người dùng {user}): tin đã gửi không sửa được; đã gửi tin "
+                            "đính chính (ngoài 48 giờ kể từ tin cuối của người dân, tin này tính vào hạn mức tin "
+                            "chủ động của OA).", external_ids=done.external_ids)
+        article_id = self._article_id(sent)
+        body = {"id": article_id, **self._article_body(messages[0])}
+        await asyncio.to_thread(self._api, "POST", "/v2.0/article/update", json=body)
+        return TakeBack(True, "edited", f"Zalo: đã cập nhật bài viết {article_id} bằng bản đính chính.")
 
     async def aclose(self) -> None:
         self._session.close()

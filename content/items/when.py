@@ -4,7 +4,7 @@ console use.
 Accepted (any order of date and time, case and diacritics as typed, NFC or not):
 - dates: 05/03/2024, 5/3/2024, 5/3/24, 05-03-2024, 5.3.2024, 5/3 (no year: this year, or next
   year when that date is more than six months gone), 2024-03-05 (ISO), "ngày 5 tháng 3 năm
-  2024", "hôm nay", "ngày mai"/"mai", "ngày kia"/"ngày mốt"/"mốt", weekdays "thứ Hai" … "thứ
+  2024", "hôm nay", "ngày mai"/"mai", "ngày kia"/"ngày mốt"/"mốt", "hôm qua", "hôm kia", weekdays "thứ Hai" … "thứ
   Bảy", "thứ 2" … "thứ 7", "T2" … "T7", "Chủ nhật"/"CN", optionally "tuần này", "tuần sau" /
   "tuần tới"; a bare weekday is the next one (today included);
 - times: 8h, 8h30, 08h30, 8h 30, 8g30, 8 giờ, 8 giờ 30, 8 giờ 30 phút, 14:00, 8:30, with "sáng",
@@ -34,7 +34,7 @@ VN = ZoneInfo("Asia/Ho_Chi_Minh")
 EXAMPLES = "ví dụ: 05/03/2024 08:00, 5/3/2024 8h30, 8h30 thứ Hai tuần sau, ngày mai 14h"
 
 
-class WhenError(LoaError):
+class WhenError(LoaError, ValueError):
     """A date or time staff typed that Loa does not understand (or that does not exist)."""
 
 
@@ -81,11 +81,12 @@ _TIME_H = re.compile(r"(?<![\d:/.-])(\d{1,2})\s*(?:h|g|gio)(?![a-z])(?:\s*(\d{1,
 _TIME_COLON = re.compile(r"(?<![\d:/.-])(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:])")
 _TIME_AMPM = re.compile(r"(?<![\d:/.-])(\d{1,2})\s*(am|pm)\b")
 _PART = re.compile(r"\b(sang|trua|chieu|toi|dem)\b")
-_RELATIVE = re.compile(r"\b(hom\s+nay|ngay\s+mai|ngay\s+kia|ngay\s+mot|hom\s+sau|mai|mot|kia|nay)\b")
+_RELATIVE = re.compile(r"\b(hom\s+nay|ngay\s+mai|ngay\s+kia|ngay\s+mot|hom\s+sau|hom\s+qua|hom\s+kia|mai|mot|kia|nay)\b")
 _WEEKDAY = re.compile(r"\b(?:thu\s+(hai|ba|tu|nam|sau|bay|[2-7])|t([2-7])|(chu\s+nhat|cn))\b"
                       r"(?:\s+(tuan\s+(?:nay|sau|toi)))?")
 _RELATIVE_DAYS = {"hom nay": 0, "ngay mai": 1, "mai": 1, "hom sau": 1, "ngay kia": 2, "ngay mot": 2,
-                  "mot": 2, "kia": 2, "nay": 0}
+                  "mot": 2, "kia": 2, "nay": 0,
+                  "hom qua": -1, "hom kia": -2}
 
 
 def fold(text: str) -> str:

@@ -254,3 +254,12 @@ def article_of(session: Session, item: Item, settings: Settings, *, link: str | 
         summary=item.summary, theme=theme_text(session, item), image=item.image_path, link=link,
         at=local, source=item.source or "",
     )
+
+
+def correction_article(article: Article, *, old_title: str, published: date) -> Article:
+    """The correction notice for a channel that cannot edit what went out: says which article
+    it corrects and gives the right text in full."""
+    lead = (f"Bài “{old_title}” đăng ngày {published:%d/%m/%Y} có nội dung cần đính chính. "
+            "Xin trân trọng đính chính; nội dung đúng như sau:")
+    return Article(title=f"Đính chính: {article.title}", body=f"{lead}\n\n{article.body}", date=article.date,
+                   id=article.id, summary=lead, theme=article.theme, image=None, link=article.link)

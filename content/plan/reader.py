@@ -27,6 +27,7 @@ from pathlib import Path
 from content.plan.parse import PlanError
 from content.plan.pdf import pdf_lines
 from content.plan.word import DocxError, docx_lines
+from content.textfile import BinaryFile, NotUnicode, decode_text
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PDF_BYTES = 20 * 1024 * 1024  # signed e-office PDFs carry seal and signature images
@@ -122,19 +123,16 @@ def decode_plan_bytes(data: bytes, name: str, warnings: list[str] | None = None,
 
 
 def _decode_text(data: bytes, name: str, warnings: list[str]) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise PlanError(f"Tệp “{name}” hỏng (UTF-16 không hợp lệ). " + _CONVERT_HINT) from None
-    head = data[:8192]
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
-    if b"\x00" in head or controls > len(head) * 0.02:
-        raise PlanError(f"“{name}” không phải tệp văn bản (có vẻ là tệp nhị phân: ảnh, tệp nén, chương trình…). "
-                        "Loa đọc kế hoạch dạng .docx, .md hoặc .txt.")
+    """UTF-8/UTF-16 through the shared reader (`content.textfile`); bytes that are not Unicode
+    may still be TCVN3 or VNI, which the caller converts or refuses."""
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
+        return decode_text(data, name)
+    except BinaryFile:
+        raise PlanError(f"“{name}” không phải tệp văn bản (có vẻ là tệp nhị phân: ảnh, tệp nén, chương trình…). "
+                        "Loa đọc kế hoạch dạng .docx, .md hoặc .txt.") from None
+    except NotUnicode as e:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise PlanError(f"Tệp “{name}” hỏng (UTF-16 không hợp lệ). " + _CONVERT_HINT) from None
         latin = data.decode("latin-1")
         mostly_utf8 = _VN_ONLY.search(data.decode("utf-8", errors="replace"))
         if not mostly_utf8 and (looks_like_tcvn3(latin) or looks_like_vni(latin)):

@@ -131,10 +131,12 @@ def _themes(entries: Iterable[Entry]) -> list[tuple[str, str, int]]:
     return sorted(((t, theme_path(t), n) for t, n in counts.items()), key=lambda x: (-x[2], x[0]))
 
 
-def _ctx(site: Site, here: str, entries: list[Entry], **kw: Any) -> dict[str, Any]:
+def _ctx(site: Site, here: str, entries: list[Entry] | list[tuple[str, str, int]], **kw: Any) -> dict[str, Any]:
+    """The page context; `entries` are the site's entries, or their themes already counted."""
     def link(path: str) -> str:
         return _rel(here, path)
-    return dict(site=site, here=here, link=link, css=link(CSS_PATH), themes=_themes(entries),
+    themes = entries if not entries or isinstance(entries[0], tuple) else _themes(entries)  # type: ignore[arg-type]
+    return dict(site=site, here=here, link=link, css=link(CSS_PATH), themes=themes,
                 fmt_date=fmt_date, theme_path=theme_path, qa_path=f"{QA_SECTION}.html",
                 canonical=absolute(site, here), **kw)
 
@@ -145,7 +147,8 @@ def _card(e: Entry) -> dict[str, Any]:
 
 
 def _paginate(site: Site, entries: list[Entry], base: str, heading: str, intro: str,
-              all_entries: list[Entry], out: dict[str, str], *, crumbs: list[tuple[str, str]] | None = None) -> None:
+              all_entries: list[tuple[str, str, int]], out: dict[str, str], *,
+              crumbs: list[tuple[str, str]] | None = None) -> None:
     pages = max(1, math.ceil(len(entries) / site.per_page))
     for n in range(1, pages + 1):
         here = page_name(n, base)
@@ -157,6 +160,13 @@ def _paginate(site: Site, entries: list[Entry], base: str, heading: str, intro: 
             **_ctx(site, here, all_entries, heading=heading, intro=intro, cards=[_card(e) for e in chunk],
                    pager=nav, crumbs=crumbs or [], title=heading if base == "index" and n == 1 else
                    f"{heading}{f' – trang {n}' if n > 1 else ''}"))
+
+
+def site_signature(site: Site) -> str:
+    """Changes when anything every page shows changes (identity, contact, stylesheet)."""
+    import hashlib
+
+    return hashlib.sha256((repr(site) + stylesheet()).encode("utf-8")).hexdigest()
 
 
 def article_page(site: Site, e: Entry, all_entries: list[Entry], *, inline_css: bool = False) -> str:
@@ -178,32 +188,35 @@ def stylesheet() -> str:
     return (Path(__file__).parent / "templates" / "site" / "loa.css").read_text(encoding="utf-8")
 
 
-def build(site: Site, entries: Iterable[Entry], *, now: datetime) -> dict[str, str]:
-    """Every file of the site: path (relative to the web root) → text. Pure."""
+def build(site: Site, entries: Iterable[Entry], *, now: datetime,
+          articles: set[str] | None = None) -> dict[str, str]:
+    """Every file of the site: path (relative to the web root) → text. Pure. An article's page
+    depends only on the site and the article, so `articles` (entry keys) limits which article
+    pages are made — the adapter passes the new one; None makes them all."""
     entries = sorted(entries, key=lambda e: (e.when, e.date, e.key), reverse=True)
     news = [e for e in entries if e.section != QA_SECTION]
     qa = [e for e in entries if e.section == QA_SECTION]
+    themes = _themes(news)
     out: dict[str, str] = {CSS_PATH: stylesheet()}
     _paginate(site, entries, "index", "Tin tức cải cách hành chính",
-              f"Tin, bài về cải cách hành chính của {site.unit}.", entries, out)
-    themes = _themes(news)
+              f"Tin, bài về cải cách hành chính của {site.unit}.", themes, out)
     out["chu-de/index.html"] = _env.get_template("themes.html.j2").render(
-        **_ctx(site, "chu-de/index.html", entries, title="Chủ đề tuyên truyền", heading="Chủ đề tuyên truyền",
+        **_ctx(site, "chu-de/index.html", themes, title="Chủ đề tuyên truyền", heading="Chủ đề tuyên truyền",
                crumbs=[("Trang chủ", "index.html")]))
     for text, path, _ in themes:
         base = path[: -len(".html")]
         _paginate(site, [e for e in news if text in e.tags], base, text,
-                  "Các tin, bài thuộc chủ đề này.", entries, out,
+                  "Các tin, bài thuộc chủ đề này.", themes, out,
                   crumbs=[("Trang chủ", "index.html"), ("Chủ đề", "chu-de/index.html")])
     _paginate(site, qa, QA_SECTION, QA_TITLE,
               "Câu hỏi của người dân về thủ tục hành chính và câu trả lời của chính quyền. Thông tin cá nhân "
               "của người hỏi đã được lược bỏ; câu hỏi chỉ được đăng khi người hỏi đồng ý.",
-              entries, out, crumbs=[("Trang chủ", "index.html")])
+              themes, out, crumbs=[("Trang chủ", "index.html")])
     out["lien-he.html"] = _env.get_template("contact.html.j2").render(
-        **_ctx(site, "lien-he.html", entries, title="Liên hệ", crumbs=[("Trang chủ", "index.html")]))
+        **_ctx(site, "lien-he.html", themes, title="Liên hệ", crumbs=[("Trang chủ", "index.html")]))
     for e in entries:
-        if e.body_html:
-            out[e.path] = article_page(site, e, entries)
+        if e.body_html and (articles is None or e.key in articles):
+            out[e.path] = article_page(site, e, [])
     out["feed.xml"] = feed(site, entries[:FEED_ITEMS], now=now)
     if site.base_url:
         out["sitemap.xml"] = sitemap(site, out, entries, now=now)
@@ -234,7 +247,7 @@ def sitemap(site: Site, files: Mapping[str, str], entries: list[Entry], *, now: 
     when = {e.path: e.when for e in entries}
     newest = entries[0].when if entries else now
     urls = []
-    for path in sorted(p for p in files if p.endswith(".html")):
+    for path in sorted({p for p in files if p.endswith(".html")} | {e.path for e in entries}):
         lastmod = when.get(path, newest).date().isoformat()
         urls.append(f"  <url><loc>{xml_escape(f'{site.base_url}/{path}')}</loc><lastmod>{lastmod}</lastmod></url>")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'

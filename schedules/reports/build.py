@@ -80,8 +80,9 @@ def write_report(data: ReportData, settings: Settings, fmt: str, path: Path, *, 
 
 def make_report(session: Session, settings: Settings, period: Period, plan_record: PlanRecord | None,
                 fmt: str, path: Path, *, now: datetime | None = None,
-                qa_provider: QAProvider | None = None, overwrite: bool = True) -> tuple[Path, ReportData]:
-    data = gather(session, settings, period, plan_record, now=now, qa_provider=qa_provider)
+                qa_provider: QAProvider | None = None, overwrite: bool = True,
+                with_audit: bool = False) -> tuple[Path, ReportData]:
+    data = gather(session, settings, period, plan_record, now=now, qa_provider=qa_provider, with_audit=with_audit)
     return write_report(data, settings, fmt, path, overwrite=overwrite), data
 
 

@@ -35,6 +35,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from channels.models import Attempt, Post
+from content import audit
+from content.items.workflow import FIELD_NAMES
 from content.models import Item, PlanRecord, Slot
 from content.plan.parse import Plan
 from content.settings import Settings
@@ -111,6 +113,17 @@ class QAFigures:
 QAProvider = Callable[[Session, Settings, Period], "QAFigures | None"]
 
 
+@dataclass(frozen=True)
+class AuditLine:
+    """One staff action for the report's annex (from `content.audit`)."""
+
+    at: datetime
+    actor: str
+    action: str
+    item_id: int | None
+    detail: str
+
+
 @dataclass
 class ReportData:
     unit: str
@@ -132,6 +145,7 @@ class ReportData:
     missed: list[MissedSlot] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     qa: QAFigures | None = None
+    audit: list[AuditLine] | None = None     # the annex of staff actions, when asked for
 
     def status_counts(self) -> dict[str, int]:
         counts = {k: 0 for k in STATUS_LABELS}
@@ -174,7 +188,8 @@ def task_status(kind: str, due: date | None, end: date | None, *, has_evidence: 
 
 
 def gather(session: Session, settings: Settings, period: Period, plan_record: PlanRecord | None = None, *,
-           now: datetime | None = None, qa_provider: QAProvider | None = None) -> ReportData:
+           now: datetime | None = None, qa_provider: QAProvider | None = None,
+           with_audit: bool = False) -> ReportData:
     now = as_utc(now or now_utc())
     tz = settings.tz
     reference = min(now.astimezone(tz).date(), period.end + timedelta(days=1))
@@ -195,7 +210,15 @@ def gather(session: Session, settings: Settings, period: Period, plan_record: Pl
         data.missed = _missed(session, plan, plan_record.id, period, reference)
     data.failures = _failures(session, start, end)
     data.qa = qa_provider(session, settings, period) if qa_provider else None
+    if with_audit:
+        data.audit = _audit(session, start, end)
     return data
+
+
+def _audit(session: Session, start: datetime, end: datetime) -> list[AuditLine]:
+    return [AuditLine(at=e.at, actor=e.actor, action=audit.action_name(e.action), item_id=e.item_id,
+                      detail="; ".join(x for x in (e.note, audit.describe_change(e, FIELD_NAMES, width=50)) if x))
+            for e in audit.entries(session, since=start, until=end)]
 
 
 def _published(session: Session, settings: Settings, data: ReportData, plan: Plan | None,

@@ -335,6 +335,17 @@ def compose(data: ReportData, settings: Settings) -> Report:
     add(Para(GAP))
     add(Para(f"Trên đây là báo cáo {rep.head.subject[0].lower() + rep.head.subject[1:]} "
              f"của {settings.unit.name}./."))
+    if data.audit is not None:
+        add(Heading("PHỤ LỤC: NHẬT KÝ THAO TÁC CỦA CÁN BỘ"))
+        add(Para(f"Các thao tác soạn, duyệt, sửa, gỡ, đính chính trong {label} "
+                 f"({len(data.audit)} thao tác; trích từ nhật ký không sửa, xóa được của Loa)."))
+        if data.audit:
+            tz = settings.tz
+            add(Table(("STT", "Thời gian", "Người thực hiện", "Thao tác", "Bài số", "Chi tiết"),
+                      tuple((str(i), a.at.astimezone(tz).strftime("%d/%m/%Y %H:%M"), a.actor, a.action,
+                             str(a.item_id) if a.item_id else "—", a.detail or "—")
+                            for i, a in enumerate(data.audit, 1)),
+                      widths=(10, 28, 30, 30, 14, 53), numeric=(0, 4)))
     return rep
 
 

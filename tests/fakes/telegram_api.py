@@ -20,6 +20,8 @@ with the documented errors:
   photo or document → 400 "there is no text in the message to edit"; deleting a message older
   than `delete_window` seconds (48 h) → 400 "message can't be deleted". An edit changes the
   entry in `sent` (and is logged in `edits`); a deletion marks it `deleted`;
+- a getUpdates still waiting when another one arrives → 409 "Conflict: terminated by other
+  getUpdates request" (two pollers of one token; `conflicts` counts them);
 - with `enforce_limits=True`: more than 1 message/s into one chat (0.9 s tolerance), more than
   20 per 60 s into a group or channel (ids starting with "-" or "@"), or more than 30/s in
   all → 429 "Too Many Requests: retry after N" with `parameters.retry_after`.
@@ -178,6 +180,8 @@ class FakeBotAPI(FakeServer):
         self._updates: list[dict[str, Any]] = []
         self._delivered: dict[int, dict[str, Any]] = {}
         self.deliveries: dict[int, int] = {}      # update_id → times getUpdates returned it
+        self.conflicts = 0                          # getUpdates ended by a newer one (409)
+        self._poll_generation = 0
         self._next_update_id = 1
         self._message_ids: dict[str, int] = {}
         self._accepted_at: dict[str, list[float]] = {}     # chat → monotonic times
@@ -265,6 +269,10 @@ class FakeBotAPI(FakeServer):
                                      status=0 if failure and failure.drop else 200, at=now))
         if method == "getUpdates":
             result = self._get_updates(request)
+            if result is None:          # a newer getUpdates came in while this one waited
+                return Response(409, {"ok": False, "error_code": 409, "description":
+                                      "Conflict: terminated by other getUpdates request; make sure that "
+                                      "only one bot instance is running"})
         if failure and failure.drop:
             return Response(drop=True)
         return Response(200, {"ok": True, "result": result})
@@ -447,13 +455,21 @@ class FakeBotAPI(FakeServer):
     def _message(self, chat_id: str, message_id: int) -> dict[str, Any]:
         return {"message_id": message_id, "date": int(time.time()), "chat": _chat(chat_id)}
 
-    def _get_updates(self, req: Request) -> list[dict[str, Any]]:
+    def _get_updates(self, req: Request) -> list[dict[str, Any]] | None:
+        """The updates from `offset`, waiting up to `timeout`; None when a newer getUpdates
+        arrived meanwhile (Telegram answers the older one 409 Conflict: two pollers)."""
         offset = int(req.param("offset", 0) or 0)
         limit = int(req.param("limit", 100) or 100)
         timeout = float(req.param("timeout", 0) or 0)
         deadline = time.monotonic() + timeout
         with self.changed:
+            self._poll_generation += 1
+            generation = self._poll_generation
+            self.changed.notify_all()
             while True:
+                if self._poll_generation != generation:
+                    self.conflicts += 1
+                    return None
                 if offset:
                     self._updates = [u for u in self._updates if u["update_id"] >= offset or u.get("_again")]
                 if self._updates or self.stopping:

@@ -11,6 +11,12 @@
   401 `rest_cannot_create`; a user in `read_only_users` → 403 `rest_cannot_create`.
 - `GET /wp-json/wp/v2/posts?slug=…&status=any` lists posts; statuses other than publish need
   authentication (else 400 `rest_invalid_param`, as WordPress answers anonymous status=any).
+- `GET|POST|DELETE /wp-json/wp/v2/posts/<id>`: read, update (title, content, excerpt, status;
+  the old version is kept in `revisions`) and delete. DELETE without `force=true` moves the
+  post to the trash (status "trash", answer: the post); a post already in the trash answers
+  410 `rest_already_trashed`; `force=true` deletes for good (answer `{deleted, previous}`).
+  An unknown id → 404 `rest_post_invalid_id`; updating or deleting without credentials →
+  401 `rest_cannot_edit` / `rest_cannot_delete`; a read-only user → 403.
 - `fail_next(...)` scripts a status with a WordPress error body (and Retry-After), a delay or a
   dropped connection.
 """
@@ -49,6 +55,7 @@ class FakeWordPress(FakeServer):
         self.read_only_users: set[str] = set()
         self.registered_meta: set[str] = set()
         self.posts: list[dict[str, Any]] = []
+        self.revisions: list[dict[str, Any]] = []
         self.calls: list[dict[str, Any]] = []
         self._failures: list[_Failure] = []
         self._ids = itertools.count(101)
@@ -105,6 +112,9 @@ class FakeWordPress(FakeServer):
         return user, None
 
     def _route(self, req: Request) -> Response:
+        one = re.fullmatch(re.escape(POSTS) + r"/(\d+)/?", req.path)
+        if one:
+            return self._one(req, int(one.group(1)))
         if req.path.rstrip("/") != POSTS:
             return Response(404, _error("rest_no_route", "Không tìm thấy route phù hợp với URL và phương thức yêu cầu.", 404))
         user, problem = self._user(req)
@@ -143,6 +153,47 @@ class FakeWordPress(FakeServer):
                 "meta": {k: v for k, v in meta.items() if k in self.registered_meta} if isinstance(meta, dict) else {}}
         self.posts.append(post)
         return Response(201, post, headers={"Location": f"{self.root}{POSTS}/{post_id}"})
+
+    def _one(self, req: Request, post_id: int) -> Response:
+        user, problem = self._user(req)
+        if problem:
+            return problem
+        post = next((p for p in self.posts if p["id"] == post_id), None)
+        if post is None or (post["status"] != "publish" and user is None):
+            return Response(404, _error("rest_post_invalid_id", "ID bài viết không hợp lệ.", 404))
+        if req.method == "GET":
+            return Response(200, post)
+        what = "delete" if req.method == "DELETE" else "edit"
+        if user is None:
+            return Response(401, _error(f"rest_cannot_{what}", "Xin lỗi, bạn không được phép sửa bài viết này.", 401))
+        if user in self.read_only_users:
+            return Response(403, _error(f"rest_cannot_{what}", "Xin lỗi, bạn không được phép sửa bài viết này.", 403))
+        if req.method == "DELETE":
+            force = str(req.param("force", "")).lower() in ("1", "true")
+            if force:
+                self.posts.remove(post)
+                return Response(200, {"deleted": True, "previous": post})
+            if post["status"] == "trash":
+                return Response(410, _error("rest_already_trashed", "Bài viết đã bị xóa.", 410))
+            post["status"] = "trash"
+            post["link"] = f"{self.root}/?p={post_id}"
+            return Response(200, post)
+        if req.method not in ("POST", "PUT", "PATCH"):
+            return Response(404, _error("rest_no_route", "Không tìm thấy route.", 404))
+        status = req.param("status")
+        if status is not None and status not in STATUSES:
+            return Response(400, _error("rest_invalid_param", "Tham số không hợp lệ: status", 400))
+        self.revisions.append({"id": post_id, "title": post["title"]["raw"], "content": post["content"]["raw"]})
+        for key in ("title", "content"):
+            if req.param(key) is not None:
+                value = str(req.param(key))
+                post[key] = {"raw": value, "rendered": value}
+        if req.param("excerpt") is not None:
+            post["excerpt"] = {"rendered": str(req.param("excerpt"))}
+        if status:
+            post["status"] = status
+        post["modified_gmt"] = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None).isoformat()
+        return Response(200, post)
 
     def _list(self, req: Request, user: str | None) -> Response:
         wanted = str(req.query.get("status", "publish"))

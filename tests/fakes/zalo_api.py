@@ -9,6 +9,10 @@ Implemented, as documented:
   `{"recipient":{"user_id"},"message":{"text"}}`, text ≤ 2000 characters;
 - `POST /v2.0/article/create` → `data.token`; `POST /v2.0/article/verify {token}` → `data.id`;
   `GET /v2.0/article/getslice?offset&limit` lists articles, newest first;
+  `POST /v2.0/article/update` (the full article plus `id`; same checks as create) replaces an
+  article (old versions in `article_versions`); `POST /v2.0/article/remove {id}` removes it
+  (it leaves `articles` and getslice); an unknown or removed id → -201 "article not found";
+- there is no API to recall or edit a message already sent to a user;
 - `POST /v4/oa/access_token` (form refresh_token, app_id, grant_type=refresh_token; header
   `secret_key`) → a NEW pair; the used refresh token stops working (single use).
 
@@ -57,6 +61,8 @@ class FakeZaloAPI(FakeServer):
         self.refresh_calls: list[dict[str, Any]] = []
         self.messages: list[dict[str, Any]] = []        # accepted OA messages
         self.articles: list[dict[str, Any]] = []        # created articles (with "id" once verified)
+        self.removed_articles: list[dict[str, Any]] = []
+        self.article_versions: list[dict[str, Any]] = []
         self.calls: list[dict[str, Any]] = []           # every request: path, status, error, token
         self.blocked_users: set[str] = set()            # users who do not follow the OA (-213)
         self.before_refresh: Callable[[str], None] | None = None   # one-shot hook: gets the refresh token
@@ -142,6 +148,10 @@ class FakeZaloAPI(FakeServer):
             return self._article_verify(req)
         if req.path == "/v2.0/article/getslice":
             return self._article_list(req)
+        if req.path == "/v2.0/article/update":
+            return self._article_update(req)
+        if req.path == "/v2.0/article/remove":
+            return self._article_remove(req)
         return Response(200, {"error": 404, "message": "You are accessing an empty or invalid API"})
 
     def _refresh(self, req: Request) -> Response:
@@ -213,6 +223,31 @@ class FakeZaloAPI(FakeServer):
                 art["id"] = art["id"] or f"article-{next(self._seq)}"
                 return Response(200, {"error": 0, "message": "Success", "data": {"id": art["id"]}})
         return _err(-201, "Parameters are invalid: token not found")
+
+    def _find(self, req: Request) -> dict[str, Any] | None:
+        wanted = (req.json or {}).get("id") if isinstance(req.json, dict) else None
+        return next((a for a in self.articles if wanted and a["id"] == str(wanted)), None)
+
+    def _article_update(self, req: Request) -> Response:
+        data = req.json if isinstance(req.json, dict) else {}
+        art = self._find(req)
+        if art is None:
+            return _err(-201, "Parameters are invalid: article not found")
+        title, author, body = data.get("title") or "", data.get("author") or "", data.get("body")
+        if (data.get("type") != "normal" or not title or len(title) > 150 or not author or len(author) > 50
+                or len(data.get("description") or "") > 300 or not isinstance(body, list) or not body):
+            return _err(-201, "Parameters are invalid")
+        self.article_versions.append(dict(art))
+        art.update({k: v for k, v in data.items() if k != "id"})
+        return Response(200, {"error": 0, "message": "Success", "data": {"id": art["id"]}})
+
+    def _article_remove(self, req: Request) -> Response:
+        art = self._find(req)
+        if art is None:
+            return _err(-201, "Parameters are invalid: article not found")
+        self.articles.remove(art)
+        self.removed_articles.append(art)
+        return Response(200, {"error": 0, "message": "Success", "data": {"id": art["id"]}})
 
     def _article_list(self, req: Request) -> Response:
         offset = int(req.query.get("offset", 0) or 0)

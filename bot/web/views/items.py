@@ -12,17 +12,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.cli.wiring import body_limits, cancel_posts, queue_item
+from bot.cli.wiring import body_limits
 from bot.web.common import Console, actor, console, flash, form, int_or_none, redirect, text
 from bot.web.permissions import require
 from bot.web.uploads import UploadError, store_image, stored_path
 from channels.log import sent_count
-from content.audit import Actor, changes, record
+from channels.steering import Changes, StaleItem, Steering
+from content.audit import Actor
 from content.errors import LoaError
 from content.items import workflow as items_mod
 from content.items.lists import list_items, plan_choices
@@ -157,7 +159,8 @@ def _compose_page(request: Request, c: Console, d: Draft, *, item: Item | None =
         page_title=f"Bài số {item.id}" if item else "Soạn bài mới", item=item, draft=d, errors=checked.errors,
         error=error, previews=shown, plans=plans, channels=PUBLISHABLE, item_states=STATE_NAMES,
         conflict=conflict or [], upload_mb=c.web.upload_max_bytes // (1024 * 1024), notes=checked.notes,
-        ask_past=checked.past,
+        ask_past=checked.past, ahead=consequences(c, item, request.state.session.role) if item else [],
+        past_time=bool(item and item.publish_at and as_utc(item.publish_at) < c.clock()),
         editable=item is None or item.state in ("draft", "approved", "rejected"))
 
 
@@ -203,12 +206,7 @@ def item_new(request: Request) -> Response:
                   plan_id=int_or_none(d.plan_id), slot_id=int_or_none(d.slot_id), publish_at=checked.publish_at,
                   image_path=checked.image_path, created_by=actor(request))
     try:
-        with c.db.session() as s:
-            item = items_mod.create_item(s, new, now=c.clock(), require_approval=c.settings.require_approval,
-                                         tz=c.tz)
-            item_id = item.id
-            record(s, web_actor(request), "item.add", now=c.clock(), item_id=item_id,
-                   after=changes({}, items_mod.snapshot(item))[1])
+        item_id = steering(c).add(new, web_actor(request), confirm_past=True).item_id   # the form confirmed
     except LoaError as e:
         return _compose_page(request, c, d, checked=checked, error=e.message, status=400)
     flash(request, "ok", f"Đã lưu bài số {item_id} (bản nháp, chờ lãnh đạo duyệt).")
@@ -239,21 +237,14 @@ def item_page(request: Request) -> Response:
                              status=400 if checked.errors else 200)
     conflict: list[tuple[str, str, str]] | None = None
     try:
-        with c.db.session() as s:
-            current = items_mod.get_item(s, item_id)
-            if d.version != version_of(current):
-                conflict, d.version = _changes(current, d, c), version_of(current)
-            else:
-                before = items_mod.snapshot(current)
-                sent = has_sent_posts(s, item_id)
-                withdrawn = cancel_posts(s, current) if current.state == "scheduled" and not sent else 0
-                items_mod.edit(current, now=c.clock(), title=d.title, body=d.body, channels=tuple(d.channels),
-                               publish_at=checked.publish_at, sent=sent)
-                if checked.image_path and checked.image_path != current.image_path:
-                    current.image_path = checked.image_path
-                old, new = changes(before, items_mod.snapshot(current))
-                record(s, web_actor(request), "item.edit", now=c.clock(), item_id=item_id, before=old, after=new,
-                       note=f"{withdrawn} lượt đăng chưa gửi được rút khỏi hàng đợi" if withdrawn else "")
+        result = steering(c).edit(item_id, web_actor(request), Changes(
+            title=d.title, body=d.body, channels=tuple(d.channels), publish_at=checked.publish_at),
+            expected_version=int_or_none(d.version) or -1, confirm_past=True)
+        if checked.image_path:
+            set_image(c, item_id, checked.image_path)
+    except StaleItem as e:
+        current = _load(c, item_id)
+        conflict, d.version = [("Ai đã sửa", e.message, "")] + _changes(current, d, c), version_of(current)
     except LoaError as e:
         return _compose_page(request, c, d, item=item, checked=checked, error=e.message, status=400)
     if conflict is not None:   # the next save is made knowing what changed
@@ -261,8 +252,7 @@ def item_page(request: Request) -> Response:
                              error="Bài đã được người khác sửa trong lúc bạn soạn: chưa lưu. Hãy xem phần "
                                    "thay đổi, chép lại những gì bạn cần rồi lưu lần nữa.",
                              conflict=conflict)
-    flash(request, "ok", f"Đã lưu bài số {item_id}." + (" Bài quay về bản nháp, cần duyệt lại."
-                                                     if item.state in ("approved", "scheduled", "rejected") else ""))
+    flash(request, "ok", " ".join(result.done + result.warnings))
     return redirect(f"/items/{item_id}")
 
 
@@ -282,57 +272,80 @@ def _changes(current: Item, d: Draft, c: Console) -> list[tuple[str, str, str]]:
 
 # --------------------------------------------------------------------------------- leaders' actions
 
-def item_action(request: Request) -> Response:
+async def item_action(request: Request) -> Response:
+    """POST /items/{id}/approve|reject|withdraw|correct|restore, through the steering service."""
     action = request.path_params["action"]
-    if action not in ("approve", "reject", "withdraw", "correct"):
+    if action not in ITEM_ACTIONS:
         raise HTTPException(404)
     require(request, action)
     c = console(request)
     item_id = int(request.path_params["item_id"])
     f = form(request)
-    by = web_actor(request)
-    now = c.clock()
+    who = web_actor(request)
+    version = int_or_none(text(f, "version"))
     try:
-        chans = c.channels() if action == "approve" else {}
-        with c.db.session() as s:
-            item = items_mod.get_item(s, item_id)
-            before = items_mod.snapshot(item)
-            if text(f, "version") and text(f, "version") != version_of(item):
-                raise ItemError("Bài vừa được sửa sau khi bạn mở trang: hãy xem lại bản mới rồi làm lại.")
-            sent = has_sent_posts(s, item_id)
-            note = ""
-            if action == "approve":
-                items_mod.approve(item, by=by.name, now=now)
-                queued, missing = queue_item(s, item, c.settings, chans)
-                when = fmt_datetime(item.publish_at, c.tz) if item.publish_at else "ngay"
-                msg = f"Đã duyệt bài số {item_id}; {queued} lượt đăng, lúc {when}."
-                msg += "".join(f" Kênh {CHANNEL_NAMES.get(n, n)} không đăng được: {why}." for n, why in missing)
-            elif action == "reject":
-                withdrawn = cancel_posts(s, item) if not sent else 0
-                items_mod.reject(item, reason=text(f, "reason"), now=now, sent=sent)
-                note = item.note
-                msg = f"Đã từ chối bài số {item_id}." + (f" {withdrawn} lượt đăng chưa gửi đã rút khỏi hàng đợi."
-                                                        if withdrawn else "")
-            elif action == "withdraw" and not sent and item.state != "published":
-                n = cancel_posts(s, item)
-                items_mod.cancel(item, now=now)
-                action, note = "cancel", text(f, "reason")
-                msg = f"Bài số {item_id} chưa lên kênh nào: đã hủy ({n} lượt đăng chưa gửi được rút khỏi hàng đợi)."
-            else:
-                raise ItemError("Gỡ hoặc đính chính bài đã lên kênh chưa làm được trên trang này; "
-                                f"hãy dùng loa item {action} {item_id}.")
-            old, new = changes(before, items_mod.snapshot(item))
-            record(s, by, f"item.{action}", now=now, item_id=item_id, note=note, before=old, after=new)
+        st = await run_in_threadpool(steering, c, action in ("approve", "withdraw", "correct"))
+        if action == "approve":
+            result = await run_in_threadpool(lambda: st.approve(item_id, who, expected_version=version,
+                                                                confirm_past=text(f, "confirm_past") == "1"))
+        elif action == "reject":
+            result = await run_in_threadpool(lambda: st.reject(item_id, who, text(f, "reason"), expected_version=version))
+        elif action == "restore":
+            result = await run_in_threadpool(lambda: st.restore(item_id, who, expected_version=version))
+        elif action == "withdraw":
+            if await run_in_threadpool(_went_out, c, item_id):
+                result = await st.withdraw(item_id, who, text(f, "reason"), expected_version=version)
+            else:      # nothing is out yet: taking it back is cancelling it
+                result = await run_in_threadpool(lambda: st.cancel(item_id, who, expected_version=version))
+        else:
+            title, body = text(f, "title").strip() or None, text(f, "body") or None
+            result = await st.correct(item_id, who, title=title, body=body, expected_version=version)
     except LoaError as e:
-        flash(request, "error", e.message)
+        await run_in_threadpool(flash, request, "error", e.message)
         return redirect(f"/items/{item_id}")
-    flash(request, "ok", msg)
+    lines = result.done + result.warnings
+    if result.manual:
+        lines.append("Cần làm tay: " + " ".join(result.manual))
+    await run_in_threadpool(flash, request, "error" if result.manual else "ok", " ".join(lines))
     return redirect(f"/items/{item_id}")
+
+
+ITEM_ACTIONS = ("approve", "reject", "withdraw", "correct", "restore")
+
+
+def steering(c: Console, with_channels: bool = False) -> Steering:
+    return Steering(c.db, c.settings, c.channels() if with_channels else None, clock=c.clock)
+
+
+def _went_out(c: Console, item_id: int) -> bool:
+    with c.db.session() as s:
+        return items_mod.get_item(s, item_id).state in ("published", "withdrawn") or sent_count(s, item_id) > 0
+
+
+def set_image(c: Console, item_id: int, path: str) -> None:
+    """Attach a newly uploaded image (the steering service's edit covers the text fields)."""
+    with c.db.session() as s:
+        item = items_mod.get_item(s, item_id)
+        if item.image_path != path:
+            item.image_path = path
+
+
+def consequences(c: Console, item: Item, role: str | None) -> list[str]:
+    """What the actions this person may take here would do beyond the obvious (said beforehand)."""
+    from bot.web.permissions import allowed
+    from content.items.states import TransitionRefused
+
+    out: list[str] = []
+    st = steering(c, with_channels=True)
+    for action in ("edit", "approve", "withdraw", "correct"):
+        if not allowed(role, "compose" if action == "edit" else action):
+            continue
+        try:
+            out += st.consequences(item.id, action)
+        except (TransitionRefused, LoaError):
+            continue
+    return list(dict.fromkeys(out))
 
 
 def web_actor(request: Request) -> Actor:
     return Actor(actor(request), "web")
-
-
-def has_sent_posts(session, item_id: int) -> bool:  # noqa: ANN001
-    return sent_count(session, item_id) > 0

@@ -10,7 +10,9 @@ from starlette.responses import Response
 from bot.web.common import actor, console, flash, form, int_or_none, redirect, text
 from bot.web.permissions import require
 from channels import log as publog
-from channels.publisher import PostError, resolve_unknown, retry_post
+from channels.publisher import PostError, resolve_unknown
+from channels.steering import Steering
+from content.errors import LoaError
 from content.audit import Actor, record
 from content.settings import PUBLISHABLE
 
@@ -37,26 +39,26 @@ def log_page(request: Request) -> Response:
 
 def post_action(request: Request) -> Response:
     """POST /log/posts/{id}/retry and /log/posts/{id}/resolve (`published` = 1 or 0)."""
-    if request.path_params["action"] not in ("retry", "resolve"):
+    action = request.path_params["action"]
+    if action not in ("retry", "resolve"):
         raise HTTPException(404)
     require(request, "retry_post")
     c = console(request)
     post_id = int(request.path_params["post_id"])
+    who = Actor(actor(request), "web")
     try:
-        with c.db.session() as s:
-            who = Actor(actor(request), "web")
-            if request.path_params["action"] == "retry":
-                p = retry_post(s, post_id, c.clock())
-                record(s, who, "post.retry", now=c.clock(), item_id=p.item_id, post_id=post_id)
-                msg = f"Đã đưa bài đăng số {post_id} vào hàng chờ gửi lại."
-            else:
-                yes = text(form(request), "published") == "1"
-                p = resolve_unknown(s, post_id, published=yes, now=c.clock(), by=actor(request))
+        if action == "retry":
+            Steering(c.db, c.settings, clock=c.clock).retry(post_id, who)
+            msg = f"Đã đưa bài đăng số {post_id} vào hàng chờ gửi lại."
+        else:
+            yes = text(form(request), "published") == "1"
+            with c.db.session() as s:
+                p = resolve_unknown(s, post_id, published=yes, now=c.clock(), by=who.name)
                 record(s, who, "post.resolve", now=c.clock(), item_id=p.item_id, post_id=post_id,
                        note="đã đăng" if yes else "chưa đăng: gửi lại")
-                msg = (f"Đã ghi nhận bài đăng số {post_id} đã lên kênh." if yes
-                       else f"Bài đăng số {post_id} chưa lên kênh: đã đưa vào hàng chờ gửi lại.")
-    except PostError as e:
+            msg = (f"Đã ghi nhận bài đăng số {post_id} đã lên kênh." if yes
+                   else f"Bài đăng số {post_id} chưa lên kênh: đã đưa vào hàng chờ gửi lại.")
+    except (PostError, LoaError) as e:
         flash(request, "error", str(e))
         return redirect(f"/log?post={post_id}")
     flash(request, "ok", msg)
