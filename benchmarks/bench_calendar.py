@@ -15,7 +15,7 @@ from content import db as dbmod
 from content.calendar.store import rebuild, specs_for
 from content.models import PlanRecord
 from content.plan.parse import Period, Plan, ReportDuty, Signer, Task, Theme, Timing
-from content.settings import from_mapping
+from content.config import from_mapping
 
 TARGET_S = 1.0
 
@@ -40,7 +40,7 @@ def run() -> list[str]:
     lines = []
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
-        raw = {"database": {"url": "sqlite:///loa.db"}}
+        raw = {"database": {"url": "sqlite:///loa.db"}, "unit": {"name": "Ủy ban nhân dân xã Ngọc Lâm"}}
         settings = from_mapping(raw, env={}, base_dir=base)
         slower = from_mapping({**raw, "calendar": {"per_week": {"radio": 3}}}, env={}, base_dir=base)
 

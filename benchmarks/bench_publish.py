@@ -49,7 +49,7 @@ def run(posts: int = 2000, chats: int = 50) -> list[str]:
     from channels.state import StateStore
     from content import db as dbmod
     from content.items.workflow import NewItem, create_item
-    from content.settings import from_mapping
+    from content.config import from_mapping
     from tests.fakes.telegram_api import FakeBotAPI
 
     items = max(1, posts // chats)
@@ -61,6 +61,7 @@ def run(posts: int = 2000, chats: int = 50) -> list[str]:
             chat_ids = [str(-1001000000000 - i) for i in range(chats)]   # groups: 20/min applies
             settings = from_mapping({
                 "database": {"url": "sqlite:///loa.db"},
+                "unit": {"name": "Ủy ban nhân dân xã Ngọc Lâm"},
                 "channels": {"telegram": {"token_env": "LOA_TELEGRAM_TOKEN", "base_url": api.base_url,
                                           "chat_ids": chat_ids}},
             }, env={"LOA_TELEGRAM_TOKEN": api.token}, base_dir=tmp)

@@ -23,7 +23,7 @@ from channels.registry import build_channels
 from channels.state import StateStore
 from content.db import open_db
 from content.models import Item
-from content.settings import from_mapping
+from content.config import from_mapping
 from content.text import now_utc
 from schedules.runner import Runner
 
@@ -37,6 +37,7 @@ def run(posts: int = 10_000, minutes: float = 10.0, chats: int = 50) -> list[str
     tmp = Path(tempfile.mkdtemp(prefix="loa-bench-"))
     settings = from_mapping({
         "database": {"url": "sqlite:///loa.db"},
+        "unit": {"name": "Ủy ban nhân dân xã Ngọc Lâm"},
         "channels": {"telegram": {"token_env": "LOA_BENCH_NO_TOKEN", "chat_ids": [f"-100{i}" for i in range(chats)]}},
         "schedule": {"poll_seconds": 2},
     }, env={}, base_dir=tmp)

@@ -52,7 +52,7 @@ def _median_ms(fn, runs: int = RUNS, clock=time.perf_counter) -> float:  # noqa:
 def run() -> list[str]:
     from content.render.item import Article, render
     from content.render.spoken import read_aloud
-    from content.settings import from_mapping
+    from content.config import from_mapping
 
     paragraphs = _item()
     text = "\n\n".join(paragraphs)

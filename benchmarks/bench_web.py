@@ -86,7 +86,7 @@ def run() -> list[str]:
     from content.calendar.store import rebuild
     from content.models import PlanRecord
     from content.plan.parse import Period, Plan, ReportDuty, Signer, Task, Theme, Timing
-    from content.settings import from_mapping
+    from content.config import from_mapping
     from content.text import UTC
 
     with warnings.catch_warnings():
@@ -99,7 +99,7 @@ def run() -> list[str]:
     lines = []
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
-        settings = from_mapping({"database": {"url": "sqlite:///loa.db"}, "web": {},
+        settings = from_mapping({"database": {"url": "sqlite:///loa.db"}, "web": {}, "unit": {"name": "UBND xã"},
                                  "channels": {"portal": {"path": "site"}, "telegram": {}, "radio": {"path": "r"}}},
                                 env={}, base_dir=base)
         db = dbmod.open_db(settings.database_url)

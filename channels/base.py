@@ -23,9 +23,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Mapping
 
+from content.config import ChannelSettings
+
 if TYPE_CHECKING:
     from channels.state import StateStore
-    from content.settings import ChannelSettings, Settings
+    from content.config import Settings
 
 
 class ChannelError(Exception):
@@ -68,6 +70,15 @@ class Limits:
     per_target_interval: float = 0.0      # seconds between two messages into one target
     per_target_per_minute: int | None = None
     global_per_second: float | None = None
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A secret an adapter needs to go live: the key of its section that names the environment
+    variable (e.g. `token_env`), and what the secret is, in Vietnamese, for `loa doctor`."""
+
+    key: str
+    what_vi: str
 
 
 @dataclass(frozen=True)
@@ -125,6 +136,27 @@ class TakeBack:
 class Channel(ABC):
     name: ClassVar[str]
     limits: ClassVar[Limits] = Limits()
+    options: ClassVar[type[ChannelSettings]] = ChannelSettings   # its typed `[channels.<name>]`
+    secrets: ClassVar[tuple[Secret, ...]] = ()       # environment variables it needs to go live
+    any_secret: ClassVar[bool] = False                # True: one of `secrets` is enough
+
+    @classmethod
+    def missing_credentials(cls, settings: "Settings", config: ChannelSettings,
+                            state: "StateStore | None" = None) -> str | None:
+        """Why the live adapter cannot run (Vietnamese), or None when its secrets are set."""
+        unset = [s for s in cls.secrets if not settings.secret(getattr(config, s.key))]
+        if not unset or (cls.any_secret and len(unset) < len(cls.secrets)):
+            return None
+        if state is not None and cls.credentials_stored(state):
+            return None
+        envs = " và ".join(str(getattr(config, s.key)) for s in unset)
+        whats = ", ".join(dict.fromkeys(s.what_vi for s in unset))
+        return f"chưa đặt biến môi trường {envs} ({whats})"
+
+    @classmethod
+    def credentials_stored(cls, state: "StateStore") -> bool:
+        """Whether credentials saved in the database (by an earlier renewal) can stand in."""
+        return False
     can_withdraw: ClassVar[bool] = False   # can remove a published post
     can_correct: ClassVar[bool] = False    # can replace a published post's text in place
 

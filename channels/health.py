@@ -12,7 +12,7 @@ import html
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -21,7 +21,7 @@ from channels.base import Channel, ChannelError, Message, Receipt
 from channels.log import OK_OUTCOMES
 from channels.models import Attempt, Post
 from channels.registry import adapter_class, build_channels, channel_status
-from content.settings import Settings
+from content.config import Settings
 from content.text import UTC
 
 if TYPE_CHECKING:
@@ -146,11 +146,7 @@ async def telegram_identity(adapter: Channel | None, timeout: float = 8.0) -> Bo
 
 def staff_chat(settings: Settings) -> str:
     """The Telegram staff group's chat id (`[channels.telegram] staff_chat_id`), or ""."""
-    config: Any = settings.channel("telegram")
-    value = getattr(config, "staff_chat_id", None)
-    if value is None and hasattr(config, "get"):
-        value = config.get("staff_chat_id")
-    return str(value or "")
+    return str(settings.channel("telegram").staff_chat_id or "")
 
 
 def telegram_adapter(settings: Settings, state: "StateStore | None" = None) -> Channel | None:

@@ -41,7 +41,7 @@ from channels.pacing import Pacer
 from channels.retry import DEAD, PERMANENT, RATE_LIMITED, RETRY, UNKNOWN, RetryPolicy
 from content.db import Database
 from content.models import Item
-from content.settings import Settings
+from content.config import Settings
 from content.text import CHANNEL_NAMES, now_utc
 
 logger = logging.getLogger(__name__)
@@ -212,7 +212,7 @@ def portal_link_for(settings: Settings, item: Item, channel: str) -> str | None:
     if channel not in ("telegram", "zalo", "hotline") or "portal" not in item.channels:
         return None
     portal = settings.channel("portal")
-    if not portal.enabled or portal.get("kind", "static") != "static" or not portal.get("base_url"):
+    if not portal.enabled or portal.kind != "static" or not portal.base_url:
         return None
     from content.render.item import portal_link
 
@@ -270,8 +270,8 @@ class Publisher:
         self.notify = notify or (lambda text: logger.warning("%s", text))
         self.policy = policy or RetryPolicy.from_config(cfg)
         self.pacer = pacer or Pacer({name: ch.limits for name, ch in self.channels.items()})
-        self.lease = timedelta(seconds=float(cfg.get("lease_seconds", 300)))
-        self.max_inline_wait = float(cfg.get("max_inline_wait", 60))
+        self.lease = timedelta(seconds=cfg.lease_seconds)
+        self.max_inline_wait = cfg.max_inline_wait
         self.stopping = False   # set on SIGTERM: finish what is in flight, claim nothing new
 
     # ------------------------------------------------------------------ public entry points

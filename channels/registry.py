@@ -19,7 +19,7 @@ from channels.adapters.portal_wordpress import WordPressPortal
 from channels.adapters.radio import RadioChannel
 from channels.adapters.telegram import TelegramChannel
 from channels.adapters.zalo import ZaloChannel
-from content.settings import PUBLISHABLE, ChannelSettings, Settings
+from content.config import PUBLISHABLE, ChannelSettings, Settings
 
 if TYPE_CHECKING:
     from channels.state import StateStore
@@ -45,7 +45,7 @@ def adapter_class(name: str, config: ChannelSettings | None = None) -> type[Chan
     """The adapter class for a channel name (the portal by its `kind`); LookupError if unknown."""
     key = name
     if name == "portal":
-        key = f"portal:{(config.get('kind', 'static') if config else 'static') or 'static'}"
+        key = f"portal:{getattr(config, 'kind', '') or 'static'}"
     cls = ADAPTERS.get(key)
     if cls is None:
         known = ", ".join(sorted(ADAPTERS))
@@ -55,35 +55,14 @@ def adapter_class(name: str, config: ChannelSettings | None = None) -> type[Chan
     return cls
 
 
-def missing_credentials(name: str, settings: Settings, config: ChannelSettings) -> str | None:
-    """Why the live adapter cannot run (Vietnamese), or None when its credentials are set."""
-    def unset(key: str, default: str) -> str | None:
-        env = config.get(key, default)
-        return None if settings.secret(env) else env
-
-    if name == "telegram":
-        env = unset("token_env", "LOA_TELEGRAM_TOKEN")
-        return f"chưa đặt biến môi trường {env} (token bot)" if env else None
-    if name == "zalo":
-        envs = [e for e in (unset("access_token_env", "LOA_ZALO_ACCESS_TOKEN"),
-                            unset("refresh_token_env", "LOA_ZALO_REFRESH_TOKEN")) if e]
-        if len(envs) == 2:     # either token is enough to start (a stored pair is checked later)
-            return f"chưa đặt biến môi trường {envs[0]} và {envs[1]} (token Zalo OA)"
-        return None
-    if name == "portal" and config.get("kind") == "wordpress":
-        env = unset("password_env", "LOA_WORDPRESS_PASSWORD")
-        return f"chưa đặt biến môi trường {env} (mật khẩu ứng dụng WordPress)" if env else None
-    return None
-
-
 def _status(name: str, settings: Settings, state: "StateStore | None") -> ChannelStatus:
     config = settings.channel(name)
     if not config.enabled:
         return ChannelStatus(name, "disabled", config.disabled_reason or "tắt")
-    adapter_class(name, config)           # unknown adapter → LookupError at start-up
-    why = missing_credentials(name, settings, config)
-    if why and name == "zalo" and state is not None and state.get("zalo", "refresh_token"):
-        why = None                        # a pair stored by an earlier refresh is enough
+    cls = adapter_class(name, config)     # unknown adapter → LookupError at start-up
+    if not isinstance(config, cls.options):  # pragma: no cover - guards edits of content.config
+        raise TypeError(f"{cls.__name__} cần {cls.options.__name__}, nhận {type(config).__name__}")
+    why = cls.missing_credentials(settings, config, state)
     if why:
         return ChannelStatus(name, "outbox", f"{why}; bài sẽ được ghi vào hộp thư đi "
                                              f"{settings.resolve(settings.outbox_path) / name}")

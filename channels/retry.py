@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Mapping
 
 from tenacity import RetryCallState, wait_random_exponential
 from tenacity.wait import wait_base
 
 from channels.base import ChannelError, PermanentError, RateLimited, RetryableError, UnknownOutcome
+from content import config
 
 # What a failed attempt means for the post.
 RETRY = "retry"            # try again at next_attempt_at
@@ -58,14 +58,9 @@ class RetryPolicy:
     maximum: float = 3600.0
 
     @classmethod
-    def from_config(cls, publisher: Mapping[str, Any]) -> "RetryPolicy":
-        d = cls()
-        return cls(
-            max_attempts=max(1, int(publisher.get("max_attempts", d.max_attempts))),
-            initial=float(publisher.get("retry_initial", d.initial)),
-            minimum=float(publisher.get("retry_min", d.minimum)),
-            maximum=float(publisher.get("retry_max", d.maximum)),
-        )
+    def from_config(cls, publisher: "config.PublisherSettings") -> "RetryPolicy":
+        return cls(max_attempts=max(1, publisher.max_attempts), initial=publisher.retry_initial,
+                   minimum=publisher.retry_min, maximum=publisher.retry_max)
 
     @property
     def wait(self) -> wait_base:

@@ -47,7 +47,7 @@ from content.items.states import STATE_NAMES
 from content.items.when import PastTimeError
 from content.items.workflow import FIELD_NAMES, NewItem, snapshot
 from content.models import Item
-from content.settings import Settings
+from content.config import Settings
 from content.text import CHANNEL_NAMES, as_utc, fmt_datetime, now_utc, where_name
 
 UNSENT = ("pending", "failed", "dead", "unknown")

@@ -12,13 +12,15 @@ import html
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any, Iterable
 
 import feedparser
 import nh3
 import requests
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from content.config import Feed
 from content.db import Database
 from content.items.workflow import NewItem, create_item
 from content.models import Item
@@ -74,9 +76,9 @@ def _plain(fragment: str) -> str:
     return nfc("\n\n".join(p for p in paragraphs if p))
 
 
-def poll(db: Database, feed: Mapping[str, Any], *, now: datetime, http: requests.Session | None = None,
+def poll(db: Database, feed: Feed, *, now: datetime, http: requests.Session | None = None,
          timeout: float = 20.0) -> FeedResult:
-    url = str(feed["url"])
+    url = feed.url
     result = FeedResult(url=url)
     with db.session() as s:
         state = s.get(FeedState, url) or FeedState(url=url, entries_added=0)
@@ -115,7 +117,7 @@ def poll(db: Database, feed: Mapping[str, Any], *, now: datetime, http: requests
             return result
     entries = entries_of(parsed)
     result.seen = len(entries)
-    channels = tuple(feed.get("channels", ("portal",)))
+    channels = feed.channels
     with db.session() as s:
         known = set(s.scalars(select(Item.source_key).where(Item.source_key.in_([e.key for e in entries]))))
         for e in entries:
@@ -123,7 +125,7 @@ def poll(db: Database, feed: Mapping[str, Any], *, now: datetime, http: requests
                 continue
             item = create_item(s, NewItem(title=e.title, body=e.body, channels=channels, source="feed",
                                           source_key=e.key, source_url=e.link,
-                                          created_by=str(feed.get("name", url))), now=now)
+                                          created_by=feed.label), now=now)
             known.add(e.key)
             result.added.append(item.id)
         state = s.get(FeedState, url) or FeedState(url=url, entries_added=0)
@@ -152,13 +154,11 @@ class FeedView:
     entries_added: int
 
 
-def feed_views(session: Any, feeds: Any) -> list[FeedView]:
-    """Every configured feed (`[[feeds]]`: url, name) with its stored state, in config order."""
+def feed_views(session: Session, feeds: Iterable[Feed]) -> list[FeedView]:
+    """Every configured feed (`[[feeds]]`) with its stored state, in config order."""
     out = []
     for feed in feeds:
-        url = str(feed["url"] if isinstance(feed, Mapping) else feed.url)
-        name = str((feed.get("name") if isinstance(feed, Mapping) else getattr(feed, "name", "")) or url)
-        state = session.get(FeedState, url)
-        out.append(FeedView(url, name, state.polled_at if state else None, state.last_error if state else None,
-                            (state.entries_added or 0) if state else 0))
+        state = session.get(FeedState, feed.url)
+        out.append(FeedView(feed.url, feed.label, state.polled_at if state else None,
+                            state.last_error if state else None, (state.entries_added or 0) if state else 0))
     return out

@@ -21,7 +21,7 @@ from channels.models import Post
 from content.calendar.store import DEAD_ITEM_STATES, SlotView, one_day_slots
 from content.models import Item, PlanRecord, Slot
 from content.qa.stats import DueQuestion, due_questions
-from content.settings import Settings
+from content.config import Settings
 from schedules.edition import LIVE, Gap
 from schedules.timing import local_day_bounds
 

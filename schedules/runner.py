@@ -26,7 +26,7 @@ from channels.models import Post
 from channels.publisher import Publisher, Summary, schedule_item
 from content.db import Database
 from content.render.item import portal_home
-from content.settings import Settings
+from content.config import Settings
 from content.text import fmt_date, now_utc
 from schedules import feeds as feedmod
 from schedules import reminders
@@ -56,7 +56,7 @@ class StaffNotifier:
     texts are queued and sent by `flush()` on the event loop."""
 
     def __init__(self, settings: Settings, channels: Mapping[str, Channel]):
-        self.chat = str(settings.channel("telegram").get("staff_chat_id") or "")
+        self.chat = str(settings.channel("telegram").staff_chat_id)
         self.adapter = channels.get("telegram") if self.chat else None
         self._pending: list[str] = []
         self._lock = threading.Lock()
@@ -91,10 +91,10 @@ class Runner:
                                    notify=self.notify)
         sched = settings.schedule
         self.weekly = Weekly.parse(settings.weekly)
-        self.grace = timedelta(hours=float(sched.get("catch_up_hours", 36)))
-        self.poll_seconds = float(sched.get("poll_seconds", 2))
-        self.remind_days = int(sched.get("remind_days_ahead", 3))
-        self.report_days = int(sched.get("report_days_ahead", 7))
+        self.grace = timedelta(hours=sched.catch_up_hours)
+        self.poll_seconds = sched.poll_seconds
+        self.remind_days = sched.remind_days_ahead
+        self.report_days = sched.report_days_ahead
         self.qa_column = qa_column
         self._wake = asyncio.Event()
         self.last_pass: datetime | None = None      # when the dispatcher last looked for due posts
@@ -169,7 +169,7 @@ class Runner:
             result = feedmod.poll(self.db, feed, now=now)
             added += len(result.added)
             if result.added:
-                self.notify(f"Có {len(result.added)} tin mới từ {feed.get('name', feed['url'])} đang chờ duyệt "
+                self.notify(f"Có {len(result.added)} tin mới từ {feed.label} đang chờ duyệt "
                             f"(loa item list --state draft).")
         return added
 
@@ -197,7 +197,7 @@ class Runner:
         from schedules.reports.period import due_reports
 
         today = now.astimezone(self.settings.tz).date()
-        out_dir = self.settings.resolve(self.settings.report.get("path", "var/reports"))
+        out_dir = self.settings.resolve(self.settings.report.path)
         made: list[str] = []
         with self.db.session() as s:
             for rec in s.scalars(select(PlanRecord).order_by(PlanRecord.id)).all():
@@ -274,10 +274,10 @@ class Runner:
         scheduler.add_job(self._job, CronTrigger(timezone=tz, **self.weekly.cron_kwargs()),
                           args=[self.make_edition_if_due], id="weekly")
         if self.settings.feeds:
-            minutes = float(self.settings.schedule.get("feeds_every_minutes", 60))
+            minutes = self.settings.schedule.feeds_every_minutes
             scheduler.add_job(self._job, IntervalTrigger(minutes=minutes, timezone=tz), args=[self.poll_feeds],
                               id="feeds", next_run_time=now)
-        hour = int(self.settings.schedule.get("remind_hour", 8))
+        hour = self.settings.schedule.remind_hour
         for name, fn in (("reminders", self.send_reminders), ("reports", self.draft_reports)):
             scheduler.add_job(self._job, CronTrigger(day_of_week="mon-fri", hour=hour, timezone=tz),
                               args=[fn], id=name)

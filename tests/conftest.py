@@ -15,7 +15,7 @@ from typing import Any, Iterator
 import pytest
 
 from content import db as dbmod
-from content.settings import Settings, from_mapping
+from content.config import Settings, from_mapping
 
 SHARED_PLANS = Path(__file__).resolve().parents[1].parent / "shared" / "plans"
 BUNDLED_PLANS = Path(__file__).resolve().parent / "data" / "plans"   # a copy, so any clone can test

@@ -12,7 +12,7 @@ from typing import Any, Awaitable, Callable
 from bot.qa.zalo import SIGNATURE_HEADER, zalo_signature
 from bot.qa.serve import ServeInfo, serve
 from content.db import Database
-from content.settings import Settings
+from content.config import Settings
 from tests.conftest import make_settings
 
 STAFF_CHAT = -1001234567890

@@ -12,7 +12,7 @@ import pytest
 from content.calendar.build import SlotSpec, build_calendar, periods, plan_span, publish_channels, report_due_date
 from content.calendar.holidays import holidays_between
 from content.plan.parse import Form, Period, Plan, ReportDuty, Signer, Task, Theme, Timing
-from content.settings import Cadence, Holiday
+from content.config import Cadence, Holiday
 
 
 def make_plan(*, themes: int = 3, channels: tuple[str, ...] = ("portal", "radio"),

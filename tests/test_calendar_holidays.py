@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from content.calendar.holidays import builtin_holidays, holidays_between, is_working_day, national_day_adjacent
-from content.settings import Holiday
+from content.config import Holiday
 
 
 @pytest.mark.parametrize("year, expected", [

@@ -28,7 +28,7 @@ def test_doctor_counts_a_stored_zalo_pair_and_fails_on_stuck_posts(tmp_path):
     from channels.state import StateStore
     from content.db import open_db
     from content.items.workflow import NewItem, create_item
-    from content.settings import load
+    from content.config import load
     from content.text import now_utc
 
     cfg = write_config(tmp_path, ZALO)

@@ -4,6 +4,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select
 
+from content.config import Feed
 from content.models import Item
 from schedules import feeds
 from schedules.models import FeedState
@@ -22,7 +23,7 @@ def test_new_entries_become_drafts_once(db):
         srv.add("a1", "Gia Lai đẩy mạnh dịch vụ công trực tuyến",
                 "<p>Năm 2024, tỉnh <b>đẩy mạnh</b> DVCTT &amp; BCCI.</p><script>alert(1)</script>")
         srv.add("a2", "Kết quả Chỉ số CCHC năm 2023")
-        feed = {"url": srv.url, "name": "Cổng TTĐT tỉnh", "channels": ["portal", "telegram"]}
+        feed = Feed(url=srv.url, name="Cổng TTĐT tỉnh", channels=("portal", "telegram"))
         first = feeds.poll(db, feed, now=NOW)
         assert (first.status, first.seen, len(first.added)) == (200, 2, 2)
         items = _items(db)
@@ -49,17 +50,17 @@ def test_new_entries_become_drafts_once(db):
 def test_broken_feeds_are_recorded_not_fatal(db):
     with FeedServer() as srv:
         srv.status = 500
-        r = feeds.poll(db, {"url": srv.url}, now=NOW)
+        r = feeds.poll(db, Feed(url=srv.url), now=NOW)
         assert r.error and "Không tải được nguồn tin" in r.error and r.added == []
         srv.status = 200
         srv.raw = b"<html><body>B\xe1\xba\xa3o tr\xc3\xac</body></html>"
-        r = feeds.poll(db, {"url": srv.url}, now=NOW)
+        r = feeds.poll(db, Feed(url=srv.url), now=NOW)
         assert r.malformed and r.error and r.added == []
         srv.raw = ('<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>'
                    '<item><guid>b1</guid><title>Tin & lỗi</title></item></channel>').encode()
-        r = feeds.poll(db, {"url": srv.url}, now=NOW)
+        r = feeds.poll(db, Feed(url=srv.url), now=NOW)
         assert r.malformed and len(r.added) == 1, "a malformed feed that parses is still used"
-    r = feeds.poll(db, {"url": "http://127.0.0.1:9/khong-co"}, now=NOW, timeout=2)
+    r = feeds.poll(db, Feed(url="http://127.0.0.1:9/khong-co"), now=NOW, timeout=2)
     assert r.error and r.status is None
     with db.session() as s:
         assert s.get(FeedState, "http://127.0.0.1:9/khong-co").last_error

@@ -9,6 +9,7 @@ import pytest
 
 from channels.base import PermanentError, RateLimited, RetryableError, UnknownOutcome
 from channels.retry import DEAD, PERMANENT, RATE_LIMITED, RETRY, UNKNOWN, RetryPolicy
+from content.config import PublisherSettings
 
 
 def test_backoff_grows_with_jitter_within_bounds():
@@ -54,6 +55,6 @@ def test_not_retried_blindly(error, kind):
 
 
 def test_policy_from_config():
-    p = RetryPolicy.from_config({"max_attempts": 7, "retry_initial": 10, "retry_max": 600})
+    p = RetryPolicy.from_config(PublisherSettings(max_attempts=7, retry_initial=10, retry_max=600))
     assert (p.max_attempts, p.initial, p.maximum) == (7, 10.0, 600.0)
-    assert RetryPolicy.from_config({}).max_attempts == 5
+    assert RetryPolicy.from_config(PublisherSettings()).max_attempts == 5

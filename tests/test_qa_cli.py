@@ -12,7 +12,7 @@ from bot.cli import qa_cmd
 from bot.cli.common import AppContext
 from content import db as dbmod
 from content.qa import workflow as qa
-from content.settings import load
+from content.config import load
 from content.text import UTC
 from tests.cli import write_config
 

@@ -102,7 +102,7 @@ def test_a_blocked_bot_is_not_retried_and_status_shows_the_answer(tmp_path, db):
 
 def test_cli_resend(tmp_path):  # noqa: ANN001
     from content import db as dbmod
-    from content.settings import load
+    from content.config import load
     from tests.cli import run_loa, write_config
 
     with FakeBotAPI() as tg:

@@ -10,9 +10,9 @@ from html.parser import HTMLParser
 
 import pytest
 
+from content.config import Settings, from_mapping
 from content.render import telegram_html as tg
 from content.render.item import (Article, Rendering, article_slug, portal_link, render, slugify)
-from content.settings import from_mapping
 
 HOSTILE_TITLE = 'Cải cách <script>alert("t")</script> thủ tục'
 HOSTILE_BODY = (
@@ -134,7 +134,7 @@ def test_article_slug_and_portal_link() -> None:
     assert len(slugify("chữ " * 100)) <= 80
     assert (portal_link(settings(), 12, "Cải cách thủ tục hành chính")
             == "https://ngoclam.example.gov.vn/bai-viet/12-cai-cach-thu-tuc-hanh-chinh.html")
-    assert portal_link(from_mapping({}, env={}), 12, "x") is None
+    assert portal_link(Settings(env={}), 12, "x") is None
 
 
 # --------------------------------------------------------------------------- portal

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from dataclasses import fields, replace
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -15,7 +15,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from content.settings import Settings
+from content.config import ReportSettings, Settings
 from schedules.reports.build import draft_report, make_report
 from schedules.reports.charts import bar_chart
 from schedules.reports.data import QAFigures
@@ -36,12 +36,8 @@ def _write(db, settings, fmt: str, path: Path, **kw):  # noqa: ANN001, ANN202
 
 
 def with_report(settings: Settings, cfg: dict) -> Settings:
-    """Settings with a `[report]` mapping, before and after Settings gains the field."""
-    if "report" in {f.name for f in fields(Settings)}:
-        return replace(settings, report=cfg)
-    custom = replace(settings)
-    object.__setattr__(custom, "report", cfg)
-    return custom
+    """Settings with the given `[report]` keys."""
+    return replace(settings, report=ReportSettings(**{k: tuple(v) if isinstance(v, list) else v for k, v in cfg.items()}))
 
 
 def _rows(table) -> list[list[str]]:  # noqa: ANN001

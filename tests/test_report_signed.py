@@ -19,6 +19,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from content.calendar.store import rebuild
+from content.config import ReportSettings
 from content.models import Item, PlanRecord, Slot
 from channels.models import Post
 from content.plan.parse import Signer, read_plan
@@ -40,7 +41,8 @@ needs_soffice = pytest.mark.skipif(not SOFFICE, reason="LibreOffice (soffice) is
 
 def _settings(tmp_path: Path, unit: str = "Ủy ban nhân dân xã Ngọc Lâm", report: dict | None = None):  # noqa: ANN202
     s = make_settings(tmp_path, {"unit": {"name": unit}})
-    return replace(s, report=report or {})
+    fields = {k: tuple(v) if isinstance(v, list) else v for k, v in (report or {}).items()}
+    return replace(s, report=ReportSettings(**fields))
 
 
 def _slot_item(s, rec, *, theme: str, day: date, channel: str = "radio") -> Item:  # noqa: ANN001

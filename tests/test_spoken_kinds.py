@@ -475,7 +475,7 @@ def test_radio_rendering_says_where_links_lead_and_lists_checks() -> None:
     from datetime import date
 
     from content.render.item import Article, render
-    from content.settings import from_mapping
+    from content.config import from_mapping
 
     settings = from_mapping({"unit": {"name": "Ủy ban nhân dân xã Ngọc Lâm", "place": "xã Ngọc Lâm"},
                              "channels": {"portal": {"kind": "static", "path": "site",
@@ -496,7 +496,7 @@ def test_console_preview_lists_the_checks_with_their_reading() -> None:
 
     from content.render.item import Article
     from content.render.preview import preview
-    from content.settings import from_mapping
+    from content.config import from_mapping
 
     settings = from_mapping({"unit": {"name": "Ủy ban nhân dân xã Ngọc Lâm"}}, env={})
     p = preview(Article(title="Tin", body="Hệ thống XKCD và VNeID.", date=date(2025, 5, 15)), "radio", settings)

@@ -20,7 +20,7 @@ from channels.registry import build_channels
 from channels.state import StateStore
 from content.db import open_db
 from content.items.workflow import NewItem, create_item
-from content.settings import load
+from content.config import load
 from content.text import now_utc
 from tests.cli import LOA
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from content.settings import Holiday
+from content.config import Holiday
 from content.calendar.workdays import add_working_days, is_working_day, working_days_between
 
 TET_2025 = tuple(Holiday(date(2025, 1, d), "Tết Nguyên đán") for d in range(25, 32)) + \

@@ -3,6 +3,7 @@ that becomes a clean Vietnamese message, and consoles for output."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from content import logsafe
-from content.settings import ConfigError, Settings, load
+from content.config import CHANNEL_SETTINGS, Settings, load
 
 if TYPE_CHECKING:   # the database (SQLAlchemy) is imported by the commands that use it
     from content import db as dbmod
@@ -40,10 +41,7 @@ class AppContext:
     @property
     def settings(self) -> Settings:
         if self._settings is None:
-            try:
-                self._settings = load(self.config_path)
-            except ConfigError as e:
-                raise Fail("Cấu hình chưa đúng:\n  - " + "\n  - ".join(e.problems)) from None
+            self._settings = load(self.config_path)     # ConfigError: a LoaError, exit 2
             remember_secrets(self._settings)
             if self._settings.path is None:
                 console_err.print(
@@ -69,13 +67,12 @@ def remember_secrets(settings: Settings) -> None:
     """Every secret the configuration names (tokens, keys, the database password) is masked in logs."""
     from urllib.parse import unquote, urlsplit   # not SQLAlchemy: light commands start fast
 
-    for ch in settings.channels.values():
-        for key, value in ch.options.items():
-            if key.endswith("_env") and isinstance(value, str):
+    for name in CHANNEL_SETTINGS:       # a channel without a section still has its default names
+        ch = settings.channel(name)
+        for f in dataclasses.fields(ch):
+            value = getattr(ch, f.name)
+            if f.name.endswith("_env") and isinstance(value, str):
                 logsafe.remember_secret(settings.secret(value))
-    for name in ("LOA_TELEGRAM_TOKEN", "LOA_ZALO_ACCESS_TOKEN", "LOA_ZALO_REFRESH_TOKEN", "LOA_ZALO_SECRET_KEY",
-                 "LOA_ZALO_OA_SECRET_KEY"):     # the defaults when a section does not name its variable
-        logsafe.remember_secret(settings.secret(name))
     try:
         logsafe.remember_secret(unquote(urlsplit(settings.database_url).password or ""))
     except Exception:  # noqa: BLE001 - a broken URL is reported when it is opened
@@ -122,7 +119,7 @@ def when_option(text: str | None, settings, channels=None, *, yes: bool = False,
     if not text:
         return None
     from content.items.when import default_hour_for, parse_when
-    from content.settings import PUBLISHABLE
+    from content.config import PUBLISHABLE
     from content.text import now_utc
 
     hour, source = default_hour_for(settings, list(channels or PUBLISHABLE))

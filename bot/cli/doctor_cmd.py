@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 from sqlalchemy import func, select, text
 
 from bot.cli.common import Fail, _safe_url, console
@@ -12,6 +13,7 @@ from channels.log import POST_STATE_NAMES
 from channels.models import Post
 from content.text import CHANNEL_NAMES
 from channels.state import StateStore
+from content.config import ConfigError, config_path
 
 MODES = {"live": "đang đăng thật", "outbox": "ghi vào hộp thư đi (chưa có mã truy cập)", "disabled": "tắt"}
 
@@ -21,7 +23,13 @@ def doctor(ctx: typer.Context) -> None:
     from channels.registry import channel_status
 
     obj = ctx.obj
-    settings = obj.settings
+    try:
+        settings = obj.settings
+    except ConfigError as e:
+        console.print(escape(f"Tệp cấu hình: {config_path(obj.config_path)}"))
+        for line in e.problems:
+            console.print(Text.assemble(("- " + line, "red")))
+        raise Fail(f"Cấu hình có {len(e.problems)} lỗi (xem ở trên).", code=2) from None
     console.print(escape(f"Tệp cấu hình: {settings.path or '(không có tệp config.toml: dùng cấu hình mặc định)'}"))
     console.print(escape(f"Đơn vị: {settings.unit.name} · múi giờ {settings.timezone}"))
     console.print(escape(f"Cơ sở dữ liệu: {_safe_url(settings.database_url)}"))
@@ -38,7 +46,7 @@ def doctor(ctx: typer.Context) -> None:
         t.add_row(CHANNEL_NAMES.get(st.name, st.name), MODES.get(st.mode, st.mode), escape(st.reason_vi))
     console.print(t)
     tg = settings.channel("telegram")
-    if not tg.get("staff_chat_id"):
+    if not tg.staff_chat_id:
         console.print("[yellow]Chưa đặt staff_chat_id (\\[channels.telegram]): nhắc việc và câu hỏi của "
                       "người dân chỉ ghi vào nhật ký.[/]")
     for line in _qa_lines(settings):
@@ -63,18 +71,17 @@ def _qa_lines(settings) -> list[str]:  # noqa: ANN001
     lines = ["Hỏi – đáp (Dân hỏi – Chính quyền trả lời):"]
     if telegram_ready(settings):
         lines.append("  Telegram: bot nhận câu hỏi khi chạy loa run (hoặc loa serve).")
-        if tg.get("staff_chat_id") and not tg.get("staff_user_ids"):
+        if tg.staff_chat_id and not tg.staff_user_ids:
             lines.append("  Cảnh báo: staff_user_ids trống — không cán bộ nào được trả lời câu hỏi trong nhóm; "
                          "chỉ trả lời được bằng lệnh loa qa.")
     else:
         lines.append("  Telegram: chưa có mã bot, không nhận câu hỏi qua Telegram.")
     if zalo_ready(settings):
-        host = settings.qa.get("webhook_host", "127.0.0.1")
-        port = settings.qa.get("webhook_port", 8090)
+        host, port = settings.qa.webhook_host, settings.qa.webhook_port
         lines.append(f"  Zalo: webhook mở tại http://{host}:{port}{WEBHOOK_PATH} khi chạy loa run; khai báo địa "
                      "chỉ công khai tương ứng (HTTPS) trong Zalo for Developers → Webhook.")
-    elif z.enabled and z.get("app_id"):
-        env = z.get("oa_secret_key_env", "LOA_ZALO_OA_SECRET_KEY")
+    elif z.enabled and z.app_id:
+        env = z.oa_secret_key_env
         lines.append(f"  Zalo: chưa mở webhook — thiếu khóa bí mật OA (biến môi trường {env}).")
     else:
         lines.append("  Zalo: chưa khai báo app_id ([channels.zalo]), không nhận câu hỏi qua Zalo.")

@@ -22,7 +22,7 @@ from content.items.body import read_body_file
 from content.items.workflow import STATE_NAMES, ItemError, NewItem
 from content.models import Item, PlanRecord
 from content.render.item import render
-from content.settings import PUBLISHABLE
+from content.config import PUBLISHABLE
 from content.text import CHANNEL_NAMES
 
 app = typer.Typer(no_args_is_help=True)

@@ -10,7 +10,7 @@ from channels.models import Post
 from channels.state import StateStore
 from content.db import Database
 from content.models import Item
-from content.settings import PUBLISHABLE, Settings
+from content.config import PUBLISHABLE, Settings
 from content.text import now_utc
 
 

@@ -32,7 +32,7 @@ from channels.adapters.telegram import TelegramChannel, retry_after_seconds
 from content.render.telegram_html import utf16_len, visible_length
 from content.render.telegram_split import split as split_html
 from content.db import Database
-from content.settings import Settings
+from content.config import Settings
 
 log = logging.getLogger("loa.qa")
 Buttons = Sequence[Sequence[tuple[str, str]]]
@@ -126,7 +126,7 @@ class Relay:
         self.settings = settings
         self.bot = bot
         self.zalo = zalo
-        self.staff_chat = str(settings.channel("telegram").get("staff_chat_id") or "")
+        self.staff_chat = str(settings.channel("telegram").staff_chat_id)
         self.outbox = settings.resolve(settings.outbox_path)
         self.pacer = pacer or Pacer({})
         self.pacer.limits.setdefault(PACED, TelegramChannel.limits)
@@ -311,9 +311,9 @@ def relay_from_settings(settings: Settings, db: Database | None = None, *, bot: 
     database so Zalo replies use (and renew) the token pair the publisher stores there."""
     tg = settings.channel("telegram")
     if bot is None:
-        token = settings.secret(tg.get("token_env", "LOA_TELEGRAM_TOKEN"))
+        token = settings.secret(tg.token_env)
         if token:
-            base = tg.get("base_url") or None
+            base = tg.base_url or None
             bot = Bot(token, base_url=base) if base else Bot(token)
     return Relay(settings, bot=bot, zalo=zalo_sender(settings, db), pacer=pacer)
 

@@ -28,7 +28,7 @@ from content.db import Database
 from content.errors import LoaError
 from content.qa import replay
 from content.qa.stats import purge_expired
-from content.settings import Settings
+from content.config import Settings
 from content.text import now_utc
 
 log = logging.getLogger("loa.qa.serve")
@@ -52,12 +52,12 @@ class ServeInfo:
 
 def telegram_ready(settings: Settings) -> bool:
     tg = settings.channel("telegram")
-    return tg.enabled and bool(settings.secret(tg.get("token_env", "LOA_TELEGRAM_TOKEN")))
+    return tg.enabled and bool(settings.secret(tg.token_env))
 
 
 def zalo_ready(settings: Settings) -> bool:
     z = settings.channel("zalo")
-    return z.enabled and bool(z.get("app_id")) and bool(webhook_secret(settings))
+    return z.enabled and bool(z.app_id) and bool(webhook_secret(settings))
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -73,7 +73,7 @@ def poll_lock(settings: Settings) -> PollLock | None:
     """The lock on receiving this bot's Telegram updates (None: no Telegram bot configured)."""
     if not telegram_ready(settings):
         return None
-    token = settings.secret(settings.channel("telegram").get("token_env", "LOA_TELEGRAM_TOKEN")) or ""
+    token = settings.secret(settings.channel("telegram").token_env) or ""
     return PollLock(settings.database_url, token.split(":", 1)[0] or "bot")
 
 
@@ -117,8 +117,8 @@ async def serve(settings: Settings, db: Database, *, stop: asyncio.Event, base_u
             def capture_signals(self):  # noqa: ANN202 - the host owns the signals
                 yield
 
-        host = str(settings.qa.get("webhook_host", "127.0.0.1"))
-        sock = _bind(host, int(settings.qa.get("webhook_port", 8090)))
+        host = settings.qa.webhook_host
+        sock = _bind(host, settings.qa.webhook_port)
         app = make_zalo_app(settings, db, service=service)
         server = _Server(uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False))
         info.zalo_url = f"http://{host}:{sock.getsockname()[1]}{WEBHOOK_PATH}"
@@ -136,19 +136,19 @@ async def serve(settings: Settings, db: Database, *, stop: asyncio.Event, base_u
     try:
         if application is not None:
             await application.initialize()
-            timeout = poll_timeout if poll_timeout is not None else float(settings.qa.get("poll_timeout", 10))
+            timeout = poll_timeout if poll_timeout is not None else settings.qa.poll_timeout
             polling = _Polling(application, lock, int(max(timeout, 0)))
             await polling.update()
             await application.start()
             tasks.append(asyncio.create_task(
-                polling.keep(stop, float(settings.qa.get("poll_lock_seconds", 5))), name="qa-poll-lock"))
+                polling.keep(stop, settings.qa.poll_lock_seconds), name="qa-poll-lock"))
         if server is not None:
             tasks.append(asyncio.create_task(server.serve(sockets=[sock]), name="zalo-webhook"))
             while not server.started and not tasks[0].done():
                 await asyncio.sleep(0.01)
         tasks.append(asyncio.create_task(_maintenance(settings, db, stop, clock), name="qa-retention"))
         tasks.append(asyncio.create_task(
-            _staff_chat_upkeep(service, stop, float(settings.qa.get("card_retry_seconds", 60))), name="qa-cards"))
+            _staff_chat_upkeep(service, stop, settings.qa.card_retry_seconds), name="qa-cards"))
         if ready:
             ready(info)
         await stop.wait()

@@ -21,7 +21,7 @@ from content.qa import replay
 from content.qa import workflow as qa
 from content.db import Database
 from content.qa.models import Attachment, Question
-from content.settings import Settings
+from content.config import Settings
 from content.text import as_utc, fmt_datetime, nfc, now_utc
 
 log = logging.getLogger("loa.qa")
@@ -122,11 +122,11 @@ class QAService:
 
     def _refusal(self, reason: str) -> str:
         if reason == "too_long":
-            return T.too_long(qa.option(self.settings, "max_chars", 4000))
+            return T.too_long(self.settings.qa.max_chars)
         if reason == "out_of_scope":
             return T.out_of_scope(self.settings)
         if reason == "rate_limited":
-            return T.rate_limited(qa.option(self.settings, "rate_per_hour", 5))
+            return T.rate_limited(self.settings.qa.rate_per_hour)
         return T.need_text()
 
     # -- staff cards ---------------------------------------------------------------------------

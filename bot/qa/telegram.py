@@ -23,7 +23,7 @@ from bot.qa.service import Actor, QAService
 from channels.pacing import Pacer
 from content.qa import workflow as qa
 from content.db import Database
-from content.settings import Settings
+from content.config import Settings
 from content.text import now_utc
 
 log = logging.getLogger("loa.qa.telegram")
@@ -85,7 +85,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/start: greet and explain the column, the hotline and how answers come back."""
     svc = service_of(context)
     await svc.relay.to_citizen("telegram", str(update.effective_chat.id),
-                               T.greet(svc.settings, qa.option(svc.settings, "answer_working_days", 7)))
+                               T.greet(svc.settings, svc.settings.qa.answer_working_days))
 
 
 async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -207,19 +207,19 @@ def build_application(settings: Settings, db: Database, *, base_url: str | None 
                       relay: Relay | None = None, clock: Callable[[], datetime] = now_utc,
                       pacer: Pacer | None = None) -> Application:
     tg = settings.channel("telegram")
-    token = settings.secret(tg.get("token_env", "LOA_TELEGRAM_TOKEN"))
+    token = settings.secret(tg.token_env)
     if not token:
-        raise QAConfigError(f"Chưa đặt mã bot Telegram (biến môi trường {tg.get('token_env', 'LOA_TELEGRAM_TOKEN')}).")
+        raise QAConfigError(f"Chưa đặt mã bot Telegram (biến môi trường {tg.token_env}).")
     builder = ApplicationBuilder().token(token).concurrent_updates(
-        InOrderPerChat(int(settings.qa.get("concurrency", 16))))
-    url = base_url or tg.get("base_url")
+        InOrderPerChat(settings.qa.concurrency))
+    url = base_url or tg.base_url
     if url:
         builder = builder.base_url(url)
     app = builder.build()
     app.bot_data["qa"] = QAService(settings, db, relay or Relay(settings, bot=app.bot, zalo=zalo_sender(settings, db),
                                                                    pacer=pacer),
                                    clock=clock)
-    staff = staff_filter(str(tg.get("staff_chat_id") or ""))
+    staff = staff_filter(str(tg.staff_chat_id))
     private = filters.ChatType.PRIVATE & ~staff
     app.add_handler(TypeHandler(Update, once), group=-1)
     app.add_handler(CommandHandler("start", start, filters=private))

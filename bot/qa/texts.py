@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 from content.qa.models import STATE_NAMES, Question
-from content.settings import Settings
+from content.config import Settings
 from content.render.telegram_html import utf16_len
 from content.text import fmt_date, fmt_datetime, nfc
 

@@ -37,7 +37,7 @@ from content.logsafe import Throttle
 from content.qa import replay
 from content.qa import workflow as qa
 from content.db import Database
-from content.settings import Settings
+from content.config import Settings
 
 log = logging.getLogger("loa.qa.zalo")
 WEBHOOK_PATH = "/zalo/webhook"
@@ -48,8 +48,7 @@ MAX_BODY = 64 * 1024          # a text event is a few kilobytes; Zalo's texts ar
 def webhook_secret(settings: Settings) -> str:
     """The key that signs this OA's webhook events ("" when none is set)."""
     z = settings.channel("zalo")
-    return (settings.secret(z.get("oa_secret_key_env", "LOA_ZALO_OA_SECRET_KEY"))
-            or settings.secret(z.get("secret_key_env", "LOA_ZALO_SECRET_KEY")) or "")
+    return settings.secret(z.oa_secret_key_env) or settings.secret(z.secret_key_env) or ""
 
 
 def zalo_signature(app_id: str, raw_body: bytes, timestamp: str, secret_key: str) -> str:
@@ -84,7 +83,7 @@ async def handle_event(service: QAService, ev: ZaloEvent) -> None:
             await service.citizen_message(qa.Incoming("zalo", user, text,
                                                       attachments=tuple((kind, u) for u in ev.attachments)))
         elif name == "follow":
-            days = qa.option(service.settings, "answer_working_days", 7)
+            days = service.settings.qa.answer_working_days
             await service.relay.to_citizen("zalo", user, T.greet(service.settings, days))
         elif name.startswith("user_send_"):
             await service.relay.to_citizen("zalo", user, T.unsupported())
@@ -128,9 +127,9 @@ def make_zalo_app(settings: Settings, db: Database, send: Relay | None = None, *
     already handled gets 200 and nothing else. A refused request is logged once a minute per
     reason at most, with the number of the others."""
     z = settings.channel("zalo")
-    app_id = str(z.get("app_id") or "")
+    app_id = str(z.app_id)
     secret = webhook_secret(settings)
-    limit = qa.option(settings, "webhook_max_bytes", MAX_BODY)
+    limit = settings.qa.webhook_max_bytes
     svc = service or QAService(settings, db, send or relay_from_settings(settings, db))
     throttle = Throttle(60.0, monotonic)
     if not app_id or not secret:

@@ -21,7 +21,7 @@ from channels.retry import wait_server_hint
 
 if TYPE_CHECKING:
     from content.db import Database
-    from content.settings import Settings
+    from content.config import Settings
 
 TEXT_MAX = 2000
 

@@ -29,7 +29,7 @@ from bot.web.views import audit, auth, items, log, pages, plans, qa, reports
 from bot.web.views import channels as channel_pages
 from content.db import Database
 from content.errors import LoaError
-from content.settings import Settings
+from content.config import Settings
 from content.text import now_utc
 from content.users import pop_flash
 

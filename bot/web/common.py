@@ -17,7 +17,7 @@ import logging
 from bot.web.config import WebConfig
 from bot.web.templating import Pages
 from content.db import Database
-from content.settings import Settings
+from content.config import Settings
 from content.users import add_flash
 
 logger = logging.getLogger("loa.web")

@@ -14,11 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from content.config import Settings, WebSettings
 from content.errors import LoaError
-from content.settings import Settings
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8080
+DEFAULT_HOST = WebSettings.host
+DEFAULT_PORT = WebSettings.port
 
 
 class WebConfigError(LoaError):
@@ -36,32 +36,15 @@ class WebConfig:
 
     @classmethod
     def from_settings(cls, settings: Settings, *, host: str | None = None, port: int | None = None) -> "WebConfig":
-        raw = dict(settings.web or {})
-        problems: list[str] = []
-        h = str(host or raw.get("host") or DEFAULT_HOST).strip()
-        p_raw = port if port is not None else raw.get("port", DEFAULT_PORT)
-        try:
-            p = int(p_raw)
-            if not 0 <= p <= 65535:
-                raise ValueError
-        except (TypeError, ValueError):
-            problems.append(f"[web] port = “{p_raw}” không hợp lệ (số từ 1 đến 65535, ví dụ 8080).")
-            p = DEFAULT_PORT
-        for key in ("https", "trust_proxy"):
-            if key in raw and not isinstance(raw[key], bool):
-                problems.append(f"[web] {key} phải là true hoặc false.")
-        mb = raw.get("upload_max_mb", 5)
-        if not isinstance(mb, (int, float)) or isinstance(mb, bool) or not 0 < mb <= 100:
-            problems.append(f"[web] upload_max_mb = “{mb}” không hợp lệ (từ 1 đến 100).")
-            mb = 5
-        unknown = set(raw) - {"host", "port", "https", "trust_proxy", "upload_max_mb", "upload_dir"}
-        problems += [f"Khóa không hợp lệ “{k}” trong [web]." for k in sorted(unknown)]
-        if problems:
-            raise WebConfigError("Cấu hình [web] chưa đúng: " + " ".join(problems))
-        return cls(host=h, port=p, https=bool(raw.get("https", False)),
-                   trust_proxy=bool(raw.get("trust_proxy", False)),
-                   upload_max_bytes=int(mb * 1024 * 1024),
-                   upload_dir=settings.resolve(str(raw.get("upload_dir", "var/uploads"))))
+        """The console's settings: `[web]` (typed and checked in content/config.py), with the
+        command line's --host/--port on top."""
+        web = settings.web or WebSettings()
+        if port is not None and not 0 <= port <= 65535:
+            raise WebConfigError(f"Cổng “{port}” không hợp lệ (số từ 1 đến 65535, ví dụ 8080).")
+        return cls(host=(host or web.host or DEFAULT_HOST).strip(),
+                   port=web.port if port is None else port, https=web.https, trust_proxy=web.trust_proxy,
+                   upload_max_bytes=int(web.upload_max_mb * 1024 * 1024),
+                   upload_dir=settings.resolve(web.upload_dir))
 
 
 def web_configured(settings: Settings) -> bool:

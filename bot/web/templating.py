@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from bot.web.permissions import allowed
-from content.settings import Settings
+from content.config import Settings
 from content.text import CHANNEL_NAMES, fmt_date, fmt_datetime
 
 HERE = Path(__file__).resolve().parent

@@ -36,7 +36,7 @@ from datetime import datetime
 
 from channels.base import Channel, Delivered, Limits, Message, PermanentError, Receipt, TakeBack
 from channels.adapters.outbox import safe_name, write_atomic
-from content.settings import mask
+from content.config import HotlineSettings, mask
 
 WHAT = "cổng SMS"
 DEFAULT_FIELDS = {"to": "to", "text": "message", "sender": "from"}
@@ -44,23 +44,24 @@ DEFAULT_FIELDS = {"to": "to", "text": "message", "sender": "from"}
 
 class HotlineChannel(Channel):
     name: ClassVar[str] = "hotline"
+    options: ClassVar[type[HotlineSettings]] = HotlineSettings
     limits: ClassVar[Limits] = Limits(per_target_interval=0.0)
     can_withdraw: ClassVar[bool] = True      # the notice file; never an SMS
     can_correct: ClassVar[bool] = True
 
     def __init__(self, settings, config, state=None):
         super().__init__(settings, config, state)
-        self.folder = settings.resolve(config.get("path", "var/hotline"))
-        self.sms_url = str(config.get("sms_url", "") or "")
-        self.sms_auth = str(config.get("sms_auth", "bearer") or "bearer")
-        self.secret = settings.secret(config.get("sms_auth_env", "LOA_SMS_KEY"))
-        self.fields = {**DEFAULT_FIELDS, **dict(config.get("sms_fields") or {})}
+        self.folder = settings.resolve(config.path)
+        self.sms_url = config.sms_url
+        self.sms_auth = config.sms_auth or "bearer"
+        self.secret = settings.secret(config.sms_auth_env)
+        self.fields = {**DEFAULT_FIELDS, **dict(config.sms_fields)}
         self._session = requests.Session()
 
     def targets(self) -> list[str]:
         out = ["notice"]
         if self.sms_url:
-            out += [f"sms:{n}" for n in self.config.get("sms_recipients", []) or []]
+            out += [f"sms:{n}" for n in self.config.sms_recipients]
         return out
 
     def describe(self) -> str:
@@ -105,7 +106,7 @@ class HotlineChannel(Channel):
     def _auth(self) -> dict[str, str]:
         if not self.secret:
             raise PermanentError("Chưa có khóa của cổng SMS (biến môi trường "
-                                 f"{self.config.get('sms_auth_env', 'LOA_SMS_KEY')}).")
+                                 f"{self.config.sms_auth_env}).")
         if self.sms_auth == "bearer":
             return {"Authorization": f"Bearer {self.secret}"}
         if self.sms_auth == "basic":
@@ -127,15 +128,15 @@ class HotlineChannel(Channel):
         if not text:
             raise PermanentError("Bản dựng không có nội dung SMS (extras[\"sms\"]).")
         payload: dict[str, Any] = {self.fields["to"]: number, self.fields["text"]: text}
-        sender = self.config.get("sms_sender")
+        sender = (self.config.sms_sender or None)
         if sender:
             payload[self.fields["sender"]] = str(sender)
-        body = {"data": payload} if self.config.get("sms_format") == "form" else {"json": payload}
+        body = {"data": payload} if self.config.sms_format == "form" else {"json": payload}
         resp = http.request(self._session, "POST", self.sms_url, what=WHAT, headers=self._auth(), **body)
         data = http.json_or_none(resp)
         if resp.status_code in (401, 403):
             raise PermanentError(f"Cổng SMS từ chối khóa truy cập (HTTP {resp.status_code}); kiểm tra "
-                                 f"biến môi trường {self.config.get('sms_auth_env', 'LOA_SMS_KEY')} "
+                                 f"biến môi trường {self.config.sms_auth_env} "
                                  f"và sms_auth = “{self.sms_auth}”.", http_status=resp.status_code,
                                  detail=resp.text[:500])
         http.raise_for_status(resp, what=WHAT)

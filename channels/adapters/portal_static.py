@@ -29,6 +29,7 @@ from typing import Any, ClassVar, Iterator
 
 from channels.base import Channel, Delivered, Limits, Message, PermanentError, Receipt, TakeBack
 from channels.adapters.outbox import write_atomic
+from content.config import PortalSettings
 from content.render import site as site_mod
 from content.text import now_utc
 
@@ -44,15 +45,16 @@ LOCK = ".loa.lock"
 
 class StaticPortal(Channel):
     name: ClassVar[str] = "portal"
+    options: ClassVar[type[PortalSettings]] = PortalSettings
     limits: ClassVar[Limits] = Limits()
     can_withdraw: ClassVar[bool] = True
     can_correct: ClassVar[bool] = True
 
     def __init__(self, settings, config, state=None):
         super().__init__(settings, config, state)
-        self.folder = settings.resolve(config.get("path", "var/site"))
+        self.folder = settings.resolve(config.path)
         self.state_dir = self.folder.with_name(self.folder.name + ".loa")
-        self.base_url = str(config.get("base_url", "") or "").rstrip("/")
+        self.base_url = config.base_url.rstrip("/")
 
     def describe(self) -> str:
         return f"portal (trang tĩnh) → {self.folder}" + (f", {self.base_url}" if self.base_url else "")

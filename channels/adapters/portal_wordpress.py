@@ -28,24 +28,26 @@ import requests
 from channels import http
 from datetime import datetime
 
-from channels.base import Channel, Delivered, Limits, Message, PermanentError, Receipt, TakeBack
-from content.settings import mask
+from channels.base import Channel, Delivered, Limits, Message, PermanentError, Receipt, Secret, TakeBack
+from content.config import PortalSettings, mask
 
 WHAT = "WordPress"
 
 
 class WordPressPortal(Channel):
     name: ClassVar[str] = "portal"
+    options: ClassVar[type[PortalSettings]] = PortalSettings
+    secrets: ClassVar[tuple[Secret, ...]] = (Secret("password_env", "mật khẩu ứng dụng WordPress"),)
     limits: ClassVar[Limits] = Limits(title_maxlen=200)
     can_withdraw: ClassVar[bool] = True
     can_correct: ClassVar[bool] = True
 
     def __init__(self, settings, config, state=None):
         super().__init__(settings, config, state)
-        self.url = str(config.get("url", "")).rstrip("/")
-        self.user = str(config.get("user", ""))
-        self.password = settings.secret(config.get("password_env", "LOA_WORDPRESS_PASSWORD"))
-        self.timeout = (5.0, float(config.get("timeout", 30)))
+        self.url = config.url.rstrip("/")
+        self.user = config.user
+        self.password = settings.secret(config.password_env)
+        self.timeout = (5.0, config.timeout)
         self._session = requests.Session()
         self._session.auth = (self.user, self.password or "")
         self._session.headers["User-Agent"] = "Loa/1 (+WordPress REST)"
@@ -60,14 +62,14 @@ class WordPressPortal(Channel):
     def _post_body(self, message: Message) -> dict[str, Any]:
         body: dict[str, Any] = {
             "title": message.title, "content": message.body, "slug": self.slug(message),
-            "status": str(self.config.get("status", "publish")),
+            "status": self.config.status,
         }
         if message.extras.get("summary"):
             body["excerpt"] = str(message.extras["summary"])
         for key in ("categories", "tags"):
-            if self.config.get(key):
-                body[key] = [int(t) for t in self.config.get(key)]
-        meta_key = self.config.get("meta_key")
+            if getattr(self.config, key):
+                body[key] = list(getattr(self.config, key))
+        meta_key = self.config.meta_key
         if meta_key:
             body["meta"] = {str(meta_key): message.key}
         return body
@@ -84,7 +86,7 @@ class WordPressPortal(Channel):
                 raise PermanentError(
                     f"WordPress từ chối đăng nhập của “{self.user}” ({code or 'HTTP 401'}): sai tên đăng nhập "
                     "hoặc mật khẩu ứng dụng; hãy tạo lại Application Password trong Hồ sơ người dùng và đặt "
-                    f"vào biến môi trường {self.config.get('password_env', 'LOA_WORDPRESS_PASSWORD')}.",
+                    f"vào biến môi trường {self.config.password_env}.",
                     http_status=401, detail=detail)
             if resp.status_code == 403:
                 raise PermanentError(
@@ -101,7 +103,7 @@ class WordPressPortal(Channel):
     async def send(self, message: Message, target: str) -> Receipt:
         if not self.password:
             raise PermanentError("Chưa có mật khẩu ứng dụng WordPress (biến môi trường "
-                                 f"{self.config.get('password_env', 'LOA_WORDPRESS_PASSWORD')}).")
+                                 f"{self.config.password_env}).")
         existing = await self.reconcile(message, target)      # same key again: no duplicate
         if existing is not None:
             return existing

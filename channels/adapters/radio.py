@@ -25,17 +25,19 @@ from datetime import datetime
 
 from channels.base import Channel, Delivered, Limits, Message, PermanentError, Receipt, TakeBack
 from channels.adapters.outbox import safe_name, write_atomic
+from content.config import RadioSettings
 from content.text import now_utc
 
 
 class RadioChannel(Channel):
     name: ClassVar[str] = "radio"
+    options: ClassVar[type[RadioSettings]] = RadioSettings
     limits: ClassVar[Limits] = Limits()
 
     def __init__(self, settings, config, state=None):
         super().__init__(settings, config, state)
-        self.folder = settings.resolve(config.get("path", "var/radio"))
-        self.audio = bool(config.get("audio", False))
+        self.folder = settings.resolve(config.path)
+        self.audio = config.audio
         self.espeak = shutil.which("espeak-ng")
 
     def describe(self) -> str:
@@ -80,8 +82,8 @@ class RadioChannel(Channel):
 
     def _speak(self, text: str, wav: Path) -> None:
         tmp = wav.with_name(f".{wav.name}.tmp")
-        voice = str(self.config.get("voice", "vi"))
-        speed = str(int(self.config.get("speed", 130)))
+        voice = self.config.voice
+        speed = str(self.config.speed)
         try:
             subprocess.run([self.espeak or "espeak-ng", "-v", voice, "-s", speed, "-w", str(tmp)],
                            input=text.encode("utf-8"), check=True, capture_output=True, timeout=300)

@@ -31,8 +31,8 @@ from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, Re
 from telegram.request import HTTPXRequest
 
 from channels.base import (Channel, Delivered, Limits, Message, PermanentError, RateLimited, Receipt,
-                           RetryableError, TakeBack, UnknownOutcome)
-from content.settings import mask
+                           RetryableError, Secret, TakeBack, UnknownOutcome)
+from content.config import TelegramSettings, mask
 
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 DELETE_WINDOW = timedelta(hours=48)     # Bot API: a bot deletes messages less than 48 hours old
@@ -41,6 +41,8 @@ MARGIN = timedelta(minutes=5)           # do not start a deletion the clock may 
 
 class TelegramChannel(Channel):
     name: ClassVar[str] = "telegram"
+    options: ClassVar[type[TelegramSettings]] = TelegramSettings
+    secrets: ClassVar[tuple[Secret, ...]] = (Secret("token_env", "token bot"),)
     limits: ClassVar[Limits] = Limits(body_maxlen=4096, caption_maxlen=1024, per_target_interval=1.0,
                                       per_target_per_minute=20, global_per_second=30)
     can_withdraw: ClassVar[bool] = True
@@ -48,14 +50,14 @@ class TelegramChannel(Channel):
 
     def __init__(self, settings, config, state=None):
         super().__init__(settings, config, state)
-        self.token = settings.secret(config.get("token_env", "LOA_TELEGRAM_TOKEN"))
+        self.token = settings.secret(config.token_env)
         self._bot: telegram.Bot | None = None
 
     def targets(self) -> list[str]:
-        return [str(c) for c in self.config.get("chat_ids", []) or []]
+        return [str(c) for c in self.config.chat_ids]
 
     def describe(self) -> str:
-        base = self.config.get("base_url") or "api.telegram.org"
+        base = self.config.base_url or "api.telegram.org"
         return f"telegram → {', '.join(self.targets()) or '(chưa có chat_ids)'} qua {base}, token {mask(self.token)}"
 
     @property
@@ -63,11 +65,11 @@ class TelegramChannel(Channel):
         if self._bot is None:
             if not self.token:
                 raise PermanentError("Chưa có token bot Telegram (biến môi trường "
-                                     f"{self.config.get('token_env', 'LOA_TELEGRAM_TOKEN')}).")
+                                     f"{self.config.token_env}).")
             kwargs: dict[str, Any] = {"request": HTTPXRequest(connect_timeout=10.0, read_timeout=30.0,
                                                               write_timeout=30.0)}
-            if self.config.get("base_url"):
-                kwargs["base_url"] = str(self.config.get("base_url"))
+            if self.config.base_url:
+                kwargs["base_url"] = self.config.base_url
             self._bot = telegram.Bot(self.token, **kwargs)
         return self._bot
 

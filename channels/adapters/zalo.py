@@ -43,8 +43,8 @@ from channels import http
 from datetime import datetime
 
 from channels.base import (Channel, Delivered, Limits, Message, PermanentError, RateLimited, Receipt,
-                           RetryableError, TakeBack)
-from content.settings import mask
+                           RetryableError, Secret, TakeBack)
+from content.config import ZaloSettings, mask
 
 API = "https://openapi.zalo.me"
 OAUTH = "https://oauth.zaloapp.com"
@@ -64,6 +64,15 @@ _refresh_lock = threading.Lock()
 
 class ZaloChannel(Channel):
     name: ClassVar[str] = "zalo"
+    options: ClassVar[type[ZaloSettings]] = ZaloSettings
+    secrets: ClassVar[tuple[Secret, ...]] = (Secret("access_token_env", "token Zalo OA"),
+                                             Secret("refresh_token_env", "token Zalo OA"))
+    any_secret: ClassVar[bool] = True       # either token is enough to start
+
+    @classmethod
+    def credentials_stored(cls, state) -> bool:  # noqa: ANN001
+        """A pair stored by an earlier refresh is enough (each refresh token works once)."""
+        return bool(state.get("zalo", "refresh_token"))
     limits: ClassVar[Limits] = Limits(body_maxlen=2000, title_maxlen=150, per_target_interval=0.2,
                                       global_per_second=5.0)
     can_withdraw: ClassVar[bool] = True      # articles only; messages to users cannot be recalled
@@ -71,26 +80,26 @@ class ZaloChannel(Channel):
 
     def __init__(self, settings, config, state=None):
         super().__init__(settings, config, state)
-        self.base_url = str(config.get("base_url") or API).rstrip("/")
-        self.oauth_url = str(config.get("oauth_url") or OAUTH).rstrip("/")
-        self.app_id = str(config.get("app_id", "") or "")
-        self.refresh_env = config.get("refresh_token_env", "LOA_ZALO_REFRESH_TOKEN")
-        self.access_env = config.get("access_token_env", "LOA_ZALO_ACCESS_TOKEN")
-        self.secret_key = settings.secret(config.get("secret_key_env", "LOA_ZALO_SECRET_KEY"))
+        self.base_url = (config.base_url or API).rstrip("/")
+        self.oauth_url = (config.oauth_url or OAUTH).rstrip("/")
+        self.app_id = str(config.app_id)
+        self.refresh_env = config.refresh_token_env
+        self.access_env = config.access_token_env
+        self.secret_key = settings.secret(config.secret_key_env)
         self._env_pair = (settings.secret(self.access_env), settings.secret(self.refresh_env))
         self._memory: dict[str, str] = {}      # the pair when there is no StateStore
-        self.timeout = (5.0, float(config.get("timeout", 30)))
+        self.timeout = (5.0, config.timeout)
         self._session = requests.Session()
-        pacing = {k: float(config.get(k)) for k in ("per_target_interval", "global_per_second")
-                  if config.get(k) not in (None, "")}
+        pacing = {k: getattr(config, k) for k in ("per_target_interval", "global_per_second")
+                  if getattr(config, k) is not None}
         if pacing:  # an instance attribute shadows the class default for this unit's pacer
             self.limits = dataclasses.replace(type(self).limits, **pacing)
 
     # -- configuration ---------------------------------------------------------------------
 
     def targets(self) -> list[str]:
-        out = ["article"] if self.config.get("articles", True) else []
-        return out + [f"user:{u}" for u in self.config.get("recipient_user_ids", []) or []]
+        out = ["article"] if self.config.articles else []
+        return out + [f"user:{u}" for u in self.config.recipient_user_ids]
 
     def describe(self) -> str:
         access, refresh = self.tokens()
@@ -225,7 +234,7 @@ class ZaloChannel(Channel):
             "description": str(ex.get("description") or "")[:300], "body": blocks,
             "status": "show", "comment": "show",
         }
-        cover = ex.get("cover") if str(ex.get("cover") or "").startswith("http") else self.config.get("cover_url")
+        cover = ex.get("cover") if str(ex.get("cover") or "").startswith("http") else (self.config.cover_url or None)
         if cover:
             body["cover"] = {"cover_type": "photo", "photo_url": str(cover), "status": "show"}
         return body

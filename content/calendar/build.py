@@ -51,7 +51,7 @@ from typing import Iterable, Mapping, Protocol
 
 from content.calendar.holidays import is_working_day
 from content.plan.parse import PUBLISHABLE_KINDS, Plan, Task
-from content.settings import Holiday
+from content.config import Holiday
 
 CHANNEL_ORDER = ("portal", "telegram", "zalo", "radio", "hotline")
 SOCIAL = ("telegram", "zalo")

@@ -24,7 +24,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Iterable
 
-from content.settings import Holiday
+from content.config import Holiday
 
 FIXED = ((1, 1, "Tết Dương lịch"), (4, 30, "Ngày Chiến thắng"), (5, 1, "Ngày Quốc tế Lao động"),
          (9, 2, "Quốc khánh"))

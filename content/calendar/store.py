@@ -30,7 +30,7 @@ from content.calendar.build import SlotSpec, build_calendar, plan_span, publish_
 from content.calendar.holidays import holidays_between
 from content.models import Item, PlanRecord, Slot
 from content.plan.parse import Plan
-from content.settings import Settings
+from content.config import Settings
 
 DEAD_ITEM_STATES = ("cancelled", "rejected")
 _FIELDS = ("day", "end_day", "kind", "channel", "theme_id", "label")

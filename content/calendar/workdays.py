@@ -13,7 +13,7 @@ from typing import Iterable
 
 from content.calendar.holidays import holidays_between
 from content.calendar.holidays import is_working_day as _is_working_day
-from content.settings import Holiday
+from content.config import Holiday
 
 MAX_SPAN_DAYS = 3660  # a guard against endless loops on absurd inputs
 

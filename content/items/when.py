@@ -305,13 +305,13 @@ def default_hour_for(settings, channels: tuple[str, ...] | list[str]) -> tuple[t
 
     found: list[tuple[time, str]] = []
     for name in channels:
-        value = settings.channel(name).get("default_hour")
+        value = settings.channel(name).default_hour
         if value not in (None, ""):
             found.append((_checked_default(value, f"[channels.{name}] default_hour"),
                           f"giờ mặc định của kênh {CHANNEL_NAMES.get(name, name)}"))
     if found:
         return min(found)
-    value = (settings.schedule or {}).get("default_hour")
+    value = settings.schedule.default_hour
     if value not in (None, ""):
         return _checked_default(value, "[schedule] default_hour"), "giờ mặc định trong cấu hình ([schedule] default_hour)"
     return time(8, 0), "giờ mặc định của Loa"

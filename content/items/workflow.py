@@ -22,7 +22,7 @@ from content.items import states
 from content.items.states import STATE_NAMES
 from content.models import Item, PlanRecord, Slot
 from content.render.item import Article
-from content.settings import PUBLISHABLE, Settings
+from content.config import PUBLISHABLE, Settings
 from content.text import as_utc, nfc
 
 TITLE_MAX = 300

@@ -19,7 +19,7 @@ from content.items.workflow import NewItem, create_item
 from content.models import Item
 from content.qa.models import Citizen, Question
 from content.qa.privacy import scrub
-from content.settings import Settings
+from content.config import Settings
 from content.text import fmt_date
 
 TITLE = "Dân hỏi – Chính quyền trả lời"

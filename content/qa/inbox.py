@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from content.calendar.workdays import working_days_between
 from content.qa.models import OPEN_STATES, Q_STATES, Attachment, Citizen, Question, QuestionEvent, StaffMessage
-from content.settings import Settings
+from content.config import Settings
 from content.text import as_utc
 
 FILTERS = {"": "tất cả", "overdue": "quá hạn", "week": "hạn trong tuần này", "mine": "của tôi",

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from content.qa.models import OPEN_STATES, Citizen, Question
-from content.settings import Settings
+from content.config import Settings
 from content.text import as_utc, fmt_date, now_utc
 from content.calendar.workdays import working_days_between
 
@@ -122,7 +122,7 @@ def purge_expired(session: Session, settings: Settings, now: datetime) -> int:
     citizens left without questions whose last message is that old. Returns questions erased."""
     from content.qa.workflow import erase, option
 
-    cutoff = now - timedelta(days=option(settings, "retention_days", 365))
+    cutoff = now - timedelta(days=settings.qa.retention_days)
     old = session.scalars(select(Question).where(Question.received_at < cutoff, Question.erased_at.is_(None))).all()
     for q in old:
         erase(session, q, by="retention", now=now)

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from content.qa.models import (OPEN_STATES, STATE_NAMES, Attachment, Citizen, Question, QuestionEvent,
                                StaffMessage)
 from content.qa.privacy import scrub
-from content.settings import Settings
+from content.config import Settings
 from content.text import as_utc, nfc
 from content.calendar.workdays import add_working_days
 
@@ -72,10 +72,8 @@ class Incoming:
 
 
 def option(settings: Settings, key: str, default: int) -> int:
-    try:
-        return int(settings.qa.get(key, default))
-    except (TypeError, ValueError):
-        return default
+    """Deprecated: read `settings.qa.<key>` (typed in content/config.py). Kept for one step."""
+    return getattr(settings.qa, key, default)
 
 
 def is_complaint(text: str) -> bool:
@@ -84,7 +82,7 @@ def is_complaint(text: str) -> bool:
 
 
 def is_staff(settings: Settings, user_id: object) -> bool:
-    allowed = {str(u) for u in settings.channel("telegram").get("staff_user_ids", []) or []}
+    allowed = {str(u) for u in settings.channel("telegram").staff_user_ids}
     return str(user_id) in allowed
 
 
@@ -173,18 +171,18 @@ def receive(session: Session, settings: Settings, inc: Incoming, *, now: datetim
     citizen = citizen_for(session, inc, now)
     if not text:
         raise Refused("empty")
-    limit = option(settings, "max_chars", 4000)
+    limit = settings.qa.max_chars
     if len(text) > limit:
         raise Refused("too_long")
     if is_complaint(text):
         raise Refused("out_of_scope")
-    rate = option(settings, "rate_per_hour", 5)
+    rate = settings.qa.rate_per_hour
     recent = session.scalar(select(func.count(Question.id)).where(
         Question.citizen_id == citizen.id, Question.received_at > now - timedelta(hours=1)))
     if recent >= rate:
         raise Refused("rate_limited")
     local = as_utc(now).astimezone(settings.tz)
-    due = add_working_days(local.date(), option(settings, "answer_working_days", 7), settings.holidays)
+    due = add_working_days(local.date(), settings.qa.answer_working_days, settings.holidays)
     follows = normalise_code(text)
     q = _insert_numbered(session, local.year, dict(
         citizen_id=citizen.id, channel=inc.channel, state="received", text=text, follows_code=follows,

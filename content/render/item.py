@@ -36,7 +36,7 @@ from content.render import telegram_split
 from content.render import markdown as md
 from content.render import sms as sms_mod
 from content.render import telegram_html as tg
-from content.settings import Settings
+from content.config import Settings
 from content.text import fmt_date, nfc
 
 CHANNELS = ("portal", "telegram", "zalo", "radio", "hotline")
@@ -106,7 +106,7 @@ def article_slug(article_id: int | None, title: str) -> str:
 
 def portal_link(settings: Settings, article_id: int | None, title: str) -> str | None:
     """The public URL of an article on the portal, when `[channels.portal] base_url` is set."""
-    base = str(settings.channel("portal").get("base_url") or "").strip()
+    base = settings.channel("portal").base_url.strip()
     if not base:
         return None
     return f"{base.rstrip('/')}/bai-viet/{article_slug(article_id, title)}.html"
@@ -114,7 +114,7 @@ def portal_link(settings: Settings, article_id: int | None, title: str) -> str |
 
 def portal_home(settings: Settings) -> str | None:
     """The public address of the portal's home page, when `[channels.portal] base_url` is set."""
-    base = str(settings.channel("portal").get("base_url") or "").strip()
+    base = settings.channel("portal").base_url.strip()
     return f"{base.rstrip('/')}/" if base else None
 
 
@@ -254,7 +254,7 @@ def _sentence(text: str) -> str:
 def radio_where(settings: Settings) -> str:
     """Where a listener finds a linked page: the unit's own site ("trên trang thông tin điện tử của
     xã Ngọc Lâm"); `[channels.radio] link_where` says it otherwise."""
-    configured = str(settings.channel("radio").get("link_where") or "").strip()
+    configured = settings.channel("radio").link_where.strip()
     if configured:
         return configured
     place = settings.unit.place.strip() or re.sub(r"^(Ủy|Uỷ) ban nhân dân\s*", "", settings.unit.name).strip()
@@ -262,7 +262,7 @@ def radio_where(settings: Settings) -> str:
 
 
 def radio_lexicon(settings: Settings) -> lexicon.Lexicon:
-    extra = settings.channel("radio").get("abbreviations")
+    extra = settings.channel("radio").abbreviations
     return lexicon.lexicon(settings.resolve(extra) if extra else None)
 
 
@@ -272,7 +272,7 @@ def _radio(a: Article, settings: Settings, max_len: int | None) -> Rendering:
     lex = radio_lexicon(settings)
     context = f"{settings.unit.name}\n{settings.unit.place}\n{a.title}\n{a.body}"
     where = radio_where(settings)
-    own_host = urlsplit(str(settings.channel("portal").get("base_url") or "")).hostname
+    own_host = urlsplit(settings.channel("portal").base_url).hostname
     checks: list[spoken.Check] = []
 
     def say(text: str, numbering: bool = False) -> str:
@@ -291,7 +291,7 @@ def _radio(a: Article, settings: Settings, max_len: int | None) -> Rendering:
     script = _template("radio.txt.j2", station=station, title=title, paragraphs=paragraphs)
     script = re.sub(r"\n{3,}", "\n\n", script).strip() + "\n"
     words = spoken.syllables(script)
-    wpm = int(settings.channel("radio").get("words_per_minute", DEFAULT_WPM) or DEFAULT_WPM)
+    wpm = settings.channel("radio").words_per_minute or DEFAULT_WPM
     seconds = round(words * 60 / wpm)
     base = f"{a.date.isoformat()}-{article_slug(a.id, a.title)}"
     docx = radio_docx(title=a.title, station=station_name(settings), day=a.date, seconds=seconds, words=words,
@@ -360,8 +360,8 @@ def _hotline(a: Article, settings: Settings, max_len: int | None) -> Rendering:
     h = settings.unit.hotline
     opts = settings.channel("hotline")
     unit = settings.unit.name
-    requirements = tuple(nfc(str(x)) for x in opts.get("requirements") or REQUIREMENTS)
-    refusals = tuple(nfc(str(x)).replace("{unit}", unit) for x in opts.get("refusals") or REFUSALS)
+    requirements = tuple(nfc(str(x)) for x in opts.requirements or REQUIREMENTS)
+    refusals = tuple(nfc(str(x)).replace("{unit}", unit) for x in opts.refusals or REFUSALS)
     paper = printable.paper_html(md.to_html(a.body) if a.body.strip() else "")
     qr_url = a.link or (paper.links[0] if paper.links else None)
     notice = printable.Notice(
@@ -373,7 +373,7 @@ def _hotline(a: Article, settings: Settings, max_len: int | None) -> Rendering:
                      qr_svg=Markup(printable.qr_svg(qr_url)) if qr_url else None, phones=list(notice.phones),
                      email=notice.email, address=notice.address, hours=notice.hours, topics=list(notice.topics),
                      requirements=list(requirements), refusals=list(refusals))
-    text = hotline_sms(settings, unaccented=bool(opts.get("sms_unaccented", False)))
+    text = hotline_sms(settings, unaccented=opts.sms_unaccented)
     encoding, count = sms_mod.segments(text)
     base = f"{a.date.isoformat()}-{article_slug(a.id, a.title)}"
     return Rendering("hotline", a.title, (page,), "html", {

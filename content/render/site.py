@@ -268,7 +268,6 @@ def site_from_settings(settings: Any) -> Site:
                       email=(h.email or "").strip(), hours=(h.hours or "").strip(),
                       person=getattr(c, "name", "") or "", position=getattr(c, "position", "") or "",
                       person_phone=getattr(c, "phone", "") or "", person_email=getattr(c, "email", "") or "")
-    return Site(unit=unit.name, title=str(portal.get("title") or "Cải cách hành chính"),
+    return Site(unit=unit.name, title=portal.title or "Cải cách hành chính",
                 unit_lines=unit_lines(unit.name), contact=contact,
-                base_url=str(portal.get("base_url") or "").strip().rstrip("/"),
-                per_page=int(portal.get("per_page") or PER_PAGE))
+                base_url=portal.base_url.strip().rstrip("/"), per_page=portal.per_page or PER_PAGE)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from content.errors import LoaError
 from content.models import PlanRecord
-from content.settings import Settings
+from content.config import Settings
 from schedules.reports.data import QAProvider, ReportData, gather
 from content.files import write_atomic
 from schedules.reports.docx import render_docx, write_docx

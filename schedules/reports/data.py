@@ -39,7 +39,7 @@ from content import audit
 from content.items.workflow import FIELD_NAMES
 from content.models import Item, PlanRecord, Slot
 from content.plan.parse import Plan
-from content.settings import Settings
+from content.config import Settings
 from content.text import UTC, as_utc, now_utc
 from schedules.edition import CHANNEL_NAMES
 from schedules.reports.period import Period

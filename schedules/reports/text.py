@@ -24,9 +24,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Mapping
+from typing import Any
 
-from content.settings import Settings
+from content import config
+from content.config import Settings
 from content.text import fmt_date, nfc
 from schedules.reports.data import FAILED_LABELS, MissedSlot, ReportData, channel_name
 
@@ -90,7 +91,7 @@ class Report:
     blocks: list[Block] = field(default_factory=list)
 
 
-def report_config(settings: Settings) -> Mapping[str, Any]:
+def report_config(settings: Settings) -> config.ReportSettings:
     return settings.report
 
 
@@ -130,9 +131,9 @@ def plan_is_ours(data: ReportData, settings: Settings) -> bool:
     return data.plan_id is not None and same_body(data.plan_issuer, settings.unit.name)
 
 
-def _code(settings: Settings, data: ReportData, cfg: Mapping[str, Any]) -> str:
-    if cfg.get("code"):
-        return str(cfg["code"])
+def _code(settings: Settings, data: ReportData, cfg: config.ReportSettings) -> str:
+    if cfg.code:
+        return cfg.code
     if _is_ubnd(settings.unit.name):
         return "UBND"
     if plan_is_ours(data, settings) and data.plan_number and \
@@ -169,16 +170,16 @@ def signer_block(unit: str, position: str | None) -> tuple[str, ...]:
     return (pos or "THỦ TRƯỞNG CƠ QUAN",)
 
 
-def _recipients(data: ReportData, settings: Settings, cfg: Mapping[str, Any], to: tuple[str, ...]) -> tuple[str, ...]:
-    if cfg.get("recipients"):
-        listed = [r.lstrip("- ").strip() for r in _lines(cfg["recipients"])]
+def _recipients(data: ReportData, settings: Settings, cfg: config.ReportSettings, to: tuple[str, ...]) -> tuple[str, ...]:
+    if cfg.recipients:
+        listed = [r.lstrip("- ").strip() for r in _lines(cfg.recipients)]
         if not to:                    # "Như trên" refers to a "Kính gửi" line there isn't
             listed = [r for r in listed if not r.lower().startswith("như trên")]
     elif to:
         listed = ["Như trên;"]
     else:
         listed = []
-        superior = str(cfg.get("superior") or "").strip()
+        superior = cfg.superior.strip()
         if superior:
             listed.append(f"{superior} (để báo cáo);")
         issuer = (data.plan_issuer or "").strip()
@@ -194,22 +195,22 @@ def letterhead(data: ReportData, settings: Settings) -> Letterhead:
     cfg = report_config(settings)
     unit = settings.unit.name
     ours = plan_is_ours(data, settings)
-    place = str(cfg.get("place") or settings.unit.place or place_of(unit)
+    place = (cfg.place or settings.unit.place or place_of(unit)
                 or (data.plan_place if ours else "") or GAP)
     year = data.generated_at.astimezone(settings.tz).year
-    if cfg.get("signer_title"):
-        signer = _lines(cfg["signer_title"])
+    if cfg.signer_title:
+        signer = _lines(cfg.signer_title)
     else:
         signer = signer_block(unit, data.plan_signer[0] if ours else None)
-    name = str(cfg.get("signer_name") or (data.plan_signer[1] if ours else "") or GAP)
-    to = _lines(cfg.get("to"))
+    name = (cfg.signer_name or (data.plan_signer[1] if ours else "") or GAP)
+    to = _lines(cfg.to)
     return Letterhead(
-        superior=str(cfg.get("superior", "") or "").upper(),
+        superior=cfg.superior.upper(),
         unit_lines=_unit_lines(unit),
         number=f"Số: {GAP * 3}/BC-{_code(settings, data, cfg)}",
         place_date=f"{place}, ngày {GAP * 2} tháng {GAP * 2} năm {year}",
         title="BÁO CÁO",
-        subject=f"{cfg.get('subject') or SUBJECT} {data.period.label}",
+        subject=f"{cfg.subject or SUBJECT} {data.period.label}",
         signer_lines=signer,
         signer_name=name,
         recipients=_recipients(data, settings, cfg, to),

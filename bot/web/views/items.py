@@ -34,7 +34,7 @@ from content.items.workflow import ItemError, NewItem
 from content.models import Item
 from content.render.item import Article, portal_link
 from content.render.preview import previews
-from content.settings import PUBLISHABLE
+from content.config import PUBLISHABLE
 from content.text import CHANNEL_NAMES, as_utc, fmt_datetime
 from schedules.timing import parse_iso_week
 
