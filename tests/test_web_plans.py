@@ -59,7 +59,8 @@ def test_docx_upload_shows_what_was_read_then_import_builds_the_calendar(client,
     assert "Nội dung tuyên truyền (10)" in page and "Nhiệm vụ (10)" in page
     assert "→ cổng/trang thông tin điện tử" in page, "kinds of forms in words"
     # each fact with the line it came from
-    rows = re.findall(r'<tr class="fact-(\w+)"><td>[^<]*</td><td>([^<]*)</td><td class="where">([^<]*)</td>', page)
+    rows = re.findall(r'<tr class="fact-(\w+)"><td>[^<]*</td><td[^>]*>([^<]*)</td><td class="where"[^>]*>([^<]*)</td>',
+                      page)
     assert {"number", "theme", "task"} <= {f for f, _, _ in rows}
     assert all(re.fullmatch(r"dòng \d+", where) for _, _, where in rows)
     assert "Kế hoạch mới" in page
@@ -95,7 +96,7 @@ def test_pdf_upload_tells_page_and_line_and_reimport_updates(client, db):
     _import(client, MD.name, MD.read_bytes())
     r = _upload(client, PDF.name, PDF.read_bytes())
     assert r.status_code == 200, r.text
-    wheres = re.findall(r'<td class="where">([^<]*)</td>', r.text)
+    wheres = re.findall(r'<td class="where"[^>]*>([^<]*)</td>', r.text)
     assert wheres and all(re.fullmatch(r"trang \d+, dòng \d+", w) for w in wheres), wheres[:5]
     with db.session() as s:
         plan_id = s.scalar(select(PlanRecord.id))
