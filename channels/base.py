@@ -24,13 +24,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Mapping
 
 from content.config import ChannelSettings
+from content.errors import LoaError
 
 if TYPE_CHECKING:
     from channels.state import StateStore
     from content.config import Settings
 
 
-class ChannelError(Exception):
+class ChannelError(LoaError):
     """Base of every adapter error. `message` is Vietnamese and safe to show to staff."""
 
     def __init__(self, message: str, *, http_status: int | None = None, detail: str | None = None):

@@ -40,9 +40,11 @@ from channels.models import Post
 from channels.pacing import Pacer
 from channels.retry import DEAD, PERMANENT, RATE_LIMITED, RETRY, UNKNOWN, RetryPolicy
 from content.db import Database
+from content.errors import LoaError
 from content.models import Item
 from content.config import Settings
-from content.text import CHANNEL_NAMES, now_utc
+from content.text import now_utc
+from content.kinds import CHANNEL_NAMES
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +52,7 @@ SCHEDULABLE_ITEM_STATES = ("approved", "scheduled", "published")
 MAX_INLINE_WAITS = 3       # 429s one post may wait out within one run before the wait is persisted
 
 
-class PostError(Exception):
+class PostError(LoaError):
     """A request about a post that cannot be done; the message is Vietnamese."""
 
 
@@ -191,11 +193,11 @@ def render_messages(s: Session, settings: Settings, item: Item, channel: str, ad
     """The messages of one post: the item (or a given `article`, e.g. a correction notice)
     rendered for `channel` within the adapter's limits, keys f"{key}-part-{n}"."""
     from content.items.workflow import article_of
-    from content.render.item import render
+    from content.render.item import item_link, render
 
     limits = adapter.limits if adapter else None
     if article is None:
-        article = article_of(s, item, settings, link=portal_link_for(settings, item, channel))
+        article = article_of(s, item, settings, link=item_link(settings, item.id, item.title, item.channels))
     r = render(article, channel, settings, max_len=limits.body_maxlen if limits else None)
     if not r.parts:
         raise ValueError("nội dung trống")
@@ -204,19 +206,6 @@ def render_messages(s: Session, settings: Settings, item: Item, channel: str, ad
     return [Message(key=f"{key}-part-{i}", title=r.title, body=body, format=r.format, part=i,
                     parts=n, image=image if i == 1 else None, extras=r.extras)
             for i, body in enumerate(r.parts, 1)]
-
-
-def portal_link_for(settings: Settings, item: Item, channel: str) -> str | None:
-    """The article's address on the static portal, for the channels that point to it (the
-    hotline notice prints it as a QR code)."""
-    if channel not in ("telegram", "zalo", "hotline") or "portal" not in item.channels:
-        return None
-    portal = settings.channel("portal")
-    if not portal.enabled or portal.kind != "static" or not portal.base_url:
-        return None
-    from content.render.item import portal_link
-
-    return portal_link(settings, item.id, item.title)
 
 
 @dataclass
@@ -441,6 +430,13 @@ class Publisher:
             assert post is not None
             item = s.get(Item, post.item_id)
             title = item.title if item else ""
+            if item is not None and item.state not in SCHEDULABLE_ITEM_STATES and not post.parts_done:
+                # the item went back to draft (or was rejected, cancelled, withdrawn) by a path that
+                # did not withdraw its posts: what a leader did not approve never goes out
+                self._end(s, post, "cancelled", None, None)
+                publog.record(s, post, at=at, outcome="unqueued", worker=self.worker_id,
+                              error=f"bài đang “{item.state}”, không còn được duyệt: không gửi")
+                return None
             try:
                 messages = self._messages(s, post, item)
             except Exception as e:  # noqa: BLE001 - a rendering problem is permanent for this post

@@ -19,7 +19,8 @@ from channels.adapters.portal_wordpress import WordPressPortal
 from channels.adapters.radio import RadioChannel
 from channels.adapters.telegram import TelegramChannel
 from channels.adapters.zalo import ZaloChannel
-from content.config import PUBLISHABLE, ChannelSettings, Settings
+from content.config import ChannelSettings, Settings
+from content.kinds import PUBLISHABLE
 
 if TYPE_CHECKING:
     from channels.state import StateStore

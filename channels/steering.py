@@ -48,7 +48,8 @@ from content.items.when import PastTimeError
 from content.items.workflow import FIELD_NAMES, NewItem, snapshot
 from content.models import Item
 from content.config import Settings
-from content.text import CHANNEL_NAMES, as_utc, fmt_datetime, now_utc, where_name
+from content.text import as_utc, fmt_datetime, now_utc, where_name
+from content.kinds import CHANNEL_NAMES
 
 UNSENT = ("pending", "failed", "dead", "unknown")
 CLAIM = timedelta(minutes=5)
@@ -264,7 +265,7 @@ class Steering:
             items.edit(item, now=now, title=changes.title, body=changes.body, channels=changes.channels,
                        publish_at=changes.publish_at, summary=changes.summary, sent=self._sent(posts))
             result = Result(item.id, item.state, item.version)
-            self._unqueue(s, item, posts, now, "rút khỏi hàng đợi: bài được sửa, chờ duyệt lại", result)
+            self._unqueue(s, item, posts, now, "bài được sửa, chờ duyệt lại", result)
             result.done.insert(0, f"Đã sửa bài số {item.id}.")
             if was in ("approved", "scheduled"):
                 result.done.append(f"Bài quay về bản nháp: cần duyệt lại (loa item approve {item.id}).")
@@ -302,7 +303,7 @@ class Steering:
             before = snapshot(item)
             items.reject(item, reason=reason, now=now, sent=self._sent(posts))
             result = Result(item.id, item.state, item.version, done=[f"Đã từ chối bài số {item.id}."])
-            self._unqueue(s, item, posts, now, f"rút khỏi hàng đợi: bài bị từ chối ({item.note})", result)
+            self._unqueue(s, item, posts, now, f"bài bị từ chối ({item.note})", result)
             return self._finish(s, item, result, actor, "item.reject", now, before, note=item.note)
 
     def cancel(self, item_id: int, actor: Actor, *, expected_version: int | None = None) -> Result:
@@ -314,7 +315,7 @@ class Steering:
             before = snapshot(item)
             items.cancel(item, now=now, sent=self._sent(posts))
             result = Result(item.id, item.state, item.version, done=[f"Đã hủy bài số {item.id}."])
-            self._unqueue(s, item, posts, now, "rút khỏi hàng đợi: bài bị hủy", result)
+            self._unqueue(s, item, posts, now, "bài bị hủy", result)
             return self._finish(s, item, result, actor, "item.cancel", now, before)
 
     def restore(self, item_id: int, actor: Actor, *, expected_version: int | None = None) -> Result:
@@ -438,7 +439,7 @@ class Steering:
                 before = snapshot(item)
                 items.withdraw(item, reason=reason, now=now, sent=self._sent(posts))
                 result = Result(item.id, item.state, item.version)
-                self._unqueue(s, item, posts, now, "rút khỏi hàng đợi: bài bị gỡ", result)
+                self._unqueue(s, item, posts, now, "bài bị gỡ", result)
                 for p in self._claim(s, posts, now, result):
                     work.append(_Work(p.id, p.channel, p.target, self._delivered(s, p)))
                 if not work and not result.warnings:

@@ -40,6 +40,7 @@ ACTIONS = {
     "qa.answer": "trả lời câu hỏi",
     "qa.assign": "chuyển câu hỏi",
     "qa.reject": "không tiếp nhận câu hỏi",
+    "qa.correct_answer": "đính chính câu trả lời",
     "qa.publish": "công khai câu hỏi",
     "qa.erase": "xóa dữ liệu cá nhân",
     "qa.resend": "gửi lại thông báo",

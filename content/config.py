@@ -363,7 +363,6 @@ CHANNEL_SETTINGS: dict[str, type[ChannelSettings]] = {
     "radio": RadioSettings,
     "hotline": HotlineSettings,
 }
-PUBLISHABLE = ("portal", "telegram", "zalo", "radio", "hotline")
 
 
 # ---------------------------------------------------------------------------------- the whole

@@ -7,11 +7,10 @@ import unicodedata
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
+from content.kinds import CHANNEL_NAMES
+
 UTC = timezone.utc
 
-# How staff name each channel, everywhere Loa shows one.
-CHANNEL_NAMES = {"portal": "Cổng TTĐT", "telegram": "Telegram", "zalo": "Zalo",
-                 "radio": "Đài truyền thanh", "hotline": "Đường dây nóng"}
 
 
 def nfc(text: str) -> str:

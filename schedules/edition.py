@@ -35,7 +35,8 @@ from sqlalchemy.orm import Session
 from channels.models import Post
 from content.items.workflow import NewItem, create_item
 from content.models import Item, PlanRecord, Slot
-from content.text import CHANNEL_NAMES, as_utc, fmt_date
+from content.text import as_utc, fmt_date
+from content.kinds import CHANNEL_NAMES
 from schedules.models import Edition
 from schedules.timing import Weekly
 

@@ -22,8 +22,10 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.pool import NullPool
 
+from content.errors import LoaError
 
-class AlreadyRunning(Exception):
+
+class AlreadyRunning(LoaError):
     """Another `loa run` holds this SQLite database; the message says what to do."""
 
 

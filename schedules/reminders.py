@@ -16,7 +16,8 @@ from channels.publisher import alert_text
 from content.models import Item, PlanRecord, Slot
 from content.plan.parse import Plan
 from content.text import fmt_date
-from schedules.edition import CHANNEL_NAMES, LIVE
+from schedules.edition import LIVE
+from content.kinds import CHANNEL_NAMES
 from schedules.models import Notice
 
 

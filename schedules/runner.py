@@ -143,10 +143,13 @@ class Runner:
                 chans = tuple(c for c in chans if c in self.channels) or ("portal",)
                 edition, digest, gaps = make_edition(
                     s, week, now=now, fire_day=fire_day, caught_up=caught_up, channels=chans,
-                    weekly=self.weekly, tz=tz, home=portal_home(self.settings), qa_item=qa_item)
+                    weekly=self.weekly, tz=tz, home=portal_home(self.settings),
+                    qa_item=qa_item if qa_item is not None and qa_item.state != "draft" else None)
                 for item in (digest, qa_item):
-                    if item is not None:
+                    # the Q&A column waits for a leader's approval (queued then, by `loa item approve`)
+                    if item is not None and item.state != "draft":
                         schedule_item(s, item, self.channels, now=now, edition=edition.code)
+                column_waits = qa_item.id if qa_item is not None and qa_item.state == "draft" else None
                 code = edition.code
         except IntegrityError:
             log.info("the edition of week %s was made by another instance", week)
@@ -154,6 +157,10 @@ class Runner:
         how = "bù (máy tắt lúc đến giờ)" if caught_up else "đúng giờ"
         name = f"Bản tin CCHC số {code}" if code else f"Bản tin tuần {fmt_date(week)}"
         log.info("%s lập %s", name, how)
+        if column_waits is not None:
+            self.notify(f"Chuyên mục “Dân hỏi – Chính quyền trả lời” tuần {fmt_date(week)} đã soạn (bài số "
+                        f"{column_waits}, câu hỏi đã ẩn thông tin cá nhân) và chờ lãnh đạo duyệt: xem "
+                        f"“loa item show {column_waits}”, duyệt “loa item approve {column_waits}”.")
         if gaps:
             self.notify(f"{name}: {len(gaps)} ô lịch trong tuần chưa có bài được duyệt:\n" + gaps_text(gaps))
         if digest is None:

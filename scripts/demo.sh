@@ -27,14 +27,14 @@ step "3. Soạn bài cho các ô lịch tuần 10, xem trước, duyệt"
 SLOTS=($($LOA calendar show --week 2024-W10 --plan "$NGOC_LAM" --json \
   | .venv/bin/python -c 'import json,sys; print(" ".join(str(s["id"]) for s in json.load(sys.stdin)["slots"] if s["kind"] == "publish"))'))
 $LOA item add --slot "${SLOTS[0]}" --title "Bộ phận một cửa xã Ngọc Lâm tiếp nhận hồ sơ cả tuần" \
-  --body-file scripts/demo/mot-cua.md --channels portal,telegram,zalo,radio --at "04/03/2024 08:00" --by "Công chức VH-XH"
+  --body-file scripts/demo/mot-cua.md --channels portal,telegram,zalo,radio --at "04/03/2024 08:00" --by "Công chức VH-XH" --yes
 $LOA item add --slot "${SLOTS[1]}" --title "Chỉ số hài lòng của người dân năm 2023 đạt 85,2%" \
-  --body-file scripts/demo/chi-so-hai-long.md --channels portal,telegram,radio --at "07/03/2024 08:00"
+  --body-file scripts/demo/chi-so-hai-long.md --channels portal,telegram,radio --at "07/03/2024 08:00" --yes
 $LOA item add --plan "$NGOC_LAM" --title "Hướng dẫn sử dụng dịch vụ công trực tuyến" \
-  --body-file scripts/demo/dich-vu-cong.md --channels portal,zalo,radio,hotline --at "06/03/2024 08:00"
+  --body-file scripts/demo/dich-vu-cong.md --channels portal,zalo,radio,hotline --at "06/03/2024 08:00" --yes
 $LOA item preview 1 --channel radio
 $LOA item preview 1 --channel telegram
-for id in 1 2 3; do $LOA item approve "$id" --by "Chủ tịch UBND xã"; done
+for id in 1 2 3; do $LOA item approve "$id" --by "Chủ tịch UBND xã" --yes; done
 
 step "4. Một tuần mô phỏng: các bài đến giờ, rồi bản tin tuần (thứ Hai 07:00) kể lại những gì đã đăng"
 $LOA schedule preview --week 2024-W11

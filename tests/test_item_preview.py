@@ -18,7 +18,7 @@ def test_preview_is_text_and_the_pages_are_files(tmp_path):
     body.write_text("Bộ phận **một cửa** tiếp nhận hồ sơ cả tuần.\n\n- Sáng 7h30\n- Chiều 13h30\n\n"
                     "Xem [hướng dẫn](https://dichvucong.gov.vn/huong-dan).", encoding="utf-8")
     r = run_loa("item", "add", "--title", "Lịch làm việc một cửa", "--body-file", str(body),
-                "--channels", "portal,telegram,radio,hotline", "--at", "04/03/2024 08:00", "--json",
+                "--channels", "portal,telegram,radio,hotline", "--at", "04/03/2024 08:00", "--json", "--yes",
                 cwd=tmp_path, config=cfg)
     item = json.loads(r.out)["id"]
     r = run_loa("item", "preview", str(item), cwd=tmp_path, config=cfg)

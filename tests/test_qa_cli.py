@@ -85,7 +85,7 @@ def test_cli_erase_cleans_the_staff_chat(tmp_path, monkeypatch):  # noqa: ANN001
         run, app = CliRunner().invoke, _app(cfg)
         r = run(app, ["qa", "erase", codes[0], "--yes", "--json"])
         assert r.exit_code == 0, r.output
-        assert json.loads(r.output) == {"code": codes[0], "erased": True, "staff_chat": "cleaned"}
+        assert json.loads(r.output) == {"code": codes[0], "erased": True, "staff_chat": "cleaned", "column": []}
         first, second = tg.sent
         assert first.get("edited") and "Lê Văn Tám" not in first["text"] and "0903 123 456" not in first["text"]
         assert not second.get("edited")                        # the other question's card is untouched
@@ -93,5 +93,5 @@ def test_cli_erase_cleans_the_staff_chat(tmp_path, monkeypatch):  # noqa: ANN001
         tg.fail_next(3, status=502, method="editMessageText")   # the staff chat cannot be reached now
         r = run(app, ["qa", "erase", codes[1], "--yes"])
         assert r.exit_code == 0, r.output
-        assert "Đã xóa dữ liệu cá nhân" in r.output and "sẽ tự làm" in r.output
+        assert "Đã xóa nội dung và dữ liệu cá nhân" in r.output and "sẽ tự làm" in r.output
         assert not second.get("edited")

@@ -79,7 +79,7 @@ def test_column_needs_consent_and_public(tmp_path, db):  # noqa: ANN001
         assert qs[0].code in new.body and qs[1].code not in new.body and qs[2].code not in new.body
         assert "Tám" not in new.body and "lệ phí trước bạ" in new.body
         item = column_item(s, settings, week, T0 + timedelta(days=1))
-        assert item.state == "approved" and qs[0].item_id == item.id
+        assert item.state == "draft" and qs[0].item_id == item.id       # a leader approves it like any item
         assert column_item(s, settings, week, T0 + timedelta(days=1)).id == item.id
         assert compose_column(s, settings, week + timedelta(days=7), T0 + timedelta(days=8)) is None
 
@@ -104,7 +104,9 @@ def test_erase_and_retention(tmp_path, db):  # noqa: ANN001
         qa.answer(s, q, "Kính gửi ông Tám, lệ phí 2%.", by="cli:a", now=T0 + timedelta(hours=2))
         old = ask(s, settings, "Hỏi cũ của Tám", who="300", at=T0 - timedelta(days=40))
         qa.erase(s, q, by="cli:a", now=T0 + timedelta(days=1))
-        assert "0912345678" not in q.text and "Tám" not in q.text and "Tám" not in q.answer
+        assert q.text == "" and q.answer is None and q.public_text is None and q.reject_reason is None
+        qa.erase(s, q, by="cli:a", now=T0 + timedelta(days=2))          # twice: nothing more changes
+        assert q.erased_at == T0 + timedelta(days=1)
         assert q.citizen_id is None and s.scalars(select(Attachment)).all() == []
         assert s.scalar(select(Citizen).where(Citizen.external_id == "100")) is None
         assert qa.purge_expired(s, settings, T0) == 1

@@ -98,7 +98,12 @@ def _weekly_pass_publishes_the_column(tmp_path: Path, cfg: Path, extra_pii: tupl
     monday = today + timedelta(days=(7 - today.weekday()) % 7 or 7)
     r = run_loa("run", "--once", "--now", f"{monday.isoformat()}T07:00", cwd=tmp_path, config=cfg)
     assert r.code == 0, r.err
-    assert "Bản tin CCHC số" in r.out
+    assert not list((tmp_path / "site").glob("bai-viet/*dan-hoi*.html"))      # not before a leader approves
+    item_id = _column_item(tmp_path)
+    r = run_loa("item", "approve", str(item_id), "--yes", cwd=tmp_path, config=cfg)
+    assert r.code == 0, r.out + r.err
+    r = run_loa("run", "--once", "--now", f"{monday.isoformat()}T07:05", cwd=tmp_path, config=cfg)
+    assert r.code == 0, r.err
     pages = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "site" / "bai-viet").glob("*.html"))
     assert "Dân hỏi" in pages and "giấy khai sinh" in pages and "Bộ phận một cửa" in pages
     for pii in PII + extra_pii:
@@ -107,6 +112,16 @@ def _weekly_pass_publishes_the_column(tmp_path: Path, cfg: Path, extra_pii: tupl
     assert "giấy khai sinh" in radio, "the column is read on the radio too"
     for pii in PII + extra_pii:
         assert pii not in radio, pii
+
+
+def _column_item(tmp_path: Path) -> int:
+    """The id of the week's Q&A column item (a draft waiting for approval)."""
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "loa.db") as conn:
+        row = conn.execute("SELECT id, state FROM items WHERE source = 'qa'").fetchone()
+    assert row is not None and row[1] == "draft", row
+    return row[0]
 
 
 def test_question_to_answer_to_column_through_loa_run(tmp_path):

@@ -35,3 +35,42 @@ def test_ordinary_content_kept():
 
 def test_known_names_removed_anywhere():
     assert "Bình" not in scrub("Cảm ơn, Bình đây.", names=["Bình"])
+
+
+ISSUE_CASES = [
+    # (text, gone, kept)
+    ("Chào cán bộ, mình là Hùng (nhà bên cạnh trường), ở thôn Đông, xóm 3, hỏi về đăng ký hộ khẩu.",
+     ["Hùng", "thôn Đông", "xóm 3"], ["đăng ký hộ khẩu"]),
+    ("Em tên là lan, sinh ngày 12/03/1990, xe máy biển số 29A-123.45 bị giữ ở đường Hùng Vương.",
+     ["lan,", "12/03/1990", "29A-123.45"], ["đường Hùng Vương"]),
+    ("Tôi sinh năm 1985, ở tổ 5 khu phố 3 phường Tân Định, xe 51F1-234.56.",
+     ["1985", "tổ 5", "khu phố 3", "51F1-234.56"], ["phường Tân Định"]),
+    ("Ấp Tân Hòa 2, xã Tân Phú: đường Trần Phú có đèn không? Tên tôi là Lê Thị Mai.",
+     ["Tân Hòa", "Lê Thị Mai"], ["đường Trần Phú", "xã Tân Phú"]),
+    ("Nhà tôi số 10 Hùng Vương, BKS 30E 12345, ngày sinh: 01-02-1970.",
+     ["số 10", "30E 12345", "01-02-1970"], []),
+]
+
+
+@pytest.mark.parametrize("text, gone, kept", ISSUE_CASES)
+def test_self_introductions_hamlets_birth_dates_and_plates(text, gone, kept):  # noqa: ANN001
+    out = scrub(text)
+    for g in gone:
+        assert g not in out, (g, out)
+    for k in kept:
+        assert k in out, (k, out)
+
+
+def test_street_names_alone_are_kept():
+    for text in ("Đường Hùng Vương có mở rộng không?", "Phố Trần Phú cấm xe tải giờ nào?",
+                 "Cầu Long Biên sửa đến bao giờ?", "Quyết định số 15/2020/QĐ-UBND còn hiệu lực?",
+                 "Học sinh năm 2024 có được miễn học phí?", "Tổ chức tôn giáo đăng ký ở đâu?"):
+        assert scrub(text) == text, scrub(text)
+
+
+@pytest.mark.parametrize("text", [c[0] for c in CASES + ISSUE_CASES] + [
+    "Địa chỉ: [địa chỉ]. Gọi [số điện thoại]", "[họ tên] ở [địa chỉ[địa chỉ]]"])
+def test_scrubbing_is_idempotent(text):  # noqa: ANN001
+    once = scrub(text, names=["Hùng"])
+    assert scrub(once, names=["Hùng"]) == once
+    assert "[địa chỉ[" not in once and "]]" not in once.replace("[địa chỉ[địa chỉ]]", "")

@@ -411,3 +411,23 @@ def test_partly_published_item_counts_as_out(world, servers):
     result = asyncio.run(world.steer.withdraw(item_id, CHIEF))
     assert result.unqueued == 1 and result.state == "withdrawn"
     assert sorted(p.state for p in world.posts(item_id)) == ["cancelled", "withdrawn"]
+
+
+def test_the_publisher_never_sends_an_item_that_is_no_longer_approved(world, servers):
+    """Defence in depth: an edit made without the steering service (which unqueues) leaves posts
+    pending; the publisher refuses them rather than send unapproved text."""
+    from content.items import workflow as items
+
+    tg = servers[0]
+    item_id = world.add(channels=("telegram",))
+    world.steer.approve(item_id, CHIEF)
+    with world.db.session() as s:
+        items.edit(s.get(Item, item_id), now=T0, title="Chưa ai duyệt")
+    world.clock.now = T0 + timedelta(hours=2)
+    world.publish()
+    assert tg.sent == []
+    assert [p.state for p in world.posts(item_id)] == ["cancelled"]
+    assert world.log(item_id)[-1].outcome == "unqueued"
+    world.steer.approve(item_id, CHIEF, confirm_past=True)
+    world.publish()
+    assert [m.text.split("\n")[0] for m in tg.sent] == ["Chưa ai duyệt"]

@@ -90,8 +90,10 @@ def test_assign_reject_public_erase(env, db):
     assert c.post(f"/qa/{code}/erase", data={"csrf_token": token}).status_code == 303
     with db.session() as s:
         q = qa.get(s, code)
-        assert q.unit == "Công chức Tư pháp – Hộ tịch" and q.public and q.public_text == "Làm lại giấy khai sinh?"
-        assert q.erased_at is not None and "0912 345 678" not in q.text and q.citizen_id is None
+        assert q.unit == "Công chức Tư pháp – Hộ tịch"
+        # erasure takes the question's words out everywhere, the public text included (issue 12)
+        assert not q.public and q.public_text is None and q.text == ""
+        assert q.erased_at is not None and q.citizen_id is None
     r = c.post(f"/qa/{env['late']}/reject", data={"csrf_token": token, "reason": "Khiếu nại: đề nghị đến tiếp công dân"})
     assert r.status_code == 303
     with db.session() as s:
@@ -123,3 +125,18 @@ def test_channels_page_for_admins(env, tg):
     login(c, "bientap")
     assert c.get("/channels").status_code == 403
     assert c.get("/audit").status_code == 403
+
+
+def test_an_answer_is_corrected_and_sent_again(env, tg, db):
+    c, code = env["client"], env["code"]
+    login(c, "bientap")
+    token = csrf(c, f"/qa/{code}")
+    c.post(f"/qa/{code}/answer", data={"csrf_token": token, "text": "Mang CCCD.", "do": "send"})
+    r = c.post(f"/qa/{code}/correct", data={"csrf_token": token, "text": "Mang CCCD và tờ khai.", "do": "send"})
+    assert r.status_code == 303
+    assert tg.wait_for(lambda: any("Mang CCCD và tờ khai." in t for t in tg.texts(str(CITIZEN))), 5)
+    with db.session() as s:
+        assert qa.get(s, code).answer == "Mang CCCD và tờ khai."
+    assert "đính chính câu trả lời" in c.get(f"/qa/{code}").text
+    r = c.post(f"/qa/{code}/correct", data={"csrf_token": token, "text": "Mang CCCD và tờ khai.", "do": "send"})
+    assert r.status_code == 400 and "giống hệt" in r.text

@@ -15,7 +15,7 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from bot.cli import vietnamese
-from bot.cli.common import AppContext, Fail, console_err
+from bot.cli.common import AppContext, console_err
 from content import logsafe
 from content.errors import LoaError
 
@@ -127,10 +127,7 @@ def main() -> None:
         code = app(standalone_mode=False)     # click returns a typer.Exit's code instead of exiting
         if isinstance(code, int) and code:
             sys.exit(code)
-    except Fail as e:
-        console_err.print(f"[bold red]Lỗi:[/] {e.message}", highlight=False)
-        sys.exit(e.code)
-    except LoaError as e:
+    except LoaError as e:               # the one place a LoaError becomes text and an exit code
         console_err.print(f"[bold red]Lỗi:[/] {escape(e.message)}", highlight=False)
         sys.exit(e.exit_code)
     except _click_errors() as e:
@@ -139,11 +136,11 @@ def main() -> None:
             sys.exit(0)
         console_err.print(f"[bold red]Lỗi:[/] {escape(vietnamese.usage_error(e))}", highlight=False)
         sys.exit(2)
-    except click.exceptions.Exit as e:
+    except (typer.Exit, click.exceptions.Exit) as e:
         sys.exit(e.exit_code)
-    except click.exceptions.Abort:
+    except (typer.Abort, click.exceptions.Abort):      # "n" to a confirmation, Ctrl-C at a prompt
         console_err.print("Đã hủy.")
-        sys.exit(130)
+        sys.exit(1)
     except click.ClickException as e:
         e.show()
         sys.exit(2)

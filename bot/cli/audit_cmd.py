@@ -13,7 +13,8 @@ from content import audit
 from content.items.when import parse_when
 from content.items.states import STATE_NAMES
 from content.items.workflow import FIELD_NAMES
-from content.text import CHANNEL_NAMES, fmt_datetime, now_utc
+from content.text import fmt_datetime, now_utc
+from content.kinds import CHANNEL_NAMES
 
 
 def _shown(key: str, value, tz) -> str:  # noqa: ANN001

@@ -13,7 +13,8 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from bot.cli.common import Fail, console, console_err, print_json
+from bot.cli.common import Fail, actor, console, console_err, print_json
+from content import audit
 from content.calendar import store as calendar_store
 from content.plan import store as plans_store
 from content.calendar.export import (KIND_NAMES, channel_name, one_holiday_per_day, slot_title, theme_number,
@@ -59,6 +60,9 @@ def build(ctx: typer.Context, plan_id: str = typer.Option(None, "--plan", help=P
     with ctx.obj.db.session() as s:
         for rec in _plans(s, plan_id):
             r = calendar_store.rebuild(s, rec, settings)
+            audit.record(s, actor(None), "calendar.build", now=now_utc(),
+                         note=f"lịch nội dung của kế hoạch mã số {rec.id}: {r.total} mục (thêm {r.added}, "
+                              f"cập nhật {r.updated}, xóa {r.removed})")
             plan = Plan.from_dict(rec.data)
             kept = (f" Giữ lại {r.kept_filled} ô đã có bài dù kế hoạch hoặc cấu hình không còn tạo ra."
                     if r.kept_filled else "")

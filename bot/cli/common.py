@@ -15,6 +15,7 @@ from rich.markup import escape
 
 from content import logsafe
 from content.config import CHANNEL_SETTINGS, Settings, load
+from content.errors import LoaError
 
 if TYPE_CHECKING:   # the database (SQLAlchemy) is imported by the commands that use it
     from content import db as dbmod
@@ -23,13 +24,16 @@ console = Console(highlight=False, soft_wrap=True)
 console_err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-class Fail(Exception):
-    """An expected failure: printed as `Lỗi: <message>` and the CLI exits with `code`."""
+class Fail(LoaError):
+    """A command's own expected failure (bad option, nothing to do): a `LoaError` that `main()`
+    prints as `Lỗi: <message>`, exiting with `code`."""
 
     def __init__(self, message: str, code: int = 2):
-        super().__init__(message)
-        self.message = message
-        self.code = code
+        super().__init__(message, exit_code=code)
+
+    @property
+    def code(self) -> int:
+        return self.exit_code
 
 
 @dataclass
@@ -109,8 +113,7 @@ def confirm(lines: list[str], yes: bool, question: str = "Tiếp tục?") -> Non
         raise Fail("Việc này cần xác nhận: chạy lại lệnh với --yes nếu đúng ý.")
     import typer
 
-    if not typer.confirm(question, default=False):
-        raise Fail("Đã dừng, chưa thay đổi gì.", code=1)
+    typer.confirm(question, default=False, abort=True)     # "n": main() says "Đã hủy.", exit 1
 
 
 def when_option(text: str | None, settings, channels=None, *, yes: bool = False, option: str = "--at"):  # noqa: ANN001, ANN201
@@ -119,7 +122,7 @@ def when_option(text: str | None, settings, channels=None, *, yes: bool = False,
     if not text:
         return None
     from content.items.when import default_hour_for, parse_when
-    from content.config import PUBLISHABLE
+    from content.kinds import PUBLISHABLE
     from content.text import now_utc
 
     hour, source = default_hour_for(settings, list(channels or PUBLISHABLE))

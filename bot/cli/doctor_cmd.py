@@ -11,7 +11,7 @@ from sqlalchemy import func, select, text
 from bot.cli.common import Fail, _safe_url, console
 from channels.log import POST_STATE_NAMES
 from channels.models import Post
-from content.text import CHANNEL_NAMES
+from content.kinds import CHANNEL_NAMES
 from channels.state import StateStore
 from content.config import ConfigError, config_path
 

@@ -19,11 +19,11 @@ from bot.cli.common import Fail, actor, confirm, console, print_json, when_optio
 from content.items import states
 from content.items import workflow as items_mod
 from content.items.body import read_body_file
-from content.items.workflow import STATE_NAMES, ItemError, NewItem
+from content.items.workflow import STATE_NAMES, NewItem
 from content.models import Item, PlanRecord
 from content.render.item import render
-from content.config import PUBLISHABLE
-from content.text import CHANNEL_NAMES
+from content.kinds import PUBLISHABLE
+from content.kinds import CHANNEL_NAMES
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -331,10 +331,7 @@ def preview(
     if channel and channel not in PUBLISHABLE:
         raise Fail(f"Kênh không hợp lệ: {channel}. Có: {', '.join(PUBLISHABLE)}.")
     with obj.db.session() as s:
-        try:
-            item = items_mod.get_item(s, item_id)
-        except ItemError as e:
-            raise Fail(str(e)) from None
+        item = items_mod.get_item(s, item_id)
         names = [channel] if channel else list(item.channels)
         article = items_mod.article_of(s, item, settings, link=link_for(settings, item))
     limits = body_limits(settings)

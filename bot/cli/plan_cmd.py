@@ -8,22 +8,21 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from bot.cli.common import Fail, console, console_err, print_json
+from bot.cli.common import Fail, actor, console, console_err, print_json
+from content import audit
 from content.calendar import store as calendar_store
 from content.plan import store as plans_store
-from content.plan.parse import Plan, PlanError, Reading, read_plan_text
 from content.plan.describe import KIND_NAMES, day, facts, label, period_text, reports_text, timing_text
+from content.plan.parse import Plan, Reading, read_plan_text
 from content.plan.reader import PlanSource, read_plan_source
+from content.text import now_utc
 
 app = typer.Typer(no_args_is_help=True)
 
 
 def _read(path: Path) -> tuple[PlanSource, Reading]:
-    try:
-        source = read_plan_source(path)
-        reading = read_plan_text(source.text)
-    except PlanError as e:
-        raise Fail(str(e)) from None
+    source = read_plan_source(path)
+    reading = read_plan_text(source.text)
     for w in source.warnings:
         console_err.print(f"[yellow]Cảnh báo:[/] {w}", highlight=False)
     return source, reading
@@ -111,6 +110,9 @@ def import_cmd(
             # The plan changed under an existing calendar: bring it up to date in the same
             # transaction (filled slots are kept), so staff never work from a stale one.
             rebuilt = calendar_store.rebuild(s, rec, ctx.obj.settings)
+        audit.record(s, actor(None), "plan.import", now=now_utc(),
+                     note=f"{'nhập' if created else 'cập nhật'} kế hoạch {label(plan)} (mã số {plan_id}) "
+                          f"từ tệp {source.name}")
     verb = "Đã nhập" if created else "Đã cập nhật"
     console.print(f"{verb} kế hoạch {label(plan)}, mã số {plan_id}: {len(plan.themes)} nội dung, "
                   f"{len(plan.forms)} hình thức, {len(plan.tasks)} nhiệm vụ.", highlight=False)

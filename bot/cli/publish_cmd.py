@@ -14,7 +14,8 @@ from rich.table import Table
 from bot.cli.common import Fail, console, print_json
 from channels import log as publog
 from channels.models import POST_STATES
-from channels.publisher import CHANNEL_NAMES, Publisher, Summary
+from channels.publisher import Publisher, Summary
+from content.kinds import CHANNEL_NAMES
 from content.text import fmt_datetime, now_utc, where_name
 
 post_app = typer.Typer(no_args_is_help=True, help="Xem và gửi lại từng bài đăng trên các kênh.")
@@ -131,20 +132,32 @@ def log(
         console.print("Nhật ký đăng bài chưa có dòng nào" + (" khớp điều kiện lọc." if (channel or since or failed)
                                                              else "."))
         return
+    wide = console.width >= 120                   # latency and address only where there is room
+    editions = wide or any(e.edition for e in entries)
     t = Table(title="Nhật ký đăng bài")
     t.add_column("Thời gian", no_wrap=True, min_width=16)      # dates are never cut
-    for col in ("Kênh", "Bài", "Số phát hành", "Kết quả"):
-        t.add_column(col, overflow="fold")
+    t.add_column("Kênh", overflow="fold")
+    t.add_column("Bài", overflow="fold", no_wrap=True)
+    if editions:
+        t.add_column("Số phát hành", overflow="fold")
+    t.add_column("Kết quả", overflow="fold")
     t.add_column("Mã HTTP/lỗi", overflow="fold", ratio=2)
-    t.add_column("Độ trễ", overflow="fold")
-    t.add_column("Địa chỉ", overflow="fold", ratio=1)
+    if wide:
+        t.add_column("Độ trễ", overflow="fold", no_wrap=True)
+        t.add_column("Địa chỉ", overflow="fold", ratio=1)
     for e in entries:
         item = f"{e.item_id}" + (f" (phần {e.part})" if e.part > 1 else "")
         code = " ".join(x for x in (str(e.http_status) if e.http_status else "", e.error or "") if x)
-        t.add_row(fmt_datetime(e.at, tz), _where(e.channel, e.target), item, e.edition or "—",
-                  publog.OUTCOME_NAMES.get(e.outcome, e.outcome), code or "—",
-                  f"{e.latency_ms} ms" if e.latency_ms is not None else "—", e.url or e.external_id or "—")
+        row = [fmt_datetime(e.at, tz), _where(e.channel, e.target), item]
+        if editions:
+            row.append(e.edition or "—")
+        row += [publog.OUTCOME_NAMES.get(e.outcome, e.outcome), code or "—"]
+        if wide:
+            row += [f"{e.latency_ms} ms" if e.latency_ms is not None else "—", e.url or e.external_id or "—"]
+        t.add_row(*row)
     console.print(t)
+    if not wide:
+        console.print("[dim]Độ trễ và địa chỉ bài: xem loa log --json, hoặc mở rộng cửa sổ.[/]")
 
 
 # ------------------------------------------------------------------------------------- post
@@ -203,8 +216,8 @@ def post_list(
     for col in ("Số", "Bài", "Kênh", "Trạng thái"):
         t.add_column(col, overflow="fold")
     t.add_column("Hạn đăng", no_wrap=True, min_width=16)
-    for col in ("Lần thử", "Phần"):
-        t.add_column(col, overflow="fold")
+    for col in ("Lần", "Phần"):
+        t.add_column(col, overflow="fold", no_wrap=True)
     t.add_column("Lỗi gần nhất", overflow="fold", ratio=1)
     for r in rows:
         t.add_row(str(r.id), f"{r.item_id} {r.title}", _where(r.channel, r.target),

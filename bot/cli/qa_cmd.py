@@ -12,7 +12,8 @@ from typing import Optional
 import typer
 from sqlalchemy import select
 
-from bot.cli.common import Fail, console, print_json
+from bot.cli.common import Fail, actor, console, print_json
+from content import audit
 from content.qa import workflow as qa
 from content.qa.models import STATE_NAMES, Attachment, Question, StaffMessage
 from content.text import fmt_date, fmt_datetime, now_utc
@@ -22,6 +23,12 @@ app = typer.Typer(no_args_is_help=True, help="Hỏi – đáp với người dâ
 
 def _who(by: Optional[str]) -> str:
     return f"cli:{by or getpass.getuser()}"
+
+
+def _audit(s, action: str, q: Question, by: Optional[str], note: str = "") -> None:  # noqa: ANN001
+    """One row of the audit trail for a staff action on a question (its code, not the citizen)."""
+    audit.record(s, actor(by), action, now=now_utc(), question_id=q.id,
+                 note=f"câu hỏi {q.code}" + (f": {note}" if note else ""))
 
 
 def _row(q: Question, tz) -> dict:  # noqa: ANN001
@@ -54,18 +61,35 @@ def show(ctx: typer.Context, code: str, as_json: bool = typer.Option(False, "--j
     """Chi tiết một câu hỏi."""
     tz = ctx.obj.settings.tz
     with ctx.obj.db.session() as s:
-        try:
-            q = qa.get(s, code)
-        except qa.QAError as e:
-            raise Fail(str(e)) from None
+        q = qa.get(s, code)
         data = {**_row(q, tz), "text": q.text, "answer": q.answer, "reject_reason": q.reject_reason,
                 "public_text": q.public_text, "attachments": [a.kind for a in s.scalars(
                     select(Attachment).where(Attachment.question_id == q.id))]}
     if as_json:
         print_json(data)
         return
-    for k, v in data.items():
-        console.print(f"{k}: {v}")
+    for key, value in data.items():
+        if key in SHOW_FIELDS:
+            console.print(f"{SHOW_FIELDS[key]}: {_shown(value)}", markup=False, highlight=False)
+
+
+SHOW_FIELDS = {"code": "Mã", "state_name": "Trạng thái", "channel": "Kênh", "received": "Nhận lúc",
+               "due": "Hạn trả lời", "unit": "Đơn vị xử lý", "consent": "Người hỏi đồng ý công khai",
+               "public": "Cán bộ cho công khai", "item_id": "Bài chuyên mục", "erased": "Đã xóa dữ liệu",
+               "text": "Câu hỏi", "answer": "Trả lời", "reject_reason": "Lý do từ chối",
+               "public_text": "Nội dung công khai (đã ẩn thông tin cá nhân)", "attachments": "Tệp kèm"}
+
+
+def _shown(value: object) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if value is True:
+        return "có"
+    if value is False:
+        return "không"
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value)
 
 
 def _act(ctx: typer.Context, action: str, code: str, arg: Optional[str], by: Optional[str], as_json: bool) -> None:
@@ -82,18 +106,17 @@ def _act(ctx: typer.Context, action: str, code: str, arg: Optional[str], by: Opt
         return await svc.act(Actor(_who(by), trusted=True), action, code, arg)
 
     async def go() -> str:
-        try:
-            if relay.bot is not None:
-                async with relay.bot:
-                    return await call()
-            return await call()
-        except qa.QAError as e:
-            raise Fail(str(e)) from None
+        if relay.bot is not None:
+            async with relay.bot:
+                return await call()
+        return await call()
     text = asyncio.run(go())
     plain = __import__("re").sub(r"<[^>]+>", "", text)
     plain = __import__("html").unescape(plain)
     with ctx.obj.db.session() as s:
-        failed = qa.get(s, code).notice_state == "failed"
+        q = qa.get(s, code)
+        failed = q.notice_state == "failed"
+        _audit(s, f"qa.{action}", q, by, arg if action in ("assign", "reject") else "")
     if as_json:
         print_json({"code": code, "action": action, "result": plain, "delivered": not failed})
     else:
@@ -136,11 +159,9 @@ def publish(ctx: typer.Context, code: str, text: Optional[str] = typer.Option(No
             by: Optional[str] = typer.Option(None, "--by"), as_json: bool = typer.Option(False, "--json")) -> None:
     """Đánh dấu câu hỏi được đăng (ẩn danh) trong chuyên mục tuần, khi người hỏi đồng ý."""
     with ctx.obj.db.session() as s:
-        try:
-            q = qa.get(s, code)
-            qa.mark_public(s, q, by=_who(by), now=now_utc(), public=not off, public_text=text, public_answer=answer_text)
-        except qa.QAError as e:
-            raise Fail(str(e)) from None
+        q = qa.get(s, code)
+        qa.mark_public(s, q, by=_who(by), now=now_utc(), public=not off, public_text=text, public_answer=answer_text)
+        _audit(s, "qa.publish", q, by, "bỏ công khai" if off else "công khai")
         data = {"code": q.code, "public": q.public, "consent": q.consent, "public_text": q.public_text}
     if as_json:
         print_json(data)
@@ -158,16 +179,17 @@ def erase(ctx: typer.Context, code: str, yes: bool = typer.Option(False, "--yes"
     if not yes and not typer.confirm(f"Xóa dữ liệu cá nhân của câu hỏi {code}?"):
         raise typer.Abort()
     with ctx.obj.db.session() as s:
-        try:
-            q = qa.get(s, code)
-            qa.erase(s, q, by=_who(by), now=now_utc())
-        except qa.QAError as e:
-            raise Fail(str(e)) from None
+        q = qa.get(s, code)
+        qa.erase(s, q, by=_who(by), now=now_utc())
+        _audit(s, "qa.erase", q, by)
     staff_chat = _clean_staff_chat(ctx, q.code)
+    column = _fix_columns(ctx, by)
     if as_json:
-        print_json({"code": q.code, "erased": True, "staff_chat": staff_chat})
+        print_json({"code": q.code, "erased": True, "staff_chat": staff_chat, "column": column})
         return
-    console.print(f"Đã xóa dữ liệu cá nhân của câu hỏi {q.code}.")
+    console.print(f"Đã xóa nội dung và dữ liệu cá nhân của câu hỏi {q.code}.")
+    for line in column:
+        console.print(line, markup=False)
     console.print({
         "cleaned": "Tin về câu hỏi trong nhóm cán bộ đã được sửa (ẩn thông tin cá nhân), ảnh/tệp kèm đã xóa.",
         "manual": "Tin trong nhóm cán bộ đã được sửa, nhưng Telegram không cho xóa ảnh/tệp kèm (quá 48 giờ): "
@@ -175,6 +197,23 @@ def erase(ctx: typer.Context, code: str, yes: bool = typer.Option(False, "--yes"
         "pending": "Chưa sửa được tin trong nhóm cán bộ lúc này; Loa (loa run) sẽ tự làm trong ít phút.",
         "none": "",
     }[staff_chat], markup=False)
+
+
+def _fix_columns(ctx: typer.Context, by: Optional[str]) -> list[str]:
+    """Take the erased question out of the weekly column it went into (page re-rendered where
+    the channel allows; what must be done by hand is listed)."""
+    from bot.cli.wiring import live_channels
+    from bot.qa.erasure import fix_columns
+
+    channels = live_channels(ctx.obj.settings, ctx.obj.db)
+
+    async def go() -> list[str]:
+        try:
+            return await fix_columns(ctx.obj.db, ctx.obj.settings, channels, by=_who(by))
+        finally:
+            for ch in channels.values():
+                await ch.aclose()
+    return asyncio.run(go())
 
 
 def _clean_staff_chat(ctx: typer.Context, code: str) -> str:
@@ -248,6 +287,7 @@ def purge(ctx: typer.Context) -> None:
     """Xóa dữ liệu cá nhân quá thời hạn lưu trữ ([qa] retention_days)."""
     with ctx.obj.db.session() as s:
         n = qa.purge_expired(s, ctx.obj.settings, now_utc())
+        audit.record(s, actor(None), "qa.purge", now=now_utc(), note=f"{n} câu hỏi quá thời hạn lưu trữ")
     console.print(f"Đã xóa dữ liệu cá nhân của {n} câu hỏi quá thời hạn lưu trữ.")
 
 

@@ -10,8 +10,8 @@ import typer
 
 from bot.cli.common import Fail, console
 from content.qa.stats import report_figures
-from schedules.reports.build import ReportError, default_name, format_for, make_report, plan_for_period
-from schedules.reports.period import PeriodError, parse_period
+from schedules.reports.build import default_name, format_for, make_report, plan_for_period
+from schedules.reports.period import parse_period
 
 
 def report(
@@ -30,25 +30,17 @@ def report(
     with_audit: bool = typer.Option(False, "--audit", help="Thêm phụ lục nhật ký thao tác của cán bộ trong kỳ."),
 ) -> None:
     """Lập báo cáo kết quả tuyên truyền cải cách hành chính theo kỳ."""
-    try:
-        fmt = format_for(output, fmt)
-        p = parse_period(period)
-    except (PeriodError, ReportError) as e:
-        raise Fail(str(e)) from None
+    fmt = format_for(output, fmt)
+    p = parse_period(period)
     settings = ctx.obj.settings
     with ctx.obj.db.session() as s:
-        try:
-            rec = plan_for_period(s, p, plan)
-        except ReportError as e:
-            raise Fail(str(e)) from None
+        rec = plan_for_period(s, p, plan)
         path = output or Path(default_name(p, rec.id if rec else None, fmt))
         if path.exists() and path.is_dir():
             path = path / default_name(p, rec.id if rec else None, fmt)
         try:
             written, data = make_report(s, settings, p, rec, fmt, path, qa_provider=report_figures,
                                         overwrite=force, with_audit=with_audit)
-        except ReportError as e:
-            raise Fail(str(e)) from None
         except OSError as e:
             raise Fail(f"Không ghi được tệp {path}: {e.strerror or e}") from None
     which = f"theo kế hoạch {data.plan_number or f'mã số {data.plan_id}'}" if data.plan_id else "(không gắn kế hoạch)"

@@ -17,7 +17,7 @@ from bot.cli.wiring import live_channels
 from bot.web.config import web_configured
 from content.qa.column import column_item
 from content.text import fmt_datetime, now_utc, parse_local
-from schedules.instance import AlreadyRunning, InstanceLock
+from schedules.instance import InstanceLock
 from schedules.runner import PassReport, Runner
 
 log = logging.getLogger("loa.run")
@@ -40,10 +40,7 @@ def run(
         except ValueError as e:
             raise Fail(str(e)) from None
     lock = InstanceLock(settings.database_url)
-    try:
-        lock.acquire()
-    except AlreadyRunning as e:
-        raise Fail(str(e)) from None
+    lock.acquire()        # another `loa run` on this database: AlreadyRunning (a LoaError)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     if once:  # the summary printed below already says what staff are told
         logging.getLogger("loa.schedule").setLevel(logging.ERROR)
@@ -92,7 +89,8 @@ async def _forever(settings, db, channels, polling=None) -> None:  # noqa: ANN00
         for line in info.lines():
             console.print(line, markup=False)
     tasks.append(asyncio.create_task(serve_bot(settings, db, stop=stop, ready=ready,
-                                                pacer=runner.publisher.pacer, lock=polling)))
+                                                pacer=runner.publisher.pacer, lock=polling,
+                                                channels=runner.channels)))
     if web_configured(settings):  # the staff web console, in this process and event loop
         tasks.append(asyncio.create_task(serve_console(
             settings, db, web_config(settings), stop, channels=channels, health=lambda: _health(runner),

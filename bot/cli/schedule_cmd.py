@@ -16,7 +16,8 @@ from channels.models import Post
 from content.models import Item
 from content.qa.column import compose_column
 from content.text import fmt_date, now_utc, where_name
-from schedules.edition import CHANNEL_NAMES, edition_contents, week_contents
+from schedules.edition import edition_contents, week_contents
+from content.kinds import CHANNEL_NAMES
 from schedules.models import Edition
 from schedules.timing import Weekly, parse_iso_week
 

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from bot.cli.common import Fail, console, print_json
 from content.text import fmt_datetime, now_utc
-from content.users import ROLES, AccountError, add_user, count_active, disable_user, list_users, set_password
+from content.users import ROLES, add_user, count_active, disable_user, list_users, set_password
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -46,12 +46,9 @@ def add(
     if role not in ROLES:
         raise Fail(f"Vai trò không hợp lệ: {role}. Có: " + ", ".join(f"{k} ({v})" for k, v in ROLES.items()) + ".")
     password = _password(password_env)
-    try:
-        with ctx.obj.db.session() as s:
-            user = add_user(s, username, name=name, role=role, password=password, now=now_utc())
-            shown = (user.username, user.name, user.role_name)
-    except AccountError as e:
-        raise Fail(e.message) from None
+    with ctx.obj.db.session() as s:
+        user = add_user(s, username, name=name, role=role, password=password, now=now_utc())
+        shown = (user.username, user.name, user.role_name)
     console.print(f"Đã tạo tài khoản {shown[0]} — {shown[1]} ({shown[2]}).")
 
 
@@ -84,11 +81,8 @@ def list_cmd(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", h
 @app.command("disable")
 def disable(ctx: typer.Context, username: str = typer.Argument(..., help="Tên đăng nhập.")) -> None:
     """Khóa tài khoản: mọi phiên đang mở bị đăng xuất ngay."""
-    try:
-        with ctx.obj.db.session() as s:
-            disable_user(s, username, now=now_utc())
-    except AccountError as e:
-        raise Fail(e.message) from None
+    with ctx.obj.db.session() as s:
+        disable_user(s, username, now=now_utc())
     console.print(f"Đã khóa tài khoản {username}; các phiên đang mở đã bị đăng xuất.")
 
 
@@ -100,9 +94,6 @@ def password(
 ) -> None:
     """Đặt mật khẩu mới (các phiên đang mở bị đăng xuất)."""
     value = _password(password_env)
-    try:
-        with ctx.obj.db.session() as s:
-            set_password(s, username, value, now=now_utc())
-    except AccountError as e:
-        raise Fail(e.message) from None
+    with ctx.obj.db.session() as s:
+        set_password(s, username, value, now=now_utc())
     console.print(f"Đã đặt mật khẩu mới cho {username}; các phiên đang mở đã bị đăng xuất.")

@@ -108,10 +108,16 @@ def usage_error(e: Any) -> str:
     if text.startswith("No such command"):
         name = text.split("'")[1] if "'" in text else text
         return f"Không có lệnh “{name}”. Gõ loa --help để xem các lệnh."
+    if text.startswith("Option '") and text.endswith("requires an argument."):
+        return f"Tùy chọn {text.split(chr(39))[1]} cần một giá trị."
+    if text.startswith("Option '") and "does not take a value" in text:
+        return f"Tùy chọn {text.split(chr(39))[1]} không nhận giá trị."
+    if text.startswith("Missing command"):
+        return "Thiếu lệnh. Gõ loa --help để xem các lệnh."
     if text.startswith("Got unexpected extra argument"):
         extra = text[text.find("(s) (") + 5:text.rfind(")")] if "(s) (" in text else ""
         return f"Thừa tham số: {extra}." if extra else "Thừa tham số."
-    return text
+    return f"Lệnh gõ chưa đúng ({text}). Gõ loa --help để xem cách dùng."
 
 
 def _value_message(message: str) -> str:

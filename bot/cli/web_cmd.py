@@ -10,18 +10,15 @@ from typing import Any, Callable, Mapping, Optional
 
 import typer
 
-from bot.cli.common import Fail, console
-from bot.web.config import WebConfig, WebConfigError
+from bot.cli.common import console
+from bot.web.config import WebConfig
 from content.errors import LoaError
 
 log = logging.getLogger("loa.web")
 
 
 def web_config(settings, host: Optional[str] = None, port: Optional[int] = None) -> WebConfig:  # noqa: ANN001
-    try:
-        return WebConfig.from_settings(settings, host=host, port=port)
-    except WebConfigError as e:
-        raise Fail(e.message) from None
+    return WebConfig.from_settings(settings, host=host, port=port)
 
 
 async def serve_console(settings, db, web: WebConfig, stop: asyncio.Event, *,  # noqa: ANN001
@@ -74,8 +71,5 @@ def web(
             loop.add_signal_handler(sig, stop.set)
         await serve_console(settings, db, cfg, stop, ready=lambda line: console.print(line, markup=False))
 
-    try:
-        asyncio.run(main())
-    except LoaError as e:
-        raise Fail(e.message) from None
+    asyncio.run(main())
     console.print("Trang quản trị đã dừng.")

@@ -10,7 +10,8 @@ from channels.models import Post
 from channels.state import StateStore
 from content.db import Database
 from content.models import Item
-from content.config import PUBLISHABLE, Settings
+from content.config import Settings
+from content.kinds import PUBLISHABLE
 from content.text import now_utc
 
 
@@ -55,8 +56,7 @@ def body_limits(settings: Settings) -> dict[str, int | None]:
 
 
 def link_for(settings: Settings, item: Item) -> str | None:
-    from content.render.item import portal_link
+    """The portal address the item's posts point to (the same rule as the publisher's)."""
+    from content.render.item import item_link
 
-    if "portal" not in item.channels:
-        return None
-    return portal_link(settings, item.id, item.title)
+    return item_link(settings, item.id, item.title, item.channels)

@@ -15,18 +15,23 @@ import logging
 import socket
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable
+from typing import Callable, Mapping
 
 from bot.qa import texts as T
+from bot.qa.erasure import fix_columns
 from bot.qa.relay import relay_from_settings
 from bot.qa.service import QAService
 from bot.qa.telegram import build_application
 from bot.qa.zalo import WEBHOOK_PATH, make_zalo_app, webhook_secret
+from channels.base import Channel
 from channels.pacing import Pacer
+from channels.registry import build_channels
+from channels.state import StateStore
 from schedules.instance import PollLock
 from content.db import Database
 from content.errors import LoaError
 from content.qa import replay
+from content.qa.column import columns_to_fix
 from content.qa.stats import purge_expired
 from content.config import Settings
 from content.text import now_utc
@@ -90,11 +95,12 @@ def claim_polling(settings: Settings) -> PollLock | None:
 async def serve(settings: Settings, db: Database, *, stop: asyncio.Event, base_url: str | None = None,
                 ready: Callable[[ServeInfo], None] | None = None, clock: Callable[[], datetime] = now_utc,
                 poll_timeout: float | None = None, pacer: Pacer | None = None,
-                lock: PollLock | None = None) -> ServeInfo:
+                lock: PollLock | None = None, channels: Mapping[str, Channel] | None = None) -> ServeInfo:
     """Run the Q&A bot (Telegram polling, the Zalo webhook, owed cards, retention) until `stop`.
     `pacer`: share the publisher's Telegram pacing when both run in one process. `lock`: the
     poll lock already taken by the command (`claim_polling`); taken here when not given. Only
-    its holder polls Telegram; with PostgreSQL the others stand by and take over."""
+    its holder polls Telegram; with PostgreSQL the others stand by and take over. `channels`:
+    the publisher's adapters (to take erased questions out of published columns)."""
     info = ServeInfo()
     application = build_application(settings, db, base_url=base_url, clock=clock, pacer=pacer) if telegram_ready(settings) else None
     if application is not None:
@@ -148,7 +154,7 @@ async def serve(settings: Settings, db: Database, *, stop: asyncio.Event, base_u
                 await asyncio.sleep(0.01)
         tasks.append(asyncio.create_task(_maintenance(settings, db, stop, clock), name="qa-retention"))
         tasks.append(asyncio.create_task(
-            _staff_chat_upkeep(service, stop, settings.qa.card_retry_seconds), name="qa-cards"))
+            _staff_chat_upkeep(service, stop, settings.qa.card_retry_seconds, channels), name="qa-cards"))
         if ready:
             ready(info)
         await stop.wait()
@@ -211,11 +217,13 @@ class _Polling:
                 log.exception("Telegram poll lock check failed")
 
 
-async def _staff_chat_upkeep(service: QAService, stop: asyncio.Event, every: float) -> None:
+async def _staff_chat_upkeep(service: QAService, stop: asyncio.Event, every: float,
+                             channels: Mapping[str, Channel] | None = None) -> None:
     """At start and then every `every` seconds: post the staff cards still owed (the staff chat
     was unreachable, or Loa stopped before a burst of cards was through), send again the notices
     to citizens that failed for a passing reason, and take questions erased meanwhile
-    (`loa qa erase`, retention) out of the staff chat."""
+    (`loa qa erase`, the web console, retention) out of the staff chat and out of the weekly
+    column they went into."""
     while not stop.is_set():
         service.cards_due()
         try:
@@ -224,6 +232,13 @@ async def _staff_chat_upkeep(service: QAService, stop: asyncio.Event, every: flo
             manual = await service.clean_erased()
             if manual:
                 await service.relay.to_staff(T.erased_left(manual))
+            if await service.run(columns_to_fix):
+                if channels is None:            # `loa serve` alone: the adapters, built once
+                    channels = await asyncio.to_thread(build_channels, service.settings, StateStore(service.db))
+                lines = await fix_columns(service.db, service.settings, channels, by="loa", via="bot",
+                                          clock=service.clock)
+                if lines:
+                    await service.relay.to_staff(T.esc("\n".join(lines)))
         except Exception:  # noqa: BLE001 - try again next round
             log.exception("staff chat upkeep failed")
         with contextlib.suppress(asyncio.TimeoutError):

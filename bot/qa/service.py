@@ -317,6 +317,8 @@ class QAService:
                 qa.assign(s, q, arg or "", by=by, now=now)
             elif action == "reject":
                 qa.reject(s, q, arg or "", by=by, now=now)
+            elif action == "correct":
+                qa.correct_answer(s, q, arg or "", by=by, now=now)
             elif action in ("public", "public_text"):
                 qa.mark_public(s, q, by=by, now=now, public_text=arg if action == "public_text" else None)
             else:
@@ -332,11 +334,12 @@ class QAService:
         notice = await self.run(lambda s: qa.notice_outcome(
             s, s.get(Question, q.id), action, delivery.where, now=self.clock(), error=delivery.detail,
             retryable=delivery.retryable))
-        reply = T.done({"answer": "answered", "assign": "assigned", "reject": "rejected"}[action], q.code,
+        reply = T.done({"answer": "answered", "assign": "assigned", "reject": "rejected", "correct": "corrected"}[action],
+                       q.code,
                        _delivered(delivery, q.channel))
         if notice == "owed":
             reply += " " + T.notice_owed()
-        if window is not None and window.total_seconds() < 0 and action == "answer":
+        if window is not None and window.total_seconds() < 0 and action in ("answer", "correct"):
             reply += "\n" + T.zalo_window_warning(q.code, -window.total_seconds() / 3600)
         return reply
 

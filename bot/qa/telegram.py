@@ -21,6 +21,7 @@ from bot.qa import texts as T
 from bot.qa.relay import Relay, zalo_sender
 from bot.qa.service import Actor, QAService
 from channels.pacing import Pacer
+from content.errors import LoaError
 from content.qa import workflow as qa
 from content.db import Database
 from content.config import Settings
@@ -58,7 +59,7 @@ class InOrderPerChat(BaseUpdateProcessor):
         """Nothing to release."""
 
 
-class QAConfigError(Exception):
+class QAConfigError(LoaError):
     """The Q&A bot cannot start with this configuration (message in Vietnamese)."""
 
 

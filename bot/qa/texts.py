@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 from content.qa.models import STATE_NAMES, Question
 from content.config import Settings
+from content.kinds import CHANNEL_NAMES
 from content.render.telegram_html import utf16_len
 from content.text import fmt_date, fmt_datetime, nfc
 
@@ -14,7 +15,6 @@ COLUMN = "Dân hỏi – Chính quyền trả lời"
 BTN_CONSENT_YES = "Đồng ý công khai (ẩn danh)"
 BTN_CONSENT_NO = "Không"
 BTN_ANSWER, BTN_ASSIGN, BTN_REJECT, BTN_PUBLIC = "Trả lời", "Chuyển đơn vị", "Từ chối", "Công khai"
-CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo"}
 
 
 def esc(text: object) -> str:
@@ -216,9 +216,10 @@ def card_refused(code: str, error: str) -> str:
             f"“loa qa show {esc(code)}”; trả lời: “loa qa answer {esc(code)} …”.")
 
 
-def erased_card(code: str, text: str) -> str:
-    return (f"<b>Câu hỏi {esc(code)}</b>: dữ liệu cá nhân của người hỏi đã được xóa.\n"
-            f"Nội dung còn lưu (đã ẩn thông tin cá nhân):\n<blockquote>{esc(text)}</blockquote>")
+def erased_card(code: str, text: str = "") -> str:
+    """What an erased question's card becomes: its code, and no trace of what was asked."""
+    return (f"<b>Câu hỏi {esc(code)}</b>: đã xóa nội dung và dữ liệu cá nhân của người hỏi "
+            "(theo yêu cầu hoặc hết thời hạn lưu trữ). Số liệu thống kê vẫn giữ.")
 
 
 def erased_reply(code: str) -> str:
@@ -251,6 +252,7 @@ def not_staff() -> str:
 
 def done(action: str, code: str, delivered: str) -> str:
     verbs = {"answered": "Đã trả lời", "assigned": "Đã chuyển đơn vị", "rejected": "Đã từ chối",
+             "corrected": "Đã đính chính câu trả lời của",
              "public_text": "Đã lưu nội dung công khai của"}
     return f"{verbs[action]} câu hỏi {esc(code)}. {esc(delivered)}"
 

@@ -18,6 +18,7 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait
 
 from channels.base import Channel, ChannelError, Message, RetryableError, UnknownOutcome
 from channels.retry import wait_server_hint
+from content.errors import LoaError
 
 if TYPE_CHECKING:
     from content.db import Database
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 TEXT_MAX = 2000
 
 
-class ZaloSendError(Exception):
+class ZaloSendError(LoaError):
     """The OA API refused or could not be reached; the message is for staff. `retryable`: the
     failure was passing (network, server, rate) and nothing can have been delivered."""
 

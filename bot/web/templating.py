@@ -20,7 +20,8 @@ from starlette.responses import HTMLResponse, Response
 
 from bot.web.permissions import allowed
 from content.config import Settings
-from content.text import CHANNEL_NAMES, fmt_date, fmt_datetime
+from content.text import fmt_date, fmt_datetime
+from content.kinds import CHANNEL_NAMES
 
 HERE = Path(__file__).resolve().parent
 BASE_CONTEXT = ("request", "user", "csrf_token", "messages", "nav", "can", "static_url", "unit_name",

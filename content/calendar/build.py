@@ -50,11 +50,10 @@ from datetime import date, timedelta
 from typing import Iterable, Mapping, Protocol
 
 from content.calendar.holidays import is_working_day
-from content.plan.parse import PUBLISHABLE_KINDS, Plan, Task
+from content.kinds import PLAN_PUBLISHABLE, PUBLISHABLE, SOCIAL
+from content.plan.parse import Plan, Task
 from content.config import Holiday
 
-CHANNEL_ORDER = ("portal", "telegram", "zalo", "radio", "hotline")
-SOCIAL = ("telegram", "zalo")
 WEEKDAYS_FOR = {1: (0,), 2: (0, 3), 3: (0, 2, 4), 4: (0, 1, 3, 4), 5: (0, 1, 2, 3, 4)}
 ROMAN = ("I", "II", "III", "IV")
 
@@ -89,11 +88,11 @@ def plan_span(plan: Plan) -> tuple[date, date] | None:
 def publish_channels(plan: Plan, channels_configured: Iterable[str]) -> list[str]:
     """The channels the plan's publishable kinds become (rules in the module docstring)."""
     named = set(plan.channels) | {c for f in plan.forms for c in f.channels}
-    out = {c for c in named if c in PUBLISHABLE_KINDS and c != "social"}
+    out = {c for c in named if c in PLAN_PUBLISHABLE and c != "social"}
     if "social" in named:
         configured = set(channels_configured) & set(SOCIAL)
         out |= configured or set(SOCIAL)
-    return [c for c in CHANNEL_ORDER if c in out]
+    return [c for c in PUBLISHABLE if c in out]
 
 
 def build_calendar(plan: Plan, *, cadence: CadenceLike, holidays: Iterable[Holiday],

@@ -26,7 +26,8 @@ from typing import Iterable, Mapping
 from icalendar import Calendar, Event
 
 from content.calendar.store import SlotView
-from content.text import CHANNEL_NAMES, UTC, fmt_date, nfc
+from content.text import UTC, fmt_date, nfc
+from content.kinds import CHANNEL_NAMES
 
 KIND_NAMES = {"publish": "Đăng bài", "task_deadline": "Hạn nhiệm vụ", "task_window": "Nhiệm vụ",
               "report_due": "Hạn báo cáo", "holiday": "Nghỉ lễ"}

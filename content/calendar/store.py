@@ -32,7 +32,7 @@ from content.models import Item, PlanRecord, Slot
 from content.plan.parse import Plan
 from content.config import Settings
 
-DEAD_ITEM_STATES = ("cancelled", "rejected")
+DEAD_ITEM_STATES = ("cancelled", "rejected", "withdrawn")   # items that no longer fill a slot
 _FIELDS = ("day", "end_day", "kind", "channel", "theme_id", "label")
 _CHUNK = 500
 

@@ -301,7 +301,7 @@ def default_hour_for(settings, channels: tuple[str, ...] | list[str]) -> tuple[t
     """The default publication time for an item on these channels, and where it came from
     (Vietnamese): `[channels.<name>] default_hour` (the earliest of the item's channels), else
     `[schedule] default_hour`, else 08:00."""
-    from content.text import CHANNEL_NAMES
+    from content.kinds import CHANNEL_NAMES
 
     found: list[tuple[time, str]] = []
     for name in channels:

@@ -20,9 +20,11 @@ from sqlalchemy.orm import Session
 from content.errors import LoaError
 from content.items import states
 from content.items.states import STATE_NAMES
+from content.calendar.store import DEAD_ITEM_STATES
 from content.models import Item, PlanRecord, Slot
 from content.render.item import Article
-from content.config import PUBLISHABLE, Settings
+from content.config import Settings
+from content.kinds import PUBLISHABLE
 from content.text import as_utc, nfc
 
 TITLE_MAX = 300
@@ -102,7 +104,7 @@ def create_item(session: Session, new: NewItem, *, now: datetime, require_approv
         if slot.kind != "publish":
             raise ItemError(f"Ô lịch số {new.slot_id} là sự kiện ({slot.label}), không nhận bài đăng.")
         taken = session.scalar(select(Item.id).where(Item.slot_id == slot.id,
-                                                     Item.state.not_in(("cancelled", "rejected"))))
+                                                     Item.state.not_in(DEAD_ITEM_STATES)))
         if taken is not None:
             raise ItemError(f"Ô lịch số {slot.id} đã có bài số {taken}.")
         plan_id = plan_id or slot.plan_id
@@ -137,7 +139,7 @@ def create_item(session: Session, new: NewItem, *, now: datetime, require_approv
 def find_slot(session: Session, plan_id: int | None, theme_id: str, day: date,
               channels: tuple[str, ...]) -> int | None:
     """The id of an empty publish slot of the plan for this theme, day and one of the channels."""
-    taken = select(Item.slot_id).where(Item.slot_id.is_not(None), Item.state.not_in(("cancelled", "rejected")))
+    taken = select(Item.slot_id).where(Item.slot_id.is_not(None), Item.state.not_in(DEAD_ITEM_STATES))
     return session.scalar(select(Slot.id).where(
         Slot.plan_id == plan_id, Slot.kind == "publish", Slot.theme_id == theme_id, Slot.day == day,
         Slot.channel.in_(channels), Slot.id.not_in(taken)).order_by(Slot.id).limit(1))

@@ -15,12 +15,9 @@ from os import PathLike
 from typing import Any
 
 from content.errors import LoaError
+from content.kinds import PLAN_KINDS
 
-CHANNEL_KINDS = (
-    "portal", "zalo", "telegram", "social", "radio", "hotline",
-    "press", "notice_board", "print", "event", "internal",
-)
-PUBLISHABLE_KINDS = ("portal", "zalo", "telegram", "social", "radio", "hotline")
+CHANNEL_KINDS = PLAN_KINDS      # the plan's own vocabulary for them
 TIMING_KINDS = ("deadline", "window", "recurring", "ongoing", "external")
 REPORT_EVERY = ("month", "quarter", "half_year", "year")
 

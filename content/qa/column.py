@@ -3,8 +3,14 @@ to publish and staff marked public, anonymised, as one content item (portal + ra
 
 `compose_column` returns the NewItem (or None when nothing qualifies) and does not write;
 `column_item` creates the item and records on each question which item it went into, so a
-question is published once. Staff approval is given per question ("Công khai"), so the
-column item is created approved.
+question is published once. Staff mark questions public one by one ("Công khai"), but the
+column goes through a leader's approval like any other item: it is created as a draft, its
+body (the scrubbed texts) is what the leader reviews (`loa item show`, the web console).
+
+A question erased later (`loa qa erase`) must leave its column too: `columns_to_fix` finds the
+column items whose body still carries an erased question's code, `body_without_erased` gives
+the body without it (None when no question is left) — `bot.qa.erasure` applies that to the item
+and to the channels it went out on.
 """
 
 from __future__ import annotations
@@ -51,10 +57,8 @@ def public_pair(session: Session, q: Question) -> tuple[str, str]:
     return question, answer
 
 
-def compose_column(session: Session, settings: Settings, week_start: date, now: datetime) -> NewItem | None:
-    questions = eligible(session, now)
-    if not questions:
-        return None
+def column_body(session: Session, settings: Settings, week_start: date, questions: list[Question]) -> str:
+    """The column's Markdown body for these questions (anonymised; staff's edited text first)."""
     week_end = week_start + timedelta(days=6)
     lines = [f"Chuyên mục “{TITLE}” tuần {fmt_date(week_start)} – {fmt_date(week_end)}: "
              f"{settings.unit.name} trả lời {len(questions)} câu hỏi của người dân. "
@@ -68,16 +72,25 @@ def compose_column(session: Session, settings: Settings, week_start: date, now: 
                                     f"email {hotline.email}" if hotline.email else "") if x)
     lines.append("Bà con có câu hỏi về thủ tục hành chính xin gửi qua Telegram, Zalo của "
                  f"{settings.unit.name}" + (f" hoặc đường dây nóng ({contact})" if contact else "") + ".")
+    return "\n".join(lines)
+
+
+def compose_column(session: Session, settings: Settings, week_start: date, now: datetime) -> NewItem | None:
+    questions = eligible(session, now)
+    if not questions:
+        return None
+    week_end = week_start + timedelta(days=6)
     return NewItem(
         title=f"{TITLE}: bản tin tuần {fmt_date(week_start)} – {fmt_date(week_end)}",
-        body="\n".join(lines), channels=CHANNELS,
+        body=column_body(session, settings, week_start, questions), channels=CHANNELS,
         summary=f"{len(questions)} câu hỏi của người dân đã được trả lời trong tuần.",
         source="qa", source_key=f"qa-column:{week_start.isoformat()}", created_by="loa-qa",
     )
 
 
 def column_item(session: Session, settings: Settings, week_start: date, now: datetime) -> Item | None:
-    """Create the week's column item (approved) and link its questions to it; idempotent per week."""
+    """Create the week's column item (a draft, for a leader to approve) and link its questions
+    to it; idempotent per week."""
     existing = session.scalar(select(Item).where(Item.source_key == f"qa-column:{week_start.isoformat()}"))
     if existing is not None:
         return existing
@@ -85,7 +98,33 @@ def column_item(session: Session, settings: Settings, week_start: date, now: dat
     if new is None:
         return None
     questions = eligible(session, now)
-    item = create_item(session, new, now=now, require_approval=False)
+    item = create_item(session, new, now=now, require_approval=True)
     for q in questions:
         q.item_id = item.id
     return item
+
+
+def _week_of(item: Item) -> date | None:
+    key = item.source_key or ""
+    try:
+        return date.fromisoformat(key.split(":", 1)[1]) if key.startswith("qa-column:") else None
+    except ValueError:
+        return None
+
+
+def columns_to_fix(session: Session) -> list[int]:
+    """Column items whose body still carries the code of a question erased since."""
+    rows = session.execute(select(Item, Question.code).join(Question, Question.item_id == Item.id)
+                           .where(Question.erased_at.is_not(None), Item.source == "qa")).all()
+    return sorted({item.id for item, code in rows if code in (item.body or "")})
+
+
+def body_without_erased(session: Session, settings: Settings, item: Item) -> str | None:
+    """The item's column body rebuilt from its questions not erased; None when none is left."""
+    week = _week_of(item)
+    questions = list(session.scalars(select(Question).where(Question.item_id == item.id,
+                                                            Question.erased_at.is_(None))
+                                     .order_by(Question.answered_at, Question.id)))
+    if week is None or not questions:
+        return None
+    return column_body(session, settings, week, questions)

@@ -126,6 +126,9 @@ def purge_expired(session: Session, settings: Settings, now: datetime) -> int:
     old = session.scalars(select(Question).where(Question.received_at < cutoff, Question.erased_at.is_(None))).all()
     for q in old:
         erase(session, q, by="retention", now=now)
+        # The column it appeared in (anonymised, with the citizen's consent) stays as published:
+        # the retention period is about personal data, not about the public record.
+        q.item_id = None
     linked = select(Question.citizen_id).where(Question.citizen_id.is_not(None))
     for c in session.scalars(select(Citizen).where(Citizen.last_message_at < cutoff, Citizen.id.not_in(linked))):
         session.delete(c)

@@ -21,6 +21,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from content.errors import LoaError
 from content.qa.models import (OPEN_STATES, STATE_NAMES, Attachment, Citizen, Question, QuestionEvent,
                                StaffMessage)
 from content.qa.privacy import scrub
@@ -35,7 +36,7 @@ _COMPLAINT = re.compile(r"\b(khiếu\s*nại|tố\s*cáo|tố\s*giác|đơn\s+kh
                         re.IGNORECASE)
 
 
-class QAError(Exception):
+class QAError(LoaError):
     """A Q&A request that cannot be done; the message is Vietnamese."""
 
 
@@ -256,6 +257,19 @@ def answer(session: Session, q: Question, text: str, *, by: str, now: datetime) 
     record(session, q, by, "answered", f"{len(text)} ký tự", now=now)
 
 
+def correct_answer(session: Session, q: Question, text: str, *, by: str, now: datetime) -> None:
+    """Replace the answer already given (the citizen is sent the corrected answer)."""
+    text = nfc(text).strip()
+    if not text:
+        raise QAError("Câu trả lời không được để trống.")
+    if q.state != "answered":
+        raise BadState(f"Câu hỏi {q.code} chưa được trả lời: hãy trả lời thay vì đính chính.")
+    if text == (q.answer or ""):
+        raise QAError(f"Câu trả lời mới giống hệt câu trả lời đã gửi cho câu hỏi {q.code}.")
+    q.answer, q.answered_by, q.answered_at = text, by, now
+    record(session, q, by, "answer_corrected", f"{len(text)} ký tự", now=now)
+
+
 def reject(session: Session, q: Question, reason: str, *, by: str, now: datetime) -> None:
     reason = nfc(reason).strip()
     if not reason:
@@ -370,22 +384,36 @@ def zalo_window_left(session: Session, q: Question, now: datetime) -> timedelta 
 
 
 def erase(session: Session, q: Question, *, by: str, now: datetime) -> None:
-    """Remove the personal data of one question; dates, states and times stay for statistics."""
+    """Remove a question's personal data and words from the database (Law 91/2025/QH15, the
+    right to delete): the citizen's text, the public text, the answer and the refusal reason
+    (which may quote or name the citizen), who a forwarded message came from, attachments, the
+    link to the citizen (and the citizen, when no other question is left). Dates, states and
+    the unit stay, for statistics. Erasing again changes nothing.
+
+    What Loa wrote elsewhere is taken back by the callers: the staff chat (`erased_cards`) and
+    the weekly column it went into (`content.qa.column.columns_to_fix`, `bot.qa.erasure`)."""
     c = citizen_of(session, q)
-    names = [c.display_name] if c and c.display_name else []
-    q.text = scrub(q.text, names)
-    q.answer = scrub(q.answer, names) if q.answer else q.answer
-    q.public_text = scrub(q.public_text, names) if q.public_text else None
-    q.citizen_id, q.erased_at = None, now
+    q.text, q.public_text, q.answer, q.public_answer, q.reject_reason = "", None, None, None, None
+    q.forwarded_from, q.notice_error, q.card_error = None, None, None
+    q.public, q.notice_state, q.notice_next_at = False, None, None
+    q.citizen_id = None
+    first = q.erased_at is None
+    q.erased_at = q.erased_at or now
     session.execute(delete(Attachment).where(Attachment.question_id == q.id))
+    session.execute(update(QuestionEvent).where(QuestionEvent.question_id == q.id,
+                                                QuestionEvent.action.in_(("rejected", "assigned", "card_refused")))
+                    .values(detail=""))
     # The cards (and forwarded attachments) in the staff chat still show the citizen's words:
     # they stay listed as "erased" until the bot has edited or deleted them (`erased_cards`).
-    session.execute(delete(StaffMessage).where(StaffMessage.question_id == q.id, StaffMessage.purpose != "card"))
-    session.execute(update(StaffMessage).where(StaffMessage.question_id == q.id).values(purpose="erased"))
+    session.execute(delete(StaffMessage).where(StaffMessage.question_id == q.id,
+                                               StaffMessage.purpose.not_in(("card", "erased", "cleaned"))))
+    session.execute(update(StaffMessage).where(StaffMessage.question_id == q.id, StaffMessage.purpose == "card")
+                    .values(purpose="erased"))
     session.flush()
     if c is not None and not session.scalar(select(func.count(Question.id)).where(Question.citizen_id == c.id)):
         session.delete(c)
-    record(session, q, by, "erased", now=now)
+    if first:
+        record(session, q, by, "erased", now=now)
 
 
 from content.qa.stats import DueQuestion, due_questions, purge_expired, qa_stats, report_figures  # noqa: E402,F401

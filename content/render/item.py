@@ -37,9 +37,9 @@ from content.render import markdown as md
 from content.render import sms as sms_mod
 from content.render import telegram_html as tg
 from content.config import Settings
+from content.kinds import LINKS_TO_PORTAL, PUBLISHABLE
 from content.text import fmt_date, nfc
 
-CHANNELS = ("portal", "telegram", "zalo", "radio", "hotline")
 ZALO_TEXT_MAX = 2000
 ZALO_DESCRIPTION_MAX = 300
 ZALO_TITLE_MAX = 150
@@ -112,6 +112,22 @@ def portal_link(settings: Settings, article_id: int | None, title: str) -> str |
     return f"{base.rstrip('/')}/bai-viet/{article_slug(article_id, title)}.html"
 
 
+def item_link(settings: Settings, article_id: int | None, title: str, channels: Any) -> str | None:
+    """The portal address an item's posts point to: set when the item also goes to the portal
+    (`render` then keeps it only where `links_to_portal` allows)."""
+    return portal_link(settings, article_id, title) if "portal" in channels else None
+
+
+def links_to_portal(settings: Settings, channel: str) -> bool:
+    """The one portal-link rule, for the published post and its preview alike: a post on
+    Telegram, Zalo or the hotline notice carries the article's portal address only when the
+    portal is an enabled static site with a `base_url` (a WordPress portal's address is known
+    only after publishing)."""
+    portal = settings.channel("portal")
+    return (channel in LINKS_TO_PORTAL and portal.enabled and portal.kind == "static"
+            and bool(portal.base_url.strip()))
+
+
 def portal_home(settings: Settings) -> str | None:
     """The public address of the portal's home page, when `[channels.portal] base_url` is set."""
     base = settings.channel("portal").base_url.strip()
@@ -126,10 +142,11 @@ def render(article: Article, channel: str, settings: Settings, *, max_len: int |
     body limit (characters) that multi-part channels split to."""
     fn = _RENDERERS.get(channel)
     if fn is None:
-        raise ValueError(f"Kênh không hợp lệ: “{channel}”. Các kênh: {', '.join(CHANNELS)}.")
+        raise ValueError(f"Kênh không hợp lệ: “{channel}”. Các kênh: {', '.join(PUBLISHABLE)}.")
     a = Article(title=nfc(article.title).strip(), body=nfc(article.body or ""), date=article.date,
                 id=article.id, summary=nfc(article.summary or "").strip(),
-                theme=nfc(article.theme or "").strip(), image=article.image, link=article.link,
+                theme=nfc(article.theme or "").strip(), image=article.image,
+                link=article.link if links_to_portal(settings, channel) else None,
                 at=article.at, source=article.source)
     return fn(a, settings, max_len)
 

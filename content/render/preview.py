@@ -14,7 +14,7 @@ from typing import Any, Mapping
 from content.render import markdown as md
 from content.render.item import Article, fmt_duration, render
 from content.config import Settings
-from content.text import CHANNEL_NAMES
+from content.kinds import CHANNEL_NAMES
 
 TELEGRAM_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
                  "blockquote", "span"}

@@ -41,7 +41,7 @@ from content.models import Item, PlanRecord, Slot
 from content.plan.parse import Plan
 from content.config import Settings
 from content.text import UTC, as_utc, now_utc
-from schedules.edition import CHANNEL_NAMES
+from content.kinds import CHANNEL_NAMES
 from schedules.reports.period import Period
 
 STATUS_LABELS = {"done": "Đã hoàn thành", "in_progress": "Đang thực hiện",

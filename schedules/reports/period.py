@@ -21,11 +21,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Callable, Iterable
 
+from content.errors import LoaError
+
 ROMAN = ("I", "II", "III", "IV")
 EVERY_KINDS = ("month", "quarter", "half_year", "year")
 
 
-class PeriodError(ValueError):
+class PeriodError(LoaError, ValueError):
     """Text that is not a reporting period; the message is Vietnamese and says what to type."""
 
 

@@ -32,10 +32,11 @@ from content.items.states import STATE_NAMES
 from content.items.when import default_hour_for, parse_when
 from content.items.workflow import ItemError, NewItem
 from content.models import Item
-from content.render.item import Article, portal_link
+from content.render.item import Article, item_link
 from content.render.preview import previews
-from content.config import PUBLISHABLE
-from content.text import CHANNEL_NAMES, as_utc, fmt_datetime
+from content.kinds import PUBLISHABLE
+from content.text import as_utc, fmt_datetime
+from content.kinds import CHANNEL_NAMES
 from schedules.timing import parse_iso_week
 
 
@@ -138,7 +139,7 @@ def _previews(c: Console, d: Draft, checked: Checked, item_id: int | None, plans
         return []
     themes = {(str(pid), tid): ttext for pid, _name, ts in plans for tid, ttext in ts}
     day = (checked.publish_at or c.clock()).astimezone(c.tz).date()
-    link = portal_link(c.settings, item_id, d.title) if "portal" in d.channels else None
+    link = item_link(c.settings, item_id, d.title, d.channels)
     article = Article(title=d.title, body=d.body, date=day, id=item_id, theme=themes.get((d.plan_id, d.theme_id), ""),
                       image=checked.image_path, link=link)
     return previews(article, [x for x in PUBLISHABLE if x in d.channels], c.settings, body_limits(c.settings))

@@ -14,7 +14,7 @@ from channels.publisher import PostError, resolve_unknown
 from channels.steering import Steering
 from content.errors import LoaError
 from content.audit import Actor, record
-from content.config import PUBLISHABLE
+from content.kinds import PUBLISHABLE
 
 
 def log_page(request: Request) -> Response:

@@ -19,13 +19,14 @@ from content.audit import Actor as AuditActor, record
 from content.qa import inbox as qa_inbox
 from content.qa import workflow as qa
 from content.qa.models import STATE_NAMES
-from content.text import CHANNEL_NAMES
+from content.kinds import CHANNEL_NAMES
 
 EVENT_NAMES = {"received": "tiếp nhận", "answered": "trả lời", "assigned": "chuyển đơn vị", "rejected": "không tiếp nhận",
                "public": "đánh dấu công khai", "private": "bỏ công khai", "consent_yes": "người hỏi đồng ý công khai",
                "consent_no": "người hỏi không đồng ý công khai", "refused": "bị từ chối quyền",
-               "notified": "báo cho người hỏi", "erased": "xóa dữ liệu cá nhân"}
-ACTIONS = ("answer", "assign", "reject", "public", "erase")
+               "notified": "báo cho người hỏi", "erased": "xóa dữ liệu cá nhân",
+               "answer_corrected": "đính chính câu trả lời"}
+ACTIONS = ("answer", "correct", "assign", "reject", "public", "erase")
 
 
 def _me(request: Request) -> tuple[str, ...]:
@@ -81,7 +82,7 @@ async def qa_action(request: Request) -> Response:
     c = console(request)
     code = request.path_params["code"].upper()
     f = form(request)
-    if action == "answer" and text(f, "do") == "preview":
+    if action in ("answer", "correct") and text(f, "do") == "preview":
         body = text(f, "text").strip()
         shown = T.answered(SimpleNamespace(code=code, answer=body), c.settings) if body else ""
         return await run_in_threadpool(_page, request, code, answer_text=text(f, "text"), preview=shown,
@@ -89,8 +90,8 @@ async def qa_action(request: Request) -> Response:
                                        status=200 if body else 400)
     who = actor(request)
     try:
-        if action in ("answer", "assign", "reject"):
-            arg = text(f, {"answer": "text", "assign": "unit", "reject": "reason"}[action])
+        if action in ("answer", "correct", "assign", "reject"):
+            arg = text(f, {"answer": "text", "correct": "text", "assign": "unit", "reject": "reason"}[action])
             reply = await _act(request, action, code, arg)
             msg = _plain(reply)
         elif action == "public":
@@ -105,7 +106,7 @@ async def qa_action(request: Request) -> Response:
             msg = f"Đã xóa dữ liệu cá nhân của câu hỏi {code}."
         await run_in_threadpool(_audit, c, request, action, code)
     except qa.QAError as e:
-        if action == "answer":
+        if action in ("answer", "correct"):
             return await run_in_threadpool(_page, request, code, answer_text=text(f, "text"), error=str(e),
                                            status=400)
         await run_in_threadpool(flash, request, "error", str(e))
@@ -155,7 +156,8 @@ def _tx(c, fn) -> None:  # noqa: ANN001
 def _audit(c, request: Request, action: str, code: str) -> None:  # noqa: ANN001
     with c.db.session() as s:
         q = qa.get(s, code)
-        record(s, AuditActor(actor(request), "web"), f"qa.{'publish' if action == 'public' else action}",
+        code_name = {"public": "publish", "correct": "correct_answer"}.get(action, action)
+        record(s, AuditActor(actor(request), "web"), f"qa.{code_name}",
                now=c.clock(), question_id=q.id, note=code)
 
 

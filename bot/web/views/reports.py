@@ -86,7 +86,7 @@ def reports_page(request: Request) -> Response:
     try:
         period = _period(request, today)
         data = _gather(c, period, plan_id)
-    except (PeriodError, LoaError) as e:
+    except LoaError as e:            # PeriodError, ReportError
         return c.pages.render(request, "reports.html", status=400, error=str(e), period=None, data=None, **base)
     query = {"period": period.key, **({"plan": plan_id} if plan_id else {})}
     downloads = [(fmt, FORMAT_NAMES[fmt], "/reports/download?" + urlencode({**query, "format": fmt})) for fmt in FORMATS]
@@ -106,7 +106,7 @@ def download(request: Request) -> Response:
         plan_id = int_or_none(q.get("plan"))
         data = _gather(c, period, plan_id)
         body = render_report(data, c.settings, fmt)
-    except (PeriodError, LoaError) as e:
+    except LoaError as e:            # PeriodError, ReportError
         return c.pages.render(request, "error.html", status=400, page_title="Không lập được báo cáo",
                               message=str(e))
     with c.db.session() as s:
