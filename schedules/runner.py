@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from channels import posts
 from channels.base import Channel, Message
 from channels.publisher import Publisher, Summary, schedule_item
-from channels.sending import SendQueue
+from channels.sending import STAFF, SendQueue
 from content.db import Database
 from content.render.item import portal_home
 from content.config import Settings
@@ -59,12 +59,14 @@ class PassReport:
 
 class StaffNotifier:
     """Tells staff: always the log; the Telegram staff chat when one is configured (through the
-    telegram adapter, so an unset token means the outbox). Safe to call from worker threads:
-    texts are queued and sent by `flush()` on the event loop."""
+    telegram adapter, so an unset token means the outbox, and through the send queue, so the
+    bot's limits hold). Safe to call from worker threads: texts are queued and sent by `flush()`
+    on the event loop."""
 
-    def __init__(self, settings: Settings, channels: Mapping[str, Channel]):
+    def __init__(self, settings: Settings, channels: Mapping[str, Channel], sender: SendQueue | None = None):
         self.chat = str(settings.channel("telegram").staff_chat_id)
         self.adapter = channels.get("telegram") if self.chat else None
+        self.sender = sender
         self._pending: list[str] = []
         self._lock = threading.Lock()
         self.sent: list[str] = []
@@ -82,8 +84,13 @@ class StaffNotifier:
             if self.adapter is None:
                 continue
             key = f"staff-{abs(hash((text, len(self.sent)))):x}"
+            msg = Message(key=key, title="", body=html.escape(text), format="html")
+            adapter = self.adapter
             try:
-                await self.adapter.send(Message(key=key, title="", body=html.escape(text), format="html"), self.chat)
+                if self.sender is not None:
+                    await self.sender.send("telegram", self.chat, lambda: adapter.send(msg, self.chat), priority=STAFF)
+                else:
+                    await adapter.send(msg, self.chat)
             except Exception as e:  # noqa: BLE001 - the log already holds the text
                 log.error("could not tell staff on Telegram: %s", e)
 
@@ -96,6 +103,7 @@ class Runner:
         self.notify = StaffNotifier(settings, self.channels)
         self.publisher = Publisher(db, self.channels, settings, worker_id=worker_id, clock=clock,
                                    notify=self.notify, sender=sender)
+        self.notify.sender = self.publisher.sender
         sched = settings.schedule
         self.weekly = Weekly.parse(settings.weekly)
         self.grace = timedelta(hours=sched.catch_up_hours)
