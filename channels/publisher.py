@@ -430,6 +430,13 @@ class Publisher:
             assert post is not None
             item = s.get(Item, post.item_id)
             title = item.title if item else ""
+            if item is not None and item.state not in SCHEDULABLE_ITEM_STATES and not post.parts_done:
+                # the item went back to draft (or was rejected, cancelled, withdrawn) by a path that
+                # did not withdraw its posts: what a leader did not approve never goes out
+                self._end(s, post, "cancelled", None, None)
+                publog.record(s, post, at=at, outcome="unqueued", worker=self.worker_id,
+                              error=f"bài đang “{item.state}”, không còn được duyệt: không gửi")
+                return None
             try:
                 messages = self._messages(s, post, item)
             except Exception as e:  # noqa: BLE001 - a rendering problem is permanent for this post

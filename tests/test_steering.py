@@ -411,3 +411,51 @@ def test_partly_published_item_counts_as_out(world, servers):
     result = asyncio.run(world.steer.withdraw(item_id, CHIEF))
     assert result.unqueued == 1 and result.state == "withdrawn"
     assert sorted(p.state for p in world.posts(item_id)) == ["cancelled", "withdrawn"]
+
+
+def test_the_publisher_never_sends_an_item_that_is_no_longer_approved(world, servers):
+    """Defence in depth: an edit made without the steering service (which unqueues) leaves posts
+    pending; the publisher refuses them rather than send unapproved text."""
+    from content.items import workflow as items
+
+    tg = servers[0]
+    item_id = world.add(channels=("telegram",))
+    world.steer.approve(item_id, CHIEF)
+    with world.db.session() as s:
+        items.edit(s.get(Item, item_id), now=T0, title="Chưa ai duyệt")
+    world.clock.now = T0 + timedelta(hours=2)
+    world.publish()
+    assert tg.sent == []
+    assert [p.state for p in world.posts(item_id)] == ["cancelled"]
+    assert world.log(item_id)[-1].outcome == "unqueued"
+    world.steer.approve(item_id, CHIEF, confirm_past=True)
+    world.publish()
+    assert [m.text.split("\n")[0] for m in tg.sent] == ["Chưa ai duyệt"]
+
+
+def test_two_shells_withdrawing_at_once_take_back_once(world, servers):
+    import threading
+
+    tg = servers[0]
+    item_id = _published(world, ("telegram", "portal"))
+    other = Steering(world.db, world.settings, world.channels, clock=world.clock, worker_id="second-shell")
+    results, errors = [], []
+    start = threading.Barrier(2)
+
+    def go(steer):
+        try:
+            start.wait()
+            results.append(asyncio.run(steer.withdraw(item_id, CHIEF, "Trùng lịch")))
+        except Exception as e:  # noqa: BLE001 - collected for the assertion
+            errors.append(e)
+
+    threads = [threading.Thread(target=go, args=(st,)) for st in (world.steer, other)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert not errors, errors
+    assert len(tg.deleted) == 1, "the message is deleted once"
+    assert sorted(p.state for p in world.posts(item_id)) == ["withdrawn", "withdrawn"]
+    assert [r.action for r in world.audit(item_id)].count("item.withdraw") == 2   # both asked; one did it
+    assert sum(1 for a in world.log(item_id) if a.outcome == "withdrawn") == 2

@@ -123,3 +123,10 @@ def test_tables_keep_dates_whole_at_80_columns(tmp_path):
         assert table and all(len(line) <= 80 for line in table), (args, r.out)
         assert "05/03/2030" in r.out or args == ("audit",), (args, r.out)
         assert "…" not in "".join(line for line in r.out.splitlines() if "/20" in line), (args, r.out)
+
+
+def test_without_a_config_file_loa_says_it_uses_defaults(tmp_path):
+    r = run_loa("item", "list", cwd=tmp_path)
+    assert r.code == 0, r.err
+    assert "Không có tệp cấu hình config.toml" in r.err and str(tmp_path / "var" / "loa.db") in r.err
+    assert "Chưa có bài nào." in r.out

@@ -133,7 +133,7 @@ def log(
                                                              else "."))
         return
     wide = console.width >= 120                   # latency and address only where there is room
-    editions = any(e.edition for e in entries)
+    editions = wide or any(e.edition for e in entries)
     t = Table(title="Nhật ký đăng bài")
     t.add_column("Thời gian", no_wrap=True, min_width=16)      # dates are never cut
     t.add_column("Kênh", overflow="fold")
