@@ -24,7 +24,8 @@ from channels.health import (BotIdentity, channel_health, send_staff_test, staff
 from channels.log import OUTCOME_NAMES, POST_STATE_NAMES
 from channels.state import StateStore
 from content.audit import Actor, record
-from content.text import CHANNEL_NAMES, fmt_datetime
+from content.text import fmt_datetime
+from content.kinds import CHANNEL_NAMES
 from schedules.feeds import feed_views
 
 
