@@ -205,6 +205,11 @@ class TelegramChannel(Channel):
                                   http_status=_status(detail), detail=detail)
         return RetryableError(f"Lỗi Telegram khi gửi vào {chat}; sẽ thử lại.", detail=detail)
 
+    async def warm(self) -> None:
+        """getMe once (PTB's `initialize`): the connection is open before the first post."""
+        if self.token:
+            await self.bot.initialize()
+
     async def aclose(self) -> None:
         if self._bot is not None:
             try:
