@@ -163,6 +163,11 @@ class TelegramChannel(Channel):
             return f"https://t.me/{target[1:]}/{message_id}"
         return None
 
+    async def warm(self) -> None:
+        """getMe once (PTB's `initialize`): the connection is open before the first post."""
+        if self.token:
+            await self.bot.initialize()
+
     async def aclose(self) -> None:
         if self._bot is not None:
             try:
