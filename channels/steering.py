@@ -22,6 +22,7 @@ Network calls happen between transactions, never inside one (SQLite has one writ
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import uuid
@@ -517,6 +518,4 @@ def _public(item: Item) -> dict[str, Any]:
 
 
 async def _to_thread(fn, *args):  # noqa: ANN001, ANN202
-    import asyncio
-
     return await asyncio.to_thread(fn, *args)
