@@ -137,6 +137,7 @@ class TakeBack:
 class Channel(ABC):
     name: ClassVar[str]
     limits: ClassVar[Limits] = Limits()
+    paced: ClassVar[bool] = True     # the pacing limits apply (False: e.g. the outbox, which writes files)
     options: ClassVar[type[ChannelSettings]] = ChannelSettings   # its typed `[channels.<name>]`
     secrets: ClassVar[tuple[Secret, ...]] = ()       # environment variables it needs to go live
     any_secret: ClassVar[bool] = False                # True: one of `secrets` is enough
@@ -158,6 +159,7 @@ class Channel(ABC):
     def credentials_stored(cls, state: "StateStore") -> bool:
         """Whether credentials saved in the database (by an earlier renewal) can stand in."""
         return False
+
     can_withdraw: ClassVar[bool] = False   # can remove a published post
     can_correct: ClassVar[bool] = False    # can replace a published post's text in place
 
@@ -178,6 +180,10 @@ class Channel(ABC):
         """After an unknown outcome: a Receipt if the message is known to be delivered,
         None if this channel cannot tell (staff must check)."""
         return None
+
+    async def warm(self) -> None:
+        """Open the connection before the first message is timed, so that the first message does
+        not arrive late (its delay would eat the pacer's margin). Default: nothing to open."""
 
     def can_take_back(self, sent: Delivered, now: datetime) -> bool:
         """Whether `withdraw` will remove this post (e.g. Telegram: only within 48 hours)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from content.db import Base, UTCDateTime
@@ -18,6 +18,10 @@ class Post(Base):
     __tablename__ = "posts"
     __table_args__ = (
         UniqueConstraint("item_id", "channel", "target", "edition", name="uq_post_item_channel_target_edition"),
+        # the dispatcher's queries: what is due, the next retry, leases run out (channels/posts.py)
+        Index("ix_posts_state_due_at", "state", "due_at"),
+        Index("ix_posts_state_next_attempt_at", "state", "next_attempt_at"),
+        Index("ix_posts_state_lease_until", "state", "lease_until"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -25,7 +29,7 @@ class Post(Base):
     channel: Mapped[str] = mapped_column(String(20))
     target: Mapped[str] = mapped_column(String(200), default="")
     edition: Mapped[str] = mapped_column(String(40), default="")
-    state: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    state: Mapped[str] = mapped_column(String(20), default="pending")
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

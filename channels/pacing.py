@@ -5,11 +5,17 @@ A `Pacer` knows every channel's `Limits` and keeps, per (channel, target), the r
 times and a "blocked until" set by a server's retry_after; per channel, the times reserved
 against the global rate. `reserve` answers the earliest moment a message may go *and* takes
 that moment, so concurrent senders into different targets never claim the same global slot;
-`confirm` moves a reservation to the moment the request actually left. After `RateLimited`,
-`rate_limited` blocks that target only, for exactly `retry_after` seconds.
+`confirm` moves a reservation to the moment the request actually left, and `release` gives
+back the slot of a request that was not delivered — one refused with 429 included, since the
+server did not count it. After a 429, `rate_limited` blocks that target only, for exactly
+`retry_after` seconds.
 
-A small `margin` (seconds) is added to intervals and windows: the server measures arrival,
-we measure departure, and the two clocks disagree by a few milliseconds.
+The server measures arrival, we measure departure, and the two clocks disagree by a few
+milliseconds, so a safety margin is kept where a window closes — the 21st message into a
+group goes `margin` after the 60 s since the 1st, the 31st message of the second `global_margin`
+after the second since the 1st — not between every two messages: inside a window messages go
+exactly `1/rate` apart, so the global rate reaches 30 / (1 + global_margin) per second. The
+interval between two messages into one target (a window of one message) keeps `margin`.
 """
 
 from __future__ import annotations
@@ -21,7 +27,9 @@ from typing import Mapping
 
 from channels.base import Limits
 
-WINDOW = 60.0  # seconds of the per-minute sliding window
+WINDOW = 60.0          # seconds of the per-minute sliding window
+GLOBAL_WINDOW = 1.0    # seconds of the per-second (global) window
+_EPS = 1e-9
 
 
 @dataclass
@@ -33,21 +41,105 @@ class _Target:
 class Pacer:
     """Per-target and per-channel pacing for every channel in `limits` (name → Limits)."""
 
-    def __init__(self, limits: Mapping[str, Limits], *, margin: float = 0.05):
+    def __init__(self, limits: Mapping[str, Limits], *, margin: float = 0.05, global_margin: float | None = None):
         self.limits = dict(limits)
         self.margin = margin
+        self.global_margin = min(margin, 0.02) if global_margin is None else global_margin
         self._targets: dict[tuple[str, str], _Target] = {}
         self._global: dict[str, list[float]] = {}
 
     # -- queries -----------------------------------------------------------------------------
     def next_time(self, channel: str, target: str, now: float) -> float:
         """The earliest time ≥ now at which a message to (channel, target) may go (no record)."""
-        t = self._target_time(channel, target, now)
-        return self._global_time(channel, t, now)
+        return self.global_time(channel, self.target_time(channel, target, now), now)
 
     def blocked_until(self, channel: str, target: str) -> float | None:
         st = self._targets.get((channel, target))
         return st.blocked_until if st and st.blocked_until != float("-inf") else None
+
+    def any_blocked(self, channel: str, now: float) -> bool:
+        """Whether a target of the channel is blocked by a server's retry_after at `now`."""
+        return any(ch == channel and st.blocked_until > now for (ch, _), st in self._targets.items())
+
+    def paced(self, channel: str) -> bool:
+        """Whether the channel has any limit to keep (else a message may always go at once)."""
+        lim = self._lim(channel)
+        return bool(lim.per_target_interval or lim.per_target_per_minute or lim.global_per_second)
+
+    def target_time(self, channel: str, target: str, now: float) -> float:
+        """The earliest time ≥ now that this target's own limits allow (the global rate aside)."""
+        lim = self._lim(channel)
+        st = self._targets.get((channel, target))
+        if st is None:
+            return now
+        t = max(now, st.blocked_until)
+        if st.sent and lim.per_target_interval > 0:
+            t = max(t, st.sent[-1] + lim.per_target_interval + self.margin)
+        n = lim.per_target_per_minute
+        if n:
+            while len(st.sent) > n:           # only the last n sends matter for the window
+                st.sent.popleft()
+            if len(st.sent) >= n:
+                t = max(t, st.sent[-n] + WINDOW + self.margin)
+        elif len(st.sent) > 1:
+            while len(st.sent) > 1:
+                st.sent.popleft()
+        return t
+
+    def slots(self, channel: str, target: str, now: float, until: float, most: int) -> tuple[int, float | None]:
+        """How many messages (up to `most`) this target's own limits let go between `now` and
+        `until`, and the earliest time the next one could go (None when `most` fit)."""
+        lim = self._lim(channel)
+        st = self._targets.get((channel, target))
+        sent = list(st.sent) if st else []
+        t = max(now, st.blocked_until) if st else now
+        n = lim.per_target_per_minute
+        for k in range(most):
+            if sent and lim.per_target_interval > 0:
+                t = max(t, sent[-1] + lim.per_target_interval + self.margin)
+            if n and len(sent) >= n:
+                t = max(t, sent[-n] + WINDOW + self.margin)
+            if t > until:
+                return k, t
+            sent.append(t)
+        return most, None
+
+    def global_time(self, channel: str, t: float, now: float) -> float:
+        """The earliest time ≥ t that the channel's global rate allows."""
+        rate = self._lim(channel).global_per_second
+        if not rate:
+            return t
+        gap = 1.0 / rate
+        per_window = max(1, int(rate * GLOBAL_WINDOW + _EPS))
+        width = GLOBAL_WINDOW + self.global_margin
+        times = self._global.setdefault(channel, [])
+        cut = bisect.bisect_left(times, now - width - gap)
+        if cut:
+            del times[:cut]
+        while True:
+            i = bisect.bisect_left(times, t)
+            if i > 0 and t - times[i - 1] < gap - _EPS:
+                t = times[i - 1] + gap
+                continue
+            if i < len(times) and times[i] - t < gap - _EPS:
+                t = times[i] + gap
+                continue
+            # every `per_window` reserved times around t, with t, must span a whole window
+            moved = False
+            for j in range(max(0, i - per_window), i + 1):
+                seg = times[j:j + per_window]
+                if len(seg) < per_window:
+                    continue
+                if seg[0] <= t < seg[0] + width and seg[-1] < seg[0] + width:
+                    t = seg[0] + width
+                elif t < seg[0] and seg[-1] < t + width:
+                    t = seg[-1] + gap
+                else:
+                    continue
+                moved = True
+                break
+            if not moved:
+                return t
 
     # -- updates -----------------------------------------------------------------------------
     def reserve(self, channel: str, target: str, now: float) -> float:
@@ -60,19 +152,11 @@ class Pacer:
         """The message reserved at `reserved` actually left at `actual` (normally a bit later)."""
         if actual == reserved:
             return
-        st = self._state(channel, target)
-        if reserved in st.sent:
-            st.sent.remove(reserved)
-        _insort_deque(st.sent, actual)
-        times = self._global.get(channel)
-        if times is not None:
-            i = bisect.bisect_left(times, reserved)
-            if i < len(times) and times[i] == reserved:
-                del times[i]
-            bisect.insort(times, actual)
+        self.release(channel, target, reserved)
+        self._record(channel, target, actual)
 
     def release(self, channel: str, target: str, reserved: float) -> None:
-        """A reservation that was not used (nothing was sent): give the slot back."""
+        """A reservation that was not used (nothing was delivered): give the slot back."""
         st = self._state(channel, target)
         if reserved in st.sent:
             st.sent.remove(reserved)
@@ -94,38 +178,6 @@ class Pacer:
 
     def _lim(self, channel: str) -> Limits:
         return self.limits.get(channel) or Limits()
-
-    def _target_time(self, channel: str, target: str, now: float) -> float:
-        lim, st = self._lim(channel), self._state(channel, target)
-        t = max(now, st.blocked_until)
-        if st.sent and lim.per_target_interval > 0:
-            t = max(t, st.sent[-1] + lim.per_target_interval + self.margin)
-        n = lim.per_target_per_minute
-        if n:
-            while len(st.sent) > n:           # only the last n sends matter for the window
-                st.sent.popleft()
-            if len(st.sent) >= n:
-                t = max(t, st.sent[-n] + WINDOW + self.margin)
-        elif len(st.sent) > 1:
-            while len(st.sent) > 1:
-                st.sent.popleft()
-        return t
-
-    def _global_time(self, channel: str, t: float, now: float) -> float:
-        rate = self._lim(channel).global_per_second
-        if not rate:
-            return t
-        gap = (1.0 / rate) * (1 + 1e-9) + self.margin / 10
-        times = self._global.setdefault(channel, [])
-        cut = bisect.bisect_left(times, now - 1.0 - gap)
-        if cut:
-            del times[:cut]
-        # earliest t' ≥ t at least `gap` away from every reserved time
-        i = bisect.bisect_left(times, t - gap + 1e-12)
-        while i < len(times) and times[i] < t + gap:
-            t = max(t, times[i] + gap)
-            i += 1
-        return t
 
     def _record(self, channel: str, target: str, at: float) -> None:
         _insort_deque(self._state(channel, target).sent, at)

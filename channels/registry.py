@@ -76,11 +76,12 @@ def channel_status(settings: Settings, state: "StateStore | None" = None) -> lis
     return [_status(n, settings, state) for n in names]
 
 
-def build_channels(settings: Settings, state: "StateStore | None" = None) -> dict[str, Channel]:
-    """The adapter (live or outbox) of every enabled channel, by name."""
+def build_channels(settings: Settings, state: "StateStore | None" = None, *,
+                   only: str | None = None) -> dict[str, Channel]:
+    """The adapter (live or outbox) of every enabled channel (or of channel `only`), by name."""
     out: dict[str, Channel] = {}
     for st in channel_status(settings, state):
-        if st.mode == "disabled":
+        if st.mode == "disabled" or (only is not None and st.name != only):
             continue
         config = settings.channel(st.name)
         cls = adapter_class(st.name, config)

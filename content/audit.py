@@ -47,6 +47,8 @@ ACTIONS = {
     "qa.purge": "xóa câu hỏi quá hạn lưu",
     "access.refused": "bị từ chối vì không có quyền",
     "post.resolve": "xác nhận kết quả lượt đăng",
+    "report.make": "lập báo cáo",
+    "channel.test": "gửi tin thử vào nhóm cán bộ",
 }
 
 

@@ -163,9 +163,15 @@ class PublisherSettings:
     retry_max: float = 3600.0
     lease_seconds: float = 300.0
     max_inline_wait: float = 60.0
+    claim_batch: int = 64            # posts claimed by one statement, at most
+    claim_horizon: float = 1.0       # paced channels: claim what the limits let go within this (s)
+    claim_ahead: float = 1.0         # the daemon claims posts due this soon and sends each at its time (s)
 
     def problems(self) -> list[tuple[str, str]]:
-        return [("max_attempts", "phải từ 1 trở lên")] if self.max_attempts < 1 else []
+        out = [("max_attempts", "phải từ 1 trở lên")] if self.max_attempts < 1 else []
+        out += [("claim_batch", "phải từ 1 trở lên")] if self.claim_batch < 1 else []
+        out += [(k, "không được âm") for k in ("claim_horizon", "claim_ahead") if getattr(self, k) < 0]
+        return out
 
 
 @dataclass(frozen=True)

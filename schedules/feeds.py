@@ -12,12 +12,13 @@ import html
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Iterable
 
 import feedparser
 import nh3
 import requests
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from content.config import Feed
 from content.db import Database
@@ -141,3 +142,23 @@ def _save_state(db: Database, url: str, *, now: datetime, error: str | None) -> 
         state = s.get(FeedState, url) or FeedState(url=url, entries_added=0)
         state.polled_at, state.last_error = now, error
         s.merge(state)
+
+
+@dataclass(frozen=True)
+class FeedView:
+    """A configured feed and its last fetch, for the console's /channels page."""
+    url: str
+    name: str
+    polled_at: datetime | None     # last fetch, successful or not; None: never fetched
+    last_error: str | None         # None when the last fetch went well
+    entries_added: int
+
+
+def feed_views(session: Session, feeds: Iterable[Feed]) -> list[FeedView]:
+    """Every configured feed (`[[feeds]]`) with its stored state, in config order."""
+    out = []
+    for feed in feeds:
+        state = session.get(FeedState, feed.url)
+        out.append(FeedView(feed.url, feed.label, state.polled_at if state else None,
+                            state.last_error if state else None, (state.entries_added or 0) if state else 0))
+    return out

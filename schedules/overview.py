@@ -164,15 +164,3 @@ def month_calendar(session: Session, settings: Settings, month: date) -> MonthCa
     weeks = [ordered[i:i + 7] for i in range(0, len(ordered), 7)]
     gaps = sum(d.gaps for d in ordered if d.in_month)
     return MonthCalendar(first, weeks, themes, titles, gaps)
-
-
-def reports_due(session: Session, today: date, days: int = 14) -> list[tuple[str, str, date]]:
-    """(plan, period label, due date) of the report duties falling due within `days`, earliest first."""
-    from schedules.reports.period import due_reports
-
-    out = []
-    for rec_id, number, title, data in session.execute(
-            select(PlanRecord.id, PlanRecord.number, PlanRecord.title, PlanRecord.data).order_by(PlanRecord.id)):
-        for period, due in due_reports((data or {}).get("reports", []), today, days):
-            out.append((number or title or f"kế hoạch {rec_id}", period.label, due))
-    return sorted(out, key=lambda x: x[2])

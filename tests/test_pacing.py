@@ -104,3 +104,33 @@ def test_unlimited_channel_never_waits():
     p = Pacer({"outbox": Limits()}, margin=0)
     assert [p.reserve("outbox", "", 3.0) for _ in range(100)] == [3.0] * 100
     assert p.reserve("unknown", "", 3.0) == 3.0
+
+
+def test_global_margin_only_where_the_second_closes():
+    """Inside a second messages go exactly 1/30 s apart; the margin comes once per window, so
+    the rate stays at 30 / (1 + margin) — not 30 / (1 + 30 × margin)."""
+    p = Pacer({"telegram": TG}, margin=0.05, global_margin=0.02)
+    times = [p.reserve("telegram", f"@c{i}", 0.0) for i in range(300)]
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    assert gaps[0] == pytest.approx(1 / 30)
+    assert times[30] == pytest.approx(1.02)               # the 31st: a second and the margin after the 1st
+    for t in times:                                        # never 31 in a second, even 20 ms late
+        assert sum(1 for u in times if t <= u < t + 1.02 - 1e-9) <= 30
+    assert 300 / times[-1] >= 30 / 1.02 * 0.99
+
+
+def test_a_refused_send_does_not_count_in_the_window():
+    p = Pacer({"telegram": TG}, margin=0)
+    times = [p.reserve("telegram", "@g", 0.0) for _ in range(20)]
+    p.release("telegram", "@g", times[-1])                # the 20th was refused (429): not counted
+    p.rate_limited("telegram", "@g", 19.0, 1)
+    assert p.reserve("telegram", "@g", 19.0) == pytest.approx(20.0)   # not 60 s after the 1st
+
+
+def test_target_time_leaves_the_global_rate_aside():
+    p = Pacer({"telegram": TG}, margin=0)
+    for i in range(30):
+        p.reserve("telegram", f"@c{i}", 0.0)
+    assert p.target_time("telegram", "@new", 0.5) == 0.5
+    assert p.next_time("telegram", "@new", 0.5) == pytest.approx(1.0)
+    assert p.paced("telegram") and not Pacer({"outbox": Limits()}).paced("outbox")

@@ -114,8 +114,8 @@ def _flow(browser, base: str, code: str, tg: FakeBotAPI, tmp_path: Path, pdf: Pa
     assert "Loa đọc" in page.inner_text("main")
     page.screenshot(path=str(SHOTS / "plans-parsed-1280.png"), full_page=True)
     page.click("form[action='/plans/import'] button")
-    page.wait_for_url(f"{base}/plans")
-    assert "Lịch nội dung đã lập lại" in page.inner_text("main")
+    page.wait_for_url(re.compile(r"/plans\?plan=\d+$"))
+    assert "Đã lập lại lịch nội dung" in page.inner_text("main")
 
     year = re.search(r"20\d\d", pdf.name)
     period = f"{year[0] if year else '2024'}-Q1"

@@ -17,7 +17,6 @@ from bot.cli.common import Fail, actor, console, console_err, print_json
 from content import audit
 from content.calendar import store as calendar_store
 from content.plan import store as plans_store
-from content.calendar.build import plan_span, publish_channels
 from content.calendar.export import (KIND_NAMES, channel_name, one_holiday_per_day, slot_title, theme_number,
                                      to_csv, to_ics, weekday_name)
 from content.models import PlanRecord
@@ -69,13 +68,8 @@ def build(ctx: typer.Context, plan_id: str = typer.Option(None, "--plan", help=P
                     if r.kept_filled else "")
             console.print(f"Kế hoạch {_plan_label(rec)} (mã số {rec.id}): {r.total} mục lịch — thêm {r.added}, "
                           f"cập nhật {r.updated}, xóa {r.removed}.{kept}", highlight=False)
-            if plan_span(plan) is None:
-                console_err.print(f"[yellow]Cảnh báo:[/] kế hoạch {_plan_label(rec)} không ghi năm hay thời gian "
-                                  "thực hiện, nên lịch chỉ có hạn các nhiệm vụ.", highlight=False)
-            elif not publish_channels(plan, settings.channels):
-                console_err.print(f"[yellow]Cảnh báo:[/] kế hoạch {_plan_label(rec)} không nêu kênh nào Loa đăng "
-                                  "được (cổng thông tin, Zalo, Telegram, mạng xã hội, truyền thanh, đường dây "
-                                  "nóng), nên không có ô đăng bài.", highlight=False)
+            for warning in calendar_store.calendar_warnings(plan, settings, _plan_label(rec)):
+                console_err.print(f"[yellow]Cảnh báo:[/] {warning[0].lower()}{warning[1:]}", highlight=False)
 
 
 def parse_month(text: str) -> tuple[date, date]:

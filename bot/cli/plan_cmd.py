@@ -12,27 +12,12 @@ from bot.cli.common import Fail, actor, console, console_err, print_json
 from content import audit
 from content.calendar import store as calendar_store
 from content.plan import store as plans_store
+from content.plan.describe import KIND_NAMES, day, facts, label, period_text, reports_text, timing_text
 from content.plan.parse import Plan, Reading, read_plan_text
 from content.plan.reader import PlanSource, read_plan_source
-from content.text import fmt_date, now_utc
+from content.text import now_utc
 
 app = typer.Typer(no_args_is_help=True)
-
-KIND_NAMES = {
-    "portal": "cổng/trang thông tin điện tử", "zalo": "Zalo", "telegram": "Telegram",
-    "social": "mạng xã hội", "radio": "truyền thanh cơ sở", "hotline": "đường dây nóng",
-    "press": "báo chí, phát thanh – truyền hình", "notice_board": "niêm yết công khai",
-    "print": "ấn phẩm, pa nô, tờ rơi", "event": "hội nghị, tập huấn, hội thi", "internal": "nội bộ",
-}
-TIMING_NAMES = {"deadline": "hạn chót", "window": "trong khoảng", "recurring": "định kỳ",
-                "ongoing": "thường xuyên", "external": "theo kế hoạch khác"}
-EVERY_NAMES = {"week": "hằng tuần", "month": "hằng tháng", "quarter": "hằng quý",
-               "half_year": "6 tháng", "year": "hằng năm"}
-
-
-FIELD_NAMES = {"number": "Số hiệu", "date": "Ngày ban hành", "place": "Nơi ban hành", "issuer": "Cơ quan ban hành",
-               "title": "Tên kế hoạch", "signer": "Người ký", "theme": "Nội dung", "form": "Hình thức",
-               "task": "Nhiệm vụ", "report": "Báo cáo"}
 
 
 def _read(path: Path) -> tuple[PlanSource, Reading]:
@@ -48,33 +33,12 @@ def _load(path: Path) -> tuple[PlanSource, Plan]:
     return source, reading.plan
 
 
-def _origin(source: PlanSource, line: int) -> str:
-    if source.origins and line < len(source.origins):
-        return source.origins[line]
-    return f"dòng {line + 1}"
-
-
 def show_explain(source: PlanSource, reading: Reading) -> None:
     """Each fact with the line it was read from (`loa plan parse --explain`)."""
     console.print(f"[bold]Loa đọc “{source.name}” như sau[/] (mỗi thông tin kèm dòng gốc):", highlight=False)
-    for ev in reading.evidence:
-        where = _origin(source, ev.line)
-        text = reading.lines[ev.line] if ev.line < len(reading.lines) else ""
-        text = text.replace("\t", " | ")
-        if len(text) > 110:
-            text = text[:107] + "…"
-        label = ev.value
-        if ev.field == "report":
-            every, _, due = ev.value.partition(" (")
-            label = REPORT_EVERY_NAMES.get(every, every)
-            if due:
-                month, day = due.rstrip(")").split("-")
-                label += f" (trước ngày {day}/{month})" if every == "year" else f" (ngày {day} tháng cuối kỳ)"
-        console.print(f"  {FIELD_NAMES.get(ev.field, ev.field)}: {label}", highlight=False)
-        console.print(f"      ← {where}: {text}", highlight=False)
-
-
-REPORT_EVERY_NAMES = {"month": "hằng tháng", "quarter": "hằng quý", "half_year": "6 tháng", "year": "hằng năm"}
+    for fact in facts(source, reading):
+        console.print(f"  {fact.label}: {fact.value}", highlight=False)
+        console.print(f"      ← {fact.where}: {fact.line}", highlight=False)
 
 
 def _print_warnings(reading: Reading) -> None:
@@ -82,53 +46,18 @@ def _print_warnings(reading: Reading) -> None:
         console_err.print(f"[yellow]Chưa đọc được:[/] {w}", highlight=False)
 
 
-def _label(plan: Plan) -> str:
-    if plan.number:
-        return f"số {plan.number}"
-    return f"“{plan.title}”" if plan.title else "(không số)"
-
-
-def _d(d) -> str:  # noqa: ANN001
-    return fmt_date(d) if d else "—"
-
-
-def _period(plan: Plan) -> str:
-    return f"{_d(plan.period.start)} – {_d(plan.period.end)}" if plan.period else "—"
-
-
-def _timing(t) -> str:  # noqa: ANN001
-    if t.kind == "deadline":
-        return f"hạn {_d(t.due)}"
-    if t.kind in ("window", "ongoing") and t.start:
-        return f"{TIMING_NAMES[t.kind]} {_d(t.start)} – {_d(t.end)}"
-    if t.kind == "recurring":
-        return EVERY_NAMES.get(t.every or "", "định kỳ")
-    return TIMING_NAMES.get(t.kind, t.kind)
-
-
-def _reports(plan: Plan) -> str:
-    parts = []
-    for r in plan.reports:
-        text = EVERY_NAMES[r.every] if r.every != "half_year" else "6 tháng một lần"
-        if r.due:
-            month, day = r.due.split("-")
-            text += f" (trước ngày {day}/{month})"
-        parts.append(text)
-    return ", ".join(parts) or "không nêu"
-
-
 def show_plan(plan: Plan) -> None:
     """The human summary printed by `parse` and `show`."""
     c = console
-    c.print(f"[bold]Kế hoạch {_label(plan)}[/]", highlight=False)
+    c.print(f"[bold]Kế hoạch {label(plan)}[/]", highlight=False)
     c.print(f"  Tên: {plan.title or '—'}")
     c.print(f"  Cơ quan ban hành: {plan.issuer or '—'}")
-    c.print(f"  Nơi ban hành, ngày: {plan.place or '—'}, {_d(plan.date) if plan.date else 'chưa ghi ngày'}")
-    c.print(f"  Năm: {plan.year or '—'} · Thời gian thực hiện: {_period(plan)}")
+    c.print(f"  Nơi ban hành, ngày: {plan.place or '—'}, {day(plan.date) if plan.date else 'chưa ghi ngày'}")
+    c.print(f"  Năm: {plan.year or '—'} · Thời gian thực hiện: {period_text(plan)}")
     if plan.signer.name:
         c.print(f"  Người ký: {plan.signer.name} ({plan.signer.position or '—'})")
     c.print(f"  Gồm {len(plan.themes)} nội dung, {len(plan.forms)} hình thức, {len(plan.tasks)} nhiệm vụ; "
-            f"báo cáo: {_reports(plan)}")
+            f"báo cáo: {reports_text(plan)}")
     c.print("\n[bold]Nội dung tuyên truyền[/]")
     for t in plan.themes:
         c.print(f"  {t.id}. {t.text}", highlight=False)
@@ -143,7 +72,7 @@ def show_plan(plan: Plan) -> None:
             table.add_column(col)
         for task in plan.tasks:
             table.add_row(task.no, task.content, task.lead, "\n".join(task.partners),
-                          f"{task.timing.text}\n({_timing(task.timing)})")
+                          f"{task.timing.text}\n({timing_text(task.timing)})")
         c.print(table)
     if plan.references:
         c.print(f"\nVăn bản được dẫn: {', '.join(plan.references)}", highlight=False)
@@ -182,10 +111,10 @@ def import_cmd(
             # transaction (filled slots are kept), so staff never work from a stale one.
             rebuilt = calendar_store.rebuild(s, rec, ctx.obj.settings)
         audit.record(s, actor(None), "plan.import", now=now_utc(),
-                     note=f"{'nhập' if created else 'cập nhật'} kế hoạch {_label(plan)} (mã số {plan_id}) "
+                     note=f"{'nhập' if created else 'cập nhật'} kế hoạch {label(plan)} (mã số {plan_id}) "
                           f"từ tệp {source.name}")
     verb = "Đã nhập" if created else "Đã cập nhật"
-    console.print(f"{verb} kế hoạch {_label(plan)}, mã số {plan_id}: {len(plan.themes)} nội dung, "
+    console.print(f"{verb} kế hoạch {label(plan)}, mã số {plan_id}: {len(plan.themes)} nội dung, "
                   f"{len(plan.forms)} hình thức, {len(plan.tasks)} nhiệm vụ.", highlight=False)
     if rebuilt is not None:
         console.print(f"Đã lập lại lịch nội dung: {rebuilt.total} mục — thêm {rebuilt.added}, cập nhật "

@@ -3,36 +3,15 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Optional
 
 import typer
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from bot.cli.common import Fail, console
-from content.models import PlanRecord
 from content.qa.stats import report_figures
-from schedules.reports.build import default_name, format_for, make_report
-from schedules.reports.period import Period, parse_period
-
-
-def _plan_for(session: Session, plan_id: Optional[int], period: Period) -> PlanRecord | None:
-    """The plan asked for, or else the newest plan whose time span overlaps the period."""
-    if plan_id is not None:
-        rec = session.get(PlanRecord, plan_id)
-        if rec is None:
-            raise Fail(f"Không có kế hoạch mã số {plan_id}. Xem danh sách bằng “loa plan list”.")
-        return rec
-    plans = session.scalars(select(PlanRecord).order_by(PlanRecord.imported_at.desc(), PlanRecord.id.desc())).all()
-    for rec in plans:
-        start, end = rec.period_start, rec.period_end
-        if (start is None or end is None) and rec.year:
-            start, end = date(rec.year, 1, 1), date(rec.year, 12, 31)
-        if start is not None and end is not None and start <= period.end and period.start <= end:
-            return rec
-    return None
+from schedules.reports.build import default_name, format_for, make_report, plan_for_period
+from schedules.reports.period import parse_period
 
 
 def report(
@@ -55,7 +34,7 @@ def report(
     p = parse_period(period)
     settings = ctx.obj.settings
     with ctx.obj.db.session() as s:
-        rec = _plan_for(s, plan, p)
+        rec = plan_for_period(s, p, plan)
         path = output or Path(default_name(p, rec.id if rec else None, fmt))
         if path.exists() and path.is_dir():
             path = path / default_name(p, rec.id if rec else None, fmt)

@@ -23,12 +23,13 @@ from dataclasses import dataclass
 from typing import Awaitable, Callable, Sequence, TypeVar
 
 from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.qa.zalo_send import ZaloSender, ZaloSendError, zalo_sender
-from channels.base import PermanentError
+from channels.adapters.telegram import TelegramChannel
+from channels.adapters.telegram_errors import classify, refused_for_message, retry_after_seconds, safe_to_resend
+from channels.base import UnknownOutcome
 from channels.pacing import Pacer
-from channels.adapters.telegram import TelegramChannel, retry_after_seconds
 from content.render.telegram_html import utf16_len, visible_length
 from content.render.telegram_split import split as split_html
 from content.db import Database
@@ -100,23 +101,6 @@ class StaffPost:
     @property
     def ok(self) -> bool:
         return self.message_id is not None
-
-
-# BadRequest descriptions that are about the chat (or the bot's rights in it), not the message:
-# every message would fail the same way until an admin fixes the chat.
-_CHAT_PROBLEMS = ("chat not found", "chat_id is empty", "not enough rights", "have no rights",
-                  "need administrator rights", "bot is not a member", "chat_write_forbidden",
-                  "upgraded to a supergroup", "topic_closed", "topic_deleted", "bot was kicked")
-
-
-def refused_for_message(e: TelegramError) -> bool:
-    """Telegram refused a message for what it is (too long, bad markup, …): sending it again
-    unchanged cannot succeed, and other messages to the same chat still can. Uses the
-    publisher's classification of Telegram errors (`channels.adapters.telegram`)."""
-    mapped = TelegramChannel._map(e, "")
-    if not isinstance(mapped, PermanentError) or not isinstance(e, BadRequest):
-        return False
-    return not any(p in str(e).lower() for p in _CHAT_PROBLEMS)
 
 
 class Relay:
@@ -286,12 +270,12 @@ def _chat_id(chat: str) -> int | str:
 
 def passing(e: Exception) -> bool:
     """Whether trying again later may succeed and cannot send the message twice: not for a
-    refusal (blocked bot, unknown chat, unfollowed OA) nor for a timeout (it may have arrived)."""
+    refusal (blocked bot, unknown chat, unfollowed OA) nor for an unknown outcome (a timeout or
+    a connection dropped after sending: it may have arrived). Telegram errors are classified by
+    the publisher's classifier (`channels.adapters.telegram_errors`)."""
     if isinstance(e, ZaloSendError):
         return e.retryable
-    if isinstance(e, RetryAfter):
-        return True
-    return isinstance(e, NetworkError) and not isinstance(e, TimedOut)
+    return isinstance(e, TelegramError) and safe_to_resend(e)
 
 
 def explain(e: Exception) -> str:
@@ -302,6 +286,8 @@ def explain(e: Exception) -> str:
         return "người hỏi đã chặn bot hoặc xóa cuộc trò chuyện với bot (Telegram: Forbidden)"
     if isinstance(e, RetryAfter):
         return f"Telegram yêu cầu chờ {retry_after_seconds(e):.0f} giây; hãy gửi lại sau"
+    if isinstance(e, TelegramError) and isinstance(classify(e), UnknownOutcome):
+        return f"Telegram không trả lời; tin có thể đã đến người hỏi — hãy kiểm tra trước khi gửi lại ({e})"
     return f"Telegram báo lỗi: {e}"
 
 

@@ -25,9 +25,9 @@ from bot.web.permissions import Forbidden, NotSignedIn
 from bot.web.security import ConsoleMiddleware
 from bot.web.templating import Pages, load_static, static_response
 from bot.web.uploads import UploadError
-from bot.web.views import audit, auth, channels, items, log, pages, plans, qa, reports
+from bot.web.views import audit, auth, items, log, pages, plans, qa, reports
+from bot.web.views import channels as channel_pages
 from content.db import Database
-from content.plan.reader import MAX_PDF_BYTES as PLAN_MAX_BYTES
 from content.errors import LoaError
 from content.config import Settings
 from content.text import now_utc
@@ -52,13 +52,13 @@ def routes() -> list[Route]:
         Route("/qa/{code:str}", qa.qa_page),
         Route("/qa/{code:str}/{action:str}", qa.qa_action, methods=["POST"]),
         Route("/plans", plans.plans_page),
-        Route("/plans/upload", plans.plans_upload, methods=["POST"]),
-        Route("/plans/import", plans.plans_import, methods=["POST"]),
+        Route("/plans/upload", plans.upload, methods=["POST"]),
+        Route("/plans/import", plans.import_plan, methods=["POST"]),
         Route("/reports", reports.reports_page),
-        Route("/reports/download", reports.reports_download),
+        Route("/reports/download", reports.download),
+        Route("/channels", channel_pages.channels_page),
+        Route("/channels/test", channel_pages.send_test, methods=["POST"]),
         Route("/audit", audit.audit_page),
-        Route("/channels", channels.channels_page),
-        Route("/channels/test", channels.channels_test, methods=["POST"]),
         Route("/healthz", pages.healthz),
         Route("/static/{name:str}", _static),
     ]
@@ -130,9 +130,9 @@ def make_console_app(settings: Settings, db: Database, *, clock: Callable[[], da
 
     app = Starlette(
         routes=routes(),
-        middleware=[Middleware(ConsoleMiddleware, db=db, clock=clock,
-                               max_body=max(web.upload_max_bytes, PLAN_MAX_BYTES) + 256 * 1024,
-                               https=web.https, trust_proxy=web.trust_proxy, refuse=refuse)],
+        middleware=[Middleware(ConsoleMiddleware, db=db, clock=clock, max_body=web.upload_max_bytes + 256 * 1024,
+                               https=web.https, trust_proxy=web.trust_proxy, refuse=refuse,
+                               path_limits={"/plans/upload": plans.UPLOAD_LIMIT + 256 * 1024})],
         exception_handlers={NotSignedIn: not_signed_in, Forbidden: forbidden, UploadError: loa_error,
                             LoaError: loa_error, HTTPException: http_error, Exception: server_error},
     )

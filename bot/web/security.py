@@ -1,6 +1,7 @@
 """The console's outer layer, around every request: the server-side session (resolved once,
 before routing), the CSRF check on every state-changing request, a same-origin check as a
-second layer, the request-size cap, and the security headers on every response.
+second layer, the request-size cap (larger for the paths named in `path_limits`), and the
+security headers on every response.
 
 CSRF: the synchronizer-token pattern. The token lives in the session's database row and every
 form carries it as `csrf_token`; a POST whose token is missing or differs (compared in constant
@@ -12,7 +13,7 @@ refused too.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Mapping
 from urllib.parse import urlsplit
 
 from starlette.concurrency import run_in_threadpool
@@ -72,8 +73,10 @@ class ConsoleMiddleware:
 
     def __init__(self, app: ASGIApp, *, db: Database, clock: Callable[[], datetime], max_body: int,
                  https: bool, trust_proxy: bool,
-                 refuse: Callable[[Request, int, str], Awaitable[Response]]):
+                 refuse: Callable[[Request, int, str], Awaitable[Response]],
+                 path_limits: Mapping[str, int] | None = None):
         self.app, self.db, self.clock, self.max_body = app, db, clock, max_body
+        self.path_limits = dict(path_limits or {})      # a larger cap for named upload paths
         self.https, self.trust_proxy, self.refuse = https, trust_proxy, refuse
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -99,10 +102,11 @@ class ConsoleMiddleware:
                     await (await self.refuse(request, 403, "Yêu cầu đến từ trang khác: đã bị từ chối."))(
                         scope, receive, send)
                     return
+                limit = self.path_limits.get(scope["path"], self.max_body)
                 try:
-                    body = await _read_body(scope, receive, self.max_body)
+                    body = await _read_body(scope, receive, limit)
                 except TooLarge:
-                    mb = self.max_body // (1024 * 1024) or 1
+                    mb = limit // (1024 * 1024) or 1
                     await (await self.refuse(request, 413, f"Dữ liệu gửi lên quá lớn (tối đa khoảng {mb} MB)."))(
                         scope, receive, send)
                     return

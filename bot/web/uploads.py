@@ -1,12 +1,15 @@
-"""Images attached to items: checked by size and by their first bytes (not by the name or the
-browser's word), stored outside any web root under a random name."""
+"""Uploaded files, stored outside any web root under random names. Images attached to items:
+checked by size and by their first bytes (not by the name or the browser's word). Plan files
+(.docx, .pdf, .md, .txt): checked by extension and size here, by content when the plan reader
+reads them; kept under `plans/` between "read" and "import" (`store_pending`), then removed."""
 
 from __future__ import annotations
 
 import os
 import re
 import secrets
-from pathlib import Path
+import time
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from content.errors import LoaError
 
@@ -49,4 +52,43 @@ def stored_path(folder: Path, name: str) -> Path | None:
     if not NAME_RE.match(name or ""):
         return None
     path = folder / name
+    return path if path.is_file() else None
+
+
+PLAN_SUFFIXES = (".docx", ".pdf", ".md", ".txt")
+PENDING_RE = re.compile(r"^[0-9a-f]{32}\.(docx|pdf|md|txt)$")
+PENDING_HOURS = 24        # an upload not imported within a day is removed
+
+
+def plan_file_name(filename: str | None) -> str:
+    """The uploaded plan's own name (no folders, at most 200 characters); UploadError when it is
+    not a .docx, .pdf, .md or .txt file."""
+    name = PureWindowsPath(PurePosixPath(filename or "").name).name.strip()[:200]
+    if not name:
+        raise UploadError("Hãy chọn tệp kế hoạch (.docx, .pdf, .md hoặc .txt).")
+    if Path(name).suffix.lower() not in PLAN_SUFFIXES:
+        raise UploadError(f"“{name}” không phải tệp kế hoạch Loa đọc được: chỉ nhận tệp Word (.docx), PDF có "
+                          "lớp chữ (.pdf), Markdown (.md) hoặc văn bản (.txt).")
+    return name
+
+
+def store_pending(data: bytes, folder: Path, name: str) -> str:
+    """Keep an uploaded plan until it is imported; returns its stored name. Older ones are removed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - PENDING_HOURS * 3600
+    for old in folder.iterdir():
+        if PENDING_RE.match(old.name) and old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    stored = secrets.token_hex(16) + Path(name).suffix.lower()
+    fd = os.open(folder / stored, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
+    return stored
+
+
+def pending_path(folder: Path, stored: str) -> Path | None:
+    """The path of a plan kept by `store_pending`, when `stored` is one of ours and still there."""
+    if not PENDING_RE.match(stored or ""):
+        return None
+    path = folder / stored
     return path if path.is_file() else None

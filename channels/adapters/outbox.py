@@ -15,6 +15,7 @@ whole files, readable by others (0644 under the usual umask).
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 import re
@@ -74,6 +75,7 @@ class OutboxChannel(Channel):
 
     name: ClassVar[str] = "outbox"
     limits: ClassVar[Limits] = Limits()
+    paced: ClassVar[bool] = False      # it keeps the live channel's lengths, not its flood limits
     stands_for: ClassVar[type[Channel] | None] = None
 
     @classmethod
@@ -107,12 +109,16 @@ class OutboxChannel(Channel):
             "image": str(message.image) if message.image else None, "extras": _jsonable(dict(message.extras)),
             "written_at": now_utc().isoformat(), "reason": self.reason,
         }
-        try:
+
+        def write() -> None:
             write_atomic(self.folder / (stem + ".txt"), paste_text(message))
             if message.format == "html":
                 write_atomic(self.folder / (stem + ".html"), html_view(message, self.name))
             write_atomic(self.folder / (stem + ".json"),
                          json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+
+        try:   # in a worker thread: the fsyncs must not stall the event loop (and other targets)
+            await asyncio.to_thread(write)
         except OSError as e:
             raise PermanentError(f"Không ghi được vào hộp thư đi {self.folder}: {e.strerror}.") from e
         path = self.folder / (stem + ".json")

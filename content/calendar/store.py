@@ -26,7 +26,7 @@ from datetime import date
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from content.calendar.build import SlotSpec, build_calendar, plan_span
+from content.calendar.build import SlotSpec, build_calendar, plan_span, publish_channels
 from content.calendar.holidays import holidays_between
 from content.models import Item, PlanRecord, Slot
 from content.plan.parse import Plan
@@ -167,3 +167,14 @@ def count_slots(session: Session, plan_ids: list[int] | None = None) -> int:
     if plan_ids is not None:
         q = q.where(Slot.plan_id.in_(plan_ids))
     return session.scalar(q) or 0
+
+
+def calendar_warnings(plan: Plan, settings: Settings, label: str) -> list[str]:
+    """Why a plan's calendar has no publishing slots, if it has none (Vietnamese; `label` names
+    the plan, e.g. "số 12/KH-UBND")."""
+    if plan_span(plan) is None:
+        return [f"Kế hoạch {label} không ghi năm hay thời gian thực hiện, nên lịch chỉ có hạn các nhiệm vụ."]
+    if not publish_channels(plan, settings.channels):
+        return [f"Kế hoạch {label} không nêu kênh nào Loa đăng được (cổng thông tin, Zalo, Telegram, mạng xã "
+                "hội, truyền thanh, đường dây nóng), nên không có ô đăng bài."]
+    return []

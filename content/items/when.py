@@ -28,7 +28,8 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from content.errors import LoaError
-from content.text import CHANNEL_NAMES, UTC
+from content.text import UTC
+from content.kinds import CHANNEL_NAMES
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 EXAMPLES = "ví dụ: 05/03/2024 08:00, 5/3/2024 8h30, 8h30 thứ Hai tuần sau, ngày mai 14h"

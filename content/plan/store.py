@@ -92,3 +92,8 @@ def get_plan(session: Session, plan_id: int) -> PlanRecord | None:
 
 def load_plan(record: PlanRecord) -> Plan:
     return Plan.from_dict(record.data)
+
+
+def existing_plan(session: Session, plan: Plan) -> PlanRecord | None:
+    """The stored plan that importing `plan` would update (same identity), or None."""
+    return session.scalars(select(PlanRecord).where(PlanRecord.key == plan_key(plan))).one_or_none()

@@ -7,10 +7,12 @@ a folder and returns its path, for staff to complete, sign and send."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from content.errors import LoaError
@@ -21,7 +23,7 @@ from content.files import write_atomic
 from schedules.reports.docx import render_docx, write_docx
 from schedules.reports.html import render_html, write_html
 from schedules.reports.md import render_md, write_md
-from schedules.reports.period import Period
+from schedules.reports.period import Period, due_reports
 from schedules.reports.text import Report, compose
 
 WRITERS: dict[str, Callable[[Report, Path], Path]] = {"docx": write_docx, "html": write_html, "md": write_md}
@@ -59,12 +61,17 @@ def default_name(period: Period, plan_id: int | None, fmt: str) -> str:
     return f"bao-cao-{key}{f'-kh{plan_id}' if plan_id else ''}.{fmt}"
 
 
+def render_report(data: ReportData, settings: Settings, fmt: str) -> bytes | str:
+    """The report's document in `fmt` (docx: bytes; html, md: text)."""
+    if fmt not in RENDERERS:
+        raise ReportError(f"Định dạng “{fmt}” không hỗ trợ. Chọn một trong: {', '.join(FORMATS)}.")
+    return RENDERERS[fmt](compose(data, settings))
+
+
 def write_report(data: ReportData, settings: Settings, fmt: str, path: Path, *, overwrite: bool = True) -> Path:
     """Compose and write the report, whole or not at all (readable by others: 0644 under umask 022).
     With `overwrite=False` an existing file is left untouched and ReportError says so."""
-    if fmt not in RENDERERS:
-        raise ReportError(f"Định dạng “{fmt}” không hỗ trợ. Chọn một trong: {', '.join(FORMATS)}.")
-    content = RENDERERS[fmt](compose(data, settings))
+    content = render_report(data, settings, fmt)
     try:
         return write_atomic(path, content, overwrite=overwrite)
     except FileExistsError:
@@ -86,3 +93,46 @@ def draft_report(session: Session, settings: Settings, plan_record: PlanRecord |
     previous draft of the same period and plan, so the newest figures win)."""
     path = Path(out_dir) / default_name(period, plan_record.id if plan_record else None, fmt)
     return make_report(session, settings, period, plan_record, fmt, path, now=now, qa_provider=qa_provider)[0]
+
+
+def plan_for_period(session: Session, period: Period, plan_id: int | None = None) -> PlanRecord | None:
+    """The plan a report is on: the one asked for (ReportError when there is no such plan), else
+    the newest plan whose time span (or year) overlaps the period, else None."""
+    if plan_id is not None:
+        rec = session.get(PlanRecord, plan_id)
+        if rec is None:
+            raise ReportError(f"Không có kế hoạch mã số {plan_id}. Xem danh sách bằng “loa plan list”.")
+        return rec
+    plans = session.scalars(select(PlanRecord).order_by(PlanRecord.imported_at.desc(), PlanRecord.id.desc())).all()
+    for rec in plans:
+        start, end = rec.period_start, rec.period_end
+        if (start is None or end is None) and rec.year:
+            start, end = date(rec.year, 1, 1), date(rec.year, 12, 31)
+        if start is not None and end is not None and start <= period.end and period.start <= end:
+            return rec
+    return None
+
+
+@dataclass(frozen=True)
+class DueReport:
+    """A periodic report a stored plan asks for, falling due soon."""
+    plan_id: int
+    plan_label: str      # the plan's number, else its title, else its id
+    period: Period
+    due: date
+
+
+def reports_due(session: Session, settings: Settings, today: date, days_ahead: int) -> list[DueReport]:
+    """Every stored plan's reports due from `today` to `today + days_ahead`, earliest first; a due
+    day off moves to the working day before, as the scheduler's drafts do."""
+    from content.calendar.workdays import is_working_day
+    from content.plan.parse import Plan
+
+    def off(d: date) -> bool:
+        return not is_working_day(d, settings.holidays)
+
+    out = []
+    for rec in session.scalars(select(PlanRecord).order_by(PlanRecord.id)).all():
+        for period, due in due_reports(Plan.from_dict(rec.data).reports, today, days_ahead, is_off=off):
+            out.append(DueReport(rec.id, rec.number or rec.title or str(rec.id), period, due))
+    return sorted(out, key=lambda r: (r.due, r.plan_id, r.period.start))

@@ -121,7 +121,8 @@ def _cell(text: str) -> Markup:
     return Markup("<br>".join(out))
 
 
-def _blocks(report: Report) -> list[dict]:
+def html_blocks(report: Report) -> list[dict]:
+    """The report's blocks as the template lays them out (also the console's /reports page)."""
     out: list[dict] = []
     for b in report.blocks:
         if isinstance(b, Heading):
@@ -140,7 +141,7 @@ def _blocks(report: Report) -> list[dict]:
 
 
 def render_html(report: Report) -> str:
-    return _template.render(head=report.head, blocks=_blocks(report))
+    return _template.render(head=report.head, blocks=html_blocks(report))
 
 
 def write_html(report: Report, path: Path) -> Path:

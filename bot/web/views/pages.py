@@ -15,10 +15,12 @@ from bot.web.permissions import require
 from channels.log import POST_STATE_NAMES
 from content.calendar.export import WEEKDAY_NAMES, slot_title, theme_number
 from content.items.states import STATE_NAMES
-from schedules.overview import month_calendar, reports_due, week_overview
+from schedules.overview import month_calendar, week_overview
+from schedules.reports.build import reports_due
 from schedules.timing import parse_iso_week, week_start
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+REPORT_DAYS = 14          # the dashboard lists reports falling due within two weeks
 
 
 def dashboard(request: Request) -> Response:
@@ -33,7 +35,7 @@ def dashboard(request: Request) -> Response:
         week = week_start(today)
     with c.db.session() as s:
         view = week_overview(s, c.settings, week, now)
-        due_reports = reports_due(s, today, 14)
+        due = reports_due(s, c.settings, today, REPORT_DAYS)
     iso = week.isocalendar()
     prev_w, next_w = (week - timedelta(days=7)).isocalendar(), (week + timedelta(days=7)).isocalendar()
     return c.pages.render(
@@ -41,7 +43,7 @@ def dashboard(request: Request) -> Response:
         week_label=f"Tuần {iso.week}/{iso.year} ({view.week.strftime('%d/%m')} – "
                    f"{(view.week + timedelta(days=6)).strftime('%d/%m/%Y')})",
         prev_week=f"{prev_w.year}-W{prev_w.week:02d}", next_week=f"{next_w.year}-W{next_w.week:02d}",
-        weekday_names=WEEKDAY_NAMES, item_states=STATE_NAMES, post_states=POST_STATE_NAMES, due_reports=due_reports)
+        weekday_names=WEEKDAY_NAMES, item_states=STATE_NAMES, post_states=POST_STATE_NAMES, reports_due=due)
 
 
 def calendar(request: Request) -> Response:

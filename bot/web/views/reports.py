@@ -1,79 +1,118 @@
-"""/reports: choose a period (quarter, half-year, year, month or a range), see the figures and
-charts in the page, download the report ready to sign (.docx) or as HTML/Markdown
-(/reports/download?period=2024-Q1&format=docx). The same data and renderers as `loa report`."""
+"""/reports: choose a period (quarter, half-year, year, or a range of days) and a plan, see the
+report's figures and charts as `loa report` composes them, and download it:
+GET /reports/download?period=2024-Q1&format=docx|html|md[&plan=ID] — the same document
+`loa report --period 2024-Q1 --format docx` writes, ready to sign. Each download is audited."""
 
 from __future__ import annotations
 
-from markupsafe import Markup
+from datetime import date, datetime
+from urllib.parse import urlencode
+
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.cli.common import Fail
-from bot.cli.report_cmd import _plan_for
-from bot.web.common import console, int_or_none
+from bot.web.common import Console, actor, console, int_or_none
 from bot.web.permissions import require
+from content.audit import Actor, record
 from content.errors import LoaError
-from content.items.lists import plan_choices
+from content.plan import store as plans_store
+from content.plan.describe import label
 from content.qa.stats import report_figures
-from schedules.reports.build import RENDERERS, default_name
-from schedules.reports.charts import bar_chart
-from schedules.reports.data import gather
-from schedules.reports.period import PeriodError, parse_period
+from schedules.reports.build import FORMATS, ReportError, default_name, plan_for_period, render_report
+from schedules.reports.data import STATUS_LABELS, ReportData, gather
+from schedules.reports.html import html_blocks
+from schedules.reports.period import (Period, PeriodError, date_range, half_year, parse_period, quarter,
+                                      year_period)
 from schedules.reports.text import compose
 
-MEDIA = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-         "html": "text/html; charset=utf-8", "md": "text/markdown; charset=utf-8"}
+MEDIA_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+               "html": "text/html; charset=utf-8", "md": "text/markdown; charset=utf-8"}
+FORMAT_NAMES = {"docx": "Word (.docx) để in, ký", "html": "Trang HTML để đăng cổng", "md": "Markdown (.md)"}
 
 
-def _default_period(c) -> str:  # noqa: ANN001
-    """The quarter before the current one (what is usually being reported)."""
-    today = c.clock().astimezone(c.tz).date()
-    q = (today.month - 1) // 3
-    return f"{today.year}-Q{q}" if q else f"{today.year - 1}-Q4"
+def period_choices(today: date, plan_years: set[int] | frozenset[int] = frozenset()) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The periods offered in the form, newest year first: (year, [(key, label)]) from this year
+    back to the first year of a stored plan, or to last year (at most six years)."""
+    first = min([today.year - 1, *plan_years])
+    years = list(range(today.year, max(first, today.year - 5) - 1, -1))
+    out = []
+    for y in years:
+        periods = [quarter(y, q) for q in range(1, 5)] + [half_year(y, 1), half_year(y, 2), year_period(y)]
+        out.append((str(y), [(p.key, p.label[0].upper() + p.label[1:]) for p in periods if p.start <= today]))
+    return [(y, ps) for y, ps in out if ps]
 
 
-def _data(c, period_text: str, plan_id: int | None):  # noqa: ANN001, ANN202
+def _day(text: str) -> date:
     try:
-        period = parse_period(period_text)
-    except PeriodError as e:
-        raise LoaError(str(e)) from None
+        return datetime.strptime(text.strip(), "%d/%m/%Y").date()
+    except ValueError:
+        raise PeriodError(f"Ngày “{text}” không hợp lệ: hãy ghi dạng dd/mm/yyyy, ví dụ 01/01/2024.") from None
+
+
+def _period(request: Request, today: date) -> Period:
+    q = request.query_params
+    start, end = (q.get("from") or "").strip(), (q.get("to") or "").strip()
+    if start or end:
+        if not (start and end):
+            raise PeriodError("Hãy ghi cả ngày bắt đầu và ngày kết thúc của khoảng báo cáo.")
+        a, b = _day(start), _day(end)
+        if b < a:
+            raise PeriodError(f"Ngày kết thúc {b:%d/%m/%Y} đứng trước ngày bắt đầu {a:%d/%m/%Y}.")
+        return date_range(a, b)
+    if q.get("period"):
+        return parse_period(q["period"])
+    return quarter(today.year, (today.month - 1) // 3 + 1)
+
+
+def _gather(c: Console, period: Period, plan_id: int | None) -> ReportData:
     with c.db.session() as s:
-        try:
-            rec = _plan_for(s, plan_id, period)
-        except Fail as e:
-            raise LoaError(e.message) from None
-        data = gather(s, c.settings, period, rec, now=c.clock(), qa_provider=report_figures)
-    return period, rec.id if rec else None, data
+        rec = plan_for_period(s, period, plan_id)
+        return gather(s, c.settings, period, rec, now=c.clock(), qa_provider=report_figures)
 
 
 def reports_page(request: Request) -> Response:
     require(request, "reports")
     c = console(request)
-    period_text = (request.query_params.get("period") or _default_period(c)).strip()
+    today = c.clock().astimezone(c.tz).date()
     plan_id = int_or_none(request.query_params.get("plan"))
     with c.db.session() as s:
-        plans = plan_choices(s)
-    error, data, charts, period, rec_id = "", None, [], None, None
+        records = plans_store.list_plans(s)
+        plans = [(rec.id, label(plans_store.load_plan(rec))) for rec in records]
+        years = {d.year for rec in records for d in (rec.period_start, rec.period_end) if d}
+        years |= {rec.year for rec in records if rec.year}
+    base = dict(page_title="Báo cáo", choices=period_choices(today, years), plans=plans, plan_id=plan_id,
+                formats=FORMAT_NAMES, status_labels=STATUS_LABELS,
+                typed={"from": request.query_params.get("from", ""), "to": request.query_params.get("to", "")})
     try:
-        period, rec_id, data = _data(c, period_text, plan_id)
-        charts = [Markup(bar_chart([(x.name, x.posts) for x in data.by_channel], "Số lượt đăng theo kênh")),
-                  Markup(bar_chart([(x.name, x.items) for x in data.by_theme], "Số tin, bài theo nội dung"))]
-    except LoaError as e:
-        error = e.message
-    return c.pages.render(request, "reports.html", status=400 if error else 200, page_title="Báo cáo",
-                          period_text=period_text, plan_id=plan_id or "", plans=plans, data=data, charts=charts,
-                          period=period, rec_id=rec_id, error=error)
+        period = _period(request, today)
+        data = _gather(c, period, plan_id)
+    except LoaError as e:            # PeriodError, ReportError
+        return c.pages.render(request, "reports.html", status=400, error=str(e), period=None, data=None, **base)
+    query = {"period": period.key, **({"plan": plan_id} if plan_id else {})}
+    downloads = [(fmt, FORMAT_NAMES[fmt], "/reports/download?" + urlencode({**query, "format": fmt})) for fmt in FORMATS]
+    return c.pages.render(request, "reports.html", error="", period=period, data=data,
+                          blocks=html_blocks(compose(data, c.settings)), downloads=downloads, **base)
 
 
-def reports_download(request: Request) -> Response:
+def download(request: Request) -> Response:
     require(request, "reports")
     c = console(request)
-    fmt = request.query_params.get("format", "docx")
-    if fmt not in RENDERERS:
-        raise LoaError(f"Định dạng “{fmt}” không hỗ trợ. Chọn docx, html hoặc md.")
-    period, rec_id, data = _data(c, request.query_params.get("period", ""), int_or_none(request.query_params.get("plan")))
-    content = RENDERERS[fmt](compose(data, c.settings))
-    body = content.encode("utf-8") if isinstance(content, str) else content
-    name = default_name(period, rec_id, fmt)
-    return Response(body, media_type=MEDIA[fmt],
-                    headers={"content-disposition": f'attachment; filename="{name}"', "cache-control": "no-store"})
+    q = request.query_params
+    fmt = (q.get("format") or "docx").strip().lower()
+    try:
+        if fmt not in FORMATS:
+            raise ReportError(f"Định dạng “{fmt}” không hỗ trợ. Chọn một trong: {', '.join(FORMATS)}.")
+        period = parse_period(q.get("period", ""))
+        plan_id = int_or_none(q.get("plan"))
+        data = _gather(c, period, plan_id)
+        body = render_report(data, c.settings, fmt)
+    except LoaError as e:            # PeriodError, ReportError
+        return c.pages.render(request, "error.html", status=400, page_title="Không lập được báo cáo",
+                              message=str(e))
+    with c.db.session() as s:
+        which = f"kế hoạch mã số {data.plan_id}" if data.plan_id else "không gắn kế hoạch"
+        record(s, Actor(actor(request), "web"), "report.make", now=c.clock(),
+               note=f"báo cáo {period.label} ({which}), tải về dạng {fmt}")
+    name = default_name(period, data.plan_id, fmt)
+    return Response(body, media_type=MEDIA_TYPES[fmt],
+                    headers={"content-disposition": f'attachment; filename="{name}"'})
