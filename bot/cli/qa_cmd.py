@@ -132,6 +132,20 @@ def answer(ctx: typer.Context, code: str, text: str, by: Optional[str] = typer.O
     _act(ctx, "answer", code, text, by, as_json)
 
 
+@app.command("amend")
+def amend(ctx: typer.Context, code: str, text: str, by: Optional[str] = typer.Option(None, "--by"),
+          as_json: bool = typer.Option(False, "--json")) -> None:
+    """Bổ sung câu trả lời đã gửi (người hỏi nhận phần bổ sung, ghi rõ là bổ sung)."""
+    _act(ctx, "amend", code, text, by, as_json)
+
+
+@app.command("correct")
+def correct(ctx: typer.Context, code: str, text: str, by: Optional[str] = typer.Option(None, "--by"),
+            as_json: bool = typer.Option(False, "--json")) -> None:
+    """Đính chính: thay câu trả lời đã gửi (người hỏi nhận tin ghi rõ là đính chính)."""
+    _act(ctx, "correct", code, text, by, as_json)
+
+
 @app.command("assign")
 def assign(ctx: typer.Context, code: str, unit: str, by: Optional[str] = typer.Option(None, "--by"),
            as_json: bool = typer.Option(False, "--json")) -> None:

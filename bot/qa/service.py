@@ -45,13 +45,21 @@ class Actor:
 
 def CARD_BUTTONS(question_id: int) -> list[list[tuple[str, str]]]:  # noqa: N802 - a constant table
     return [[(T.BTN_ANSWER, f"qa:s:answer:{question_id}"), (T.BTN_ASSIGN, f"qa:s:assign:{question_id}")],
-            [(T.BTN_REJECT, f"qa:s:reject:{question_id}"), (T.BTN_PUBLIC, f"qa:s:public:{question_id}")]]
+            [(T.BTN_REJECT, f"qa:s:reject:{question_id}"), (T.BTN_PUBLIC, f"qa:s:public:{question_id}")],
+            [(T.BTN_AMEND, f"qa:s:amend:{question_id}"), (T.BTN_CORRECT, f"qa:s:correct:{question_id}")]]
 
 
 def _refuse_card(s, question_id: int, error: str, now: datetime) -> str:  # noqa: ANN001
     q = s.get(Question, question_id)
     qa.card_refused(s, q, error, now=now)
     return q.code
+
+
+class _NotYours(Exception):
+    """A consent button pressed by someone other than the question's author."""
+
+
+_AFTER_ANSWER = re.compile(r"^\s*(bổ sung|bo sung|đính chính|dinh chinh)\s*[:：-]\s*(.+)$", re.IGNORECASE | re.DOTALL)
 
 
 class QAService:
@@ -262,13 +270,18 @@ class QAService:
                 q = s.get(Question, question_id)
                 if q is None:
                     raise qa.NotFound("?")
-                qa.owned_by(s, q.code, channel, external_id)
+                try:
+                    qa.owned_by(s, q.code, channel, external_id)
+                except qa.NotFound:
+                    raise _NotYours from None
             else:
                 q = _latest(s, channel, external_id)
             qa.set_consent(s, q, yes, now=now, by=f"{channel}:citizen")
             return q.code
         try:
             found = await self.run(work)
+        except _NotYours:
+            return T.not_your_button()
         except qa.NotFound:
             return T.not_found(code or "")
         return T.consent_recorded(found, yes)
@@ -319,6 +332,8 @@ class QAService:
                 qa.reject(s, q, arg or "", by=by, now=now)
             elif action == "correct":
                 qa.correct_answer(s, q, arg or "", by=by, now=now)
+            elif action == "amend":
+                qa.amend_answer(s, q, arg or "", by=by, now=now)
             elif action in ("public", "public_text"):
                 qa.mark_public(s, q, by=by, now=now, public_text=arg if action == "public_text" else None)
             else:
@@ -330,31 +345,38 @@ class QAService:
             return T.public_preview(q.code, q.public_text or "", q.consent)
         if action == "public_text":
             return T.done("public_text", q.code, "")
-        delivery = await self._notify(q, target)
+        delivery = await self._notify(q, target, action, arg or "")
         notice = await self.run(lambda s: qa.notice_outcome(
             s, s.get(Question, q.id), action, delivery.where, now=self.clock(), error=delivery.detail,
             retryable=delivery.retryable))
-        reply = T.done({"answer": "answered", "assign": "assigned", "reject": "rejected", "correct": "corrected"}[action],
+        reply = T.done({"answer": "answered", "assign": "assigned", "reject": "rejected", "correct": "corrected",
+                        "amend": "amended"}[action],
                        q.code,
                        _delivered(delivery, q.channel))
         if notice == "owed":
             reply += " " + T.notice_owed()
-        if window is not None and window.total_seconds() < 0 and action in ("answer", "correct"):
+        if window is not None and window.total_seconds() < 0 and action in ("answer", "correct", "amend"):
             reply += "\n" + T.zalo_window_warning(q.code, -window.total_seconds() / 3600)
         return reply
 
-    def _notice_text(self, q: Question) -> str:
-        """What the citizen is told about the question's current state."""
+    def _notice_text(self, q: Question, action: str = "", added: str = "") -> str:
+        """What the citizen is told about the question's current state; a correction or an
+        addition to an answer already sent is marked as such."""
+        if q.state == "answered" and action == "correct":
+            return T.corrected(q, self.settings)
+        if q.state == "answered" and action == "amend" and added:
+            return T.amended(q, nfc(added).strip(), self.settings)
         if q.state == "answered":
             return T.answered(q, self.settings)
         if q.state == "rejected":
             return T.rejected(q, self.settings)
         return T.assigned(q)
 
-    async def _notify(self, q: Question, target: tuple[str, str] | None) -> Delivery:
+    async def _notify(self, q: Question, target: tuple[str, str] | None, action: str = "",
+                      added: str = "") -> Delivery:
         if target is None:
             return Delivery("no_citizen")
-        return await self.relay.to_citizen(*target, self._notice_text(q))
+        return await self.relay.to_citizen(*target, self._notice_text(q, action, added))
 
     async def resend_owed(self) -> list[str]:
         """Try again the notices to citizens that failed for a passing reason and are due.
@@ -402,6 +424,13 @@ class QAService:
         if purpose in ("erased", "cleaned"):
             return T.erased_reply(q.code)
         action = {"card": "answer", "attachment": "answer"}.get(purpose, purpose)
+        if action == "answer" and q.state == "answered":
+            # a reply to the card of a question already answered: an addition or a correction,
+            # said so in so many words; otherwise staff are told how (nothing is sent twice)
+            m = _AFTER_ANSWER.match(nfc(text or ""))
+            if m is None:
+                return T.already_answered(q.code)
+            action, text = ("amend" if _fold(m.group(1)).startswith("bo") else "correct"), m.group(2)
         return await self.act(actor, action, q.id, text)
 
     async def prompt(self, actor: Actor, purpose: str, question_id: int, reply_to: int | None) -> str | None:

@@ -70,6 +70,7 @@ class Incoming:
     display_name: str = ""
     phone: str = ""
     attachments: tuple[tuple[str, str], ...] = ()   # (kind, file_id or URL)
+    forwarded_from: str = ""     # a forwarded message: its origin as Telegram tells it (staff only)
 
 
 def option(settings: Settings, key: str, default: int) -> int:
@@ -170,7 +171,7 @@ def receive(session: Session, settings: Settings, inc: Incoming, *, now: datetim
     """Open a question for a citizen's message, or raise Refused with the reason."""
     text = nfc(inc.text or "").replace("\r\n", "\n").strip()
     citizen = citizen_for(session, inc, now)
-    if not text:
+    if not any(ch.isalnum() for ch in text):     # nothing, or only emoji, stickers' stand-ins, punctuation
         raise Refused("empty")
     limit = settings.qa.max_chars
     if len(text) > limit:
@@ -187,7 +188,7 @@ def receive(session: Session, settings: Settings, inc: Incoming, *, now: datetim
     follows = normalise_code(text)
     q = _insert_numbered(session, local.year, dict(
         citizen_id=citizen.id, channel=inc.channel, state="received", text=text, follows_code=follows,
-        received_at=now, due_on=due, unit="", public=False))
+        received_at=now, due_on=due, unit="", public=False, forwarded_from=inc.forwarded_from[:200] or None))
     for kind, file_id in inc.attachments:
         session.add(Attachment(question_id=q.id, kind=kind, file_id=file_id, created_at=now))
     record(session, q, f"{inc.channel}:citizen", "received", f"{len(text)} ký tự, {len(inc.attachments)} tệp",
@@ -270,6 +271,18 @@ def correct_answer(session: Session, q: Question, text: str, *, by: str, now: da
     record(session, q, by, "answer_corrected", f"{len(text)} ký tự", now=now)
 
 
+def amend_answer(session: Session, q: Question, text: str, *, by: str, now: datetime) -> None:
+    """Add to the answer already given ("Bổ sung"): the citizen is sent the addition, marked as
+    such; the stored answer (and the column) carries both."""
+    text = nfc(text).strip()
+    if not text:
+        raise QAError("Nội dung bổ sung không được để trống.")
+    if q.state != "answered":
+        raise BadState(f"Câu hỏi {q.code} chưa được trả lời: hãy trả lời thay vì bổ sung.")
+    q.answer = f"{q.answer or ''}\n\nBổ sung: {text}".strip()
+    record(session, q, by, "answer_amended", f"{len(text)} ký tự", now=now)
+
+
 def reject(session: Session, q: Question, reason: str, *, by: str, now: datetime) -> None:
     reason = nfc(reason).strip()
     if not reason:
@@ -279,9 +292,15 @@ def reject(session: Session, q: Question, reason: str, *, by: str, now: datetime
     record(session, q, by, "rejected", reason, now=now)
 
 
-def default_public_text(session: Session, q: Question) -> str:
+def known_names(session: Session, q: Question) -> list[str]:
+    """Names Loa knows that may appear in the question: the citizen's own and, for a forwarded
+    message, its origin's."""
     c = citizen_of(session, q)
-    return scrub(q.text, [c.display_name] if c else [])
+    return [n for n in ((c.display_name if c else ""), q.forwarded_from or "") if n]
+
+
+def default_public_text(session: Session, q: Question) -> str:
+    return scrub(q.text, known_names(session, q))
 
 
 def mark_public(session: Session, q: Question, *, by: str, now: datetime, public: bool = True,
