@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import heapq
-import html
 import logging
 import threading
 import time
@@ -28,9 +27,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from channels import posts
-from channels.base import Channel, Message
+from channels.base import Channel
 from channels.publisher import Publisher, Summary, schedule_item
 from channels.sending import SendQueue
+from channels.staff import StaffChat
 from content.db import Database
 from content.render.item import portal_home
 from content.config import Settings
@@ -58,13 +58,13 @@ class PassReport:
 
 
 class StaffNotifier:
-    """Tells staff: always the log; the Telegram staff chat when one is configured (through the
-    telegram adapter, so an unset token means the outbox). Safe to call from worker threads:
-    texts are queued and sent by `flush()` on the event loop."""
+    """Tells staff: always the log; the staff chat when one is configured, through the one
+    staff-chat sender (`channels.staff.StaffChat`: the telegram adapter, in the send queue the
+    publisher shares). Safe to call from worker threads: texts are queued and sent by `flush()`
+    on the event loop."""
 
-    def __init__(self, settings: Settings, channels: Mapping[str, Channel]):
-        self.chat = str(settings.channel("telegram").staff_chat_id)
-        self.adapter = channels.get("telegram") if self.chat else None
+    def __init__(self, staff: StaffChat | None = None):
+        self.staff = staff
         self._pending: list[str] = []
         self._lock = threading.Lock()
         self.sent: list[str] = []
@@ -79,11 +79,10 @@ class StaffNotifier:
             texts, self._pending = self._pending, []
         for text in texts:
             self.sent.append(text)
-            if self.adapter is None:
+            if self.staff is None:
                 continue
-            key = f"staff-{abs(hash((text, len(self.sent)))):x}"
             try:
-                await self.adapter.send(Message(key=key, title="", body=html.escape(text), format="html"), self.chat)
+                await self.staff.send(text)
             except Exception as e:  # noqa: BLE001 - the log already holds the text
                 log.error("could not tell staff on Telegram: %s", e)
 
@@ -93,9 +92,10 @@ class Runner:
                  worker_id: str | None = None, clock: Callable[[], datetime] = now_utc,
                  qa_column: Callable[..., Any] | None = None, sender: SendQueue | None = None):
         self.db, self.settings, self.channels, self.clock = db, settings, dict(channels), clock
-        self.notify = StaffNotifier(settings, self.channels)
+        self.notify = StaffNotifier()
         self.publisher = Publisher(db, self.channels, settings, worker_id=worker_id, clock=clock,
                                    notify=self.notify, sender=sender)
+        self.notify.staff = StaffChat.of(settings, self.channels, self.publisher.sender)
         sched = settings.schedule
         self.weekly = Weekly.parse(settings.weekly)
         self.grace = timedelta(hours=sched.catch_up_hours)
