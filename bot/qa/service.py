@@ -10,7 +10,6 @@ import asyncio
 import contextlib
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable
@@ -22,6 +21,7 @@ from content.qa import workflow as qa
 from content.db import Database
 from content.qa.models import Attachment, Question
 from content.config import Settings
+from content.render.sms import unaccent
 from content.text import as_utc, fmt_datetime, nfc, now_utc
 
 log = logging.getLogger("loa.qa")
@@ -483,8 +483,7 @@ def _latest(s, channel: str, external_id: str) -> Question:  # noqa: ANN001
 
 def _fold(text: str) -> str:
     """Lower case without diacritics ("Đồng ý" → "dong y")."""
-    t = unicodedata.normalize("NFD", text.strip().lower()).replace("đ", "d")
-    return "".join(ch for ch in t if unicodedata.category(ch) != "Mn")
+    return unaccent(text.strip().lower())
 
 
 __all__ = ["Actor", "QAService", "Attachment"]

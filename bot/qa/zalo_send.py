@@ -18,6 +18,7 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait
 
 from channels.base import Channel, ChannelError, Message, RetryableError, UnknownOutcome
 from channels.retry import wait_server_hint
+from content.render.telegram_split import split_text
 from content.errors import LoaError
 
 if TYPE_CHECKING:
@@ -50,10 +51,8 @@ class ZaloSender:
 
     async def send(self, user_id: str, text: str) -> list[str]:
         """Send `text` to one Zalo user; returns Zalo's message ids, one per part."""
-        from bot.qa.relay import chunks
-
         limit = min(TEXT_MAX, self.channel.limits.body_maxlen or TEXT_MAX)
-        parts = chunks(text, limit)
+        parts = split_text(text, limit)
         key = f"qa-{uuid.uuid4().hex[:12]}"
         ids: list[str] = []
         for n, part in enumerate(parts, 1):
