@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from channels.base import Channel, ChannelError, Message, RetryableError, UnknownOutcome
+from channels.registry import adapter_class, channel_status
 from channels.retry import wait_server_hint
+from channels.state import StateStore
 from content.render.telegram_split import split_text
 from content.errors import LoaError
 
@@ -83,9 +85,6 @@ def _part(n: int, total: int) -> str:
 def zalo_sender(settings: "Settings", db: "Database | None" = None) -> ZaloSender | None:
     """A sender over the live Zalo adapter (its token pair kept in `db`), or None when the
     channel has no credentials (replies then go to the outbox)."""
-    from channels.registry import adapter_class, channel_status
-    from channels.state import StateStore
-
     state = StateStore(db) if db is not None else None
     status = next((s for s in channel_status(settings, state) if s.name == "zalo"), None)
     if status is None or status.mode != "live":
