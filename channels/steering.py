@@ -38,6 +38,7 @@ from channels import log as publog
 from channels.base import Channel, ChannelError, Delivered, Message, TakeBack
 from channels.models import Attempt, Post
 from channels.publisher import PostError, render_messages, retry_post, schedule_item
+from channels.registry import channel_status
 from content import audit
 from content.audit import Actor
 from content.db import Database
@@ -274,8 +275,6 @@ class Steering:
 
     def approve(self, item_id: int, actor: Actor, *, expected_version: int | None = None,
                 confirm_past: bool = False) -> Result:
-        from channels.registry import channel_status
-
         now = self.clock()
         status = {st.name: st for st in channel_status(self.settings)}
         with self.db.session() as s:

@@ -32,6 +32,8 @@ from channels.publisher import Publisher, Summary, schedule_item
 from channels.sending import SendQueue
 from channels.staff import StaffChat
 from content.db import Database
+from content.models import PlanRecord
+from content.plan import Plan
 from content.render.item import portal_home
 from content.config import Settings
 from content.text import fmt_date, now_utc
@@ -39,7 +41,10 @@ from schedules import feeds as feedmod
 from schedules import reminders
 from schedules.edition import gaps_text, make_edition
 from schedules.models import Edition, Notice
-from content.qa.stats import due_questions, reminder_text, report_figures
+from schedules.reports.build import draft_report
+from schedules.reports.period import due_reports
+from schedules.reports.qa import report_figures
+from content.qa.stats import due_questions, reminder_text
 from content.calendar.workdays import is_working_day
 from schedules.timing import Weekly, edition_due, week_start
 
@@ -202,11 +207,6 @@ class Runner:
         return texts
 
     def draft_reports(self, now: datetime) -> list[str]:
-        from content.plan.parse import Plan
-        from content.models import PlanRecord
-        from schedules.reports.build import draft_report
-        from schedules.reports.period import due_reports
-
         today = now.astimezone(self.settings.tz).date()
         out_dir = self.settings.resolve(self.settings.report.path)
         made: list[str] = []

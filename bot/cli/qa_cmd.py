@@ -265,7 +265,7 @@ def stats(ctx: typer.Context, start: str = typer.Option(..., "--from"), end: str
     """Số liệu hỏi – đáp trong khoảng ngày (--from 01/01/2025 --to 31/03/2025, tính cả hai ngày)."""
     from datetime import timedelta
 
-    from content.text import parse_local
+    from content.items.when import parse_local
 
     tz = ctx.obj.settings.tz
     try:

@@ -6,11 +6,28 @@ from __future__ import annotations
 
 from content.config import Settings
 
+WEBHOOK_PATH = "/zalo/webhook"
+
+
+def webhook_secret(settings: Settings) -> str:
+    """The key that signs this OA's webhook events ("" when none is set)."""
+    z = settings.channel("zalo")
+    return settings.secret(z.oa_secret_key_env) or settings.secret(z.secret_key_env) or ""
+
+
+def telegram_ready(settings: Settings) -> bool:
+    """Questions come in by Telegram: the channel is on and its bot token is set."""
+    tg = settings.channel("telegram")
+    return tg.enabled and bool(settings.secret(tg.token_env))
+
+
+def zalo_ready(settings: Settings) -> bool:
+    """Questions come in by Zalo: the channel is on, with an app id and a webhook signing key."""
+    z = settings.channel("zalo")
+    return z.enabled and bool(z.app_id) and bool(webhook_secret(settings))
+
 
 def intake_lines(settings: Settings) -> list[str]:
-    from bot.qa.serve import telegram_ready, zalo_ready
-    from bot.qa.zalo import WEBHOOK_PATH
-
     tg, z = settings.channel("telegram"), settings.channel("zalo")
     lines = []
     if telegram_ready(settings):

@@ -32,6 +32,7 @@ from channels.base import UnknownOutcome
 from channels.pacing import Pacer
 from content.render.telegram_html import utf16_len, visible_length
 from content.render.telegram_split import split as split_html
+from content.render.telegram_split import split_text
 from content.db import Database
 from content.config import Settings
 
@@ -64,29 +65,6 @@ def markup(buttons: Buttons | None) -> InlineKeyboardMarkup | None:
         return None
     return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data) for label, data in row]
                                  for row in buttons])
-
-
-def chunks(text: str, size: int) -> list[str]:
-    """Split at paragraph or line ends where possible, each part at most `size` UTF-16 code
-    units (how Telegram counts: an emoji takes two); never returns an empty list."""
-    out: list[str] = []
-    while utf16_len(text) > size:
-        end = _fit(text, size)
-        cut = max(text.rfind("\n", 0, end), text.rfind(" ", 0, end))
-        cut = cut if cut > end // 2 else end
-        out.append(text[:cut].rstrip())
-        text = text[cut:].lstrip()
-    return out + [text]
-
-
-def _fit(text: str, size: int) -> int:
-    """The longest prefix length of `text` within `size` UTF-16 code units."""
-    used = 0
-    for i, ch in enumerate(text):
-        used += 2 if ord(ch) > 0xFFFF else 1
-        if used > size:
-            return max(i, 1)
-    return len(text)
 
 
 @dataclass(frozen=True)
@@ -146,7 +124,7 @@ class Relay:
                 if self.bot is None:
                     return Delivery("outbox", self._outbox("telegram", external_id, text))
                 bot, chat = self.bot, _chat_id(external_id)
-                parts = chunks(text, TELEGRAM_CHUNK)
+                parts = split_text(text, TELEGRAM_CHUNK)
                 for i, part in enumerate(parts):
                     keys = markup(buttons) if i == len(parts) - 1 else None
                     await self.paced(str(external_id), lambda: bot.send_message(chat, part, reply_markup=keys))

@@ -10,18 +10,20 @@ import asyncio
 import contextlib
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable
+
+from sqlalchemy import select
 
 from bot.qa import texts as T
 from bot.qa.relay import Delivery, Relay, StaffPost
 from content.qa import replay
 from content.qa import workflow as qa
 from content.db import Database
-from content.qa.models import Attachment, Question
+from content.qa.models import Attachment, Citizen, Question
 from content.config import Settings
+from content.render.sms import unaccent
 from content.text import as_utc, fmt_datetime, nfc, now_utc
 
 log = logging.getLogger("loa.qa")
@@ -469,10 +471,6 @@ def _delivered(delivery: Delivery, channel: str) -> str:
 
 
 def _latest(s, channel: str, external_id: str) -> Question:  # noqa: ANN001
-    from sqlalchemy import select
-
-    from content.qa.models import Citizen
-
     q = s.scalar(select(Question).join(Citizen, Citizen.id == Question.citizen_id)
                  .where(Citizen.channel == channel, Citizen.external_id == str(external_id))
                  .order_by(Question.received_at.desc(), Question.id.desc()).limit(1))
@@ -483,8 +481,7 @@ def _latest(s, channel: str, external_id: str) -> Question:  # noqa: ANN001
 
 def _fold(text: str) -> str:
     """Lower case without diacritics ("Đồng ý" → "dong y")."""
-    t = unicodedata.normalize("NFD", text.strip().lower()).replace("đ", "d")
-    return "".join(ch for ch in t if unicodedata.category(ch) != "Mn")
+    return unaccent(text.strip().lower())
 
 
 __all__ = ["Actor", "QAService", "Attachment"]

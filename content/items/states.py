@@ -24,6 +24,7 @@ that says what to do instead.
 from __future__ import annotations
 
 from content.errors import LoaError
+from content.items.when import fold
 
 STATES = ("draft", "approved", "scheduled", "published", "rejected", "cancelled", "withdrawn")
 ACTIONS = ("approve", "schedule", "publish", "edit", "reject", "cancel", "restore", "withdraw", "correct")
@@ -155,8 +156,6 @@ def correct(state: str, sent: bool = False) -> str:
 def parse_state(text: str) -> str:
     """A state typed by staff — the code ("draft") or its Vietnamese name ("bản nháp", "ban nhap")
     — as its code; `TransitionRefused`'s sibling `StateNameError` if unknown."""
-    from content.items.when import fold
-
     key = " ".join(fold(text.strip()).split())
     for code, name in STATE_NAMES.items():
         if key in (code, " ".join(fold(name).split())):

@@ -25,6 +25,7 @@ from content.errors import LoaError
 from content.qa.models import (OPEN_STATES, STATE_NAMES, Attachment, Citizen, Question, QuestionEvent,
                                StaffMessage)
 from content.qa.privacy import scrub
+from content.qa.stats import DueQuestion, due_questions, qa_stats  # noqa: F401 - the Q&A face for its callers
 from content.config import Settings
 from content.text import as_utc, nfc
 from content.calendar.workdays import add_working_days
@@ -435,4 +436,17 @@ def erase(session: Session, q: Question, *, by: str, now: datetime) -> None:
         record(session, q, by, "erased", now=now)
 
 
-from content.qa.stats import DueQuestion, due_questions, purge_expired, qa_stats, report_figures  # noqa: E402,F401
+def purge_expired(session: Session, settings: Settings, now: datetime) -> int:
+    """Erase personal data of questions received more than `retention_days` ago; also drop
+    citizens left without questions whose last message is that old. Returns questions erased."""
+    cutoff = now - timedelta(days=settings.qa.retention_days)
+    old = session.scalars(select(Question).where(Question.received_at < cutoff, Question.erased_at.is_(None))).all()
+    for q in old:
+        erase(session, q, by="retention", now=now)
+        # The column it appeared in (anonymised, with the citizen's consent) stays as published:
+        # the retention period is about personal data, not about the public record.
+        q.item_id = None
+    linked = select(Question.citizen_id).where(Question.citizen_id.is_not(None))
+    for c in session.scalars(select(Citizen).where(Citizen.last_message_at < cutoff, Citizen.id.not_in(linked))):
+        session.delete(c)
+    return len(old)
