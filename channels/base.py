@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Mapping
 
 from content.config import ChannelSettings
 from content.errors import LoaError
+from content.text import where_name
 
 if TYPE_CHECKING:
     from channels.state import StateStore
@@ -212,8 +213,6 @@ class Channel(ABC):
 
     def describe_target(self, target: str) -> str:
         """The channel (and target) as staff name it."""
-        from content.text import where_name
-
         return where_name(self.name, target)
 
     async def aclose(self) -> None:

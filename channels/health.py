@@ -8,7 +8,6 @@ Telegram adapter, or its outbox)."""
 from __future__ import annotations
 
 import asyncio
-import html
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,10 +16,11 @@ from typing import TYPE_CHECKING, Mapping
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from channels.base import Channel, ChannelError, Message, Receipt
+from channels.base import Channel, ChannelError, Receipt
 from channels.log import OK_OUTCOMES
 from channels.models import Attempt, Post
 from channels.registry import adapter_class, build_channels, channel_status
+from channels.staff import StaffChat, staff_chat_id
 from content.config import Settings
 from content.text import UTC
 
@@ -146,7 +146,7 @@ async def telegram_identity(adapter: Channel | None, timeout: float = 8.0) -> Bo
 
 def staff_chat(settings: Settings) -> str:
     """The Telegram staff group's chat id (`[channels.telegram] staff_chat_id`), or ""."""
-    return str(settings.channel("telegram").staff_chat_id or "")
+    return staff_chat_id(settings)
 
 
 def telegram_adapter(settings: Settings, state: "StateStore | None" = None) -> Channel | None:
@@ -156,6 +156,7 @@ def telegram_adapter(settings: Settings, state: "StateStore | None" = None) -> C
 
 
 async def send_staff_test(adapter: Channel, chat: str, text: str) -> Receipt:
-    """Send `text` into the staff chat as a staff notice goes (raises ChannelError)."""
-    key = f"staff-test-{secrets.token_hex(6)}"
-    return await adapter.send(Message(key=key, title="", body=html.escape(text), format="html"), chat)
+    """Send `text` into the staff chat as every staff notice goes (raises ChannelError)."""
+    receipt = await StaffChat(chat, adapter).send(text, key=f"staff-test-{secrets.token_hex(6)}")
+    assert receipt is not None          # a chat and an adapter were given
+    return receipt

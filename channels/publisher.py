@@ -44,6 +44,8 @@ from channels.posts import (SCHEDULABLE_ITEM_STATES, Claimed, PostError, Schedul
 from channels.retry import DEAD, PERMANENT, RATE_LIMITED, RETRY, UNKNOWN, RetryPolicy
 from channels.sending import PUBLICATION, SendQueue
 from content.db import Database
+from content.items.workflow import article_of
+from content.render.item import item_link, render
 from content.config import Settings
 from content.kinds import CHANNEL_NAMES
 from content.text import now_utc
@@ -98,9 +100,6 @@ def render_messages(s: Session, settings: Settings, item: Any, channel: str, ada
                     key: str, article: Any = None) -> list[Message]:
     """The messages of one post: the item (or a given `article`, e.g. a correction notice)
     rendered for `channel` within the adapter's limits, keys f"{key}-part-{n}"."""
-    from content.items.workflow import article_of
-    from content.render.item import item_link, render
-
     limits = adapter.limits if adapter else None
     if article is None:
         article = article_of(s, item, settings, link=item_link(settings, item.id, item.title, item.channels))

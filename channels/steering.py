@@ -22,6 +22,7 @@ Network calls happen between transactions, never inside one (SQLite has one writ
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import uuid
@@ -37,6 +38,7 @@ from channels import log as publog
 from channels.base import Channel, ChannelError, Delivered, Message, TakeBack
 from channels.models import Attempt, Post
 from channels.publisher import PostError, render_messages, retry_post, schedule_item
+from channels.registry import channel_status
 from content import audit
 from content.audit import Actor
 from content.db import Database
@@ -273,8 +275,6 @@ class Steering:
 
     def approve(self, item_id: int, actor: Actor, *, expected_version: int | None = None,
                 confirm_past: bool = False) -> Result:
-        from channels.registry import channel_status
-
         now = self.clock()
         status = {st.name: st for st in channel_status(self.settings)}
         with self.db.session() as s:
@@ -517,6 +517,4 @@ def _public(item: Item) -> dict[str, Any]:
 
 
 async def _to_thread(fn, *args):  # noqa: ANN001, ANN202
-    import asyncio
-
     return await asyncio.to_thread(fn, *args)

@@ -20,7 +20,7 @@ import time
 from typing import Callable
 
 MASK = "****"
-_TOKEN = re.compile(r"(?<![\w])(\d{3,12}):[A-Za-z0-9_-]{6,}")
+_TOKEN = re.compile(r"(?:(?<=bot)|(?<![\w]))(\d{3,12}):[A-Za-z0-9_-]{6,}")
 _SECRETS: set[str] = set()
 _LOCK = threading.Lock()
 LIBRARIES = ("telegram", "httpx", "httpcore", "uvicorn", "apscheduler", "hpack", "urllib3", "asyncio")

@@ -34,16 +34,6 @@ def as_utc(dt: datetime) -> datetime:
     return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
 
 
-def parse_local(text: str, tz: ZoneInfo, default_hour: int = 0) -> datetime:
-    """Staff input such as "04/03/2024 08:00", "2024-03-04T08:00", "5/3 8h30", "thứ Hai tuần
-    sau" in the configured zone, as an aware UTC datetime; a date alone is its midnight (or
-    `default_hour`). The one parser is `content.items.when.parse_when`; its `WhenError` is a
-    ValueError too."""
-    from content.items.when import parse_when  # the parser lives with the items that use it most
-
-    return parse_when(text, now_utc(), default_hour, tz=tz).at
-
-
 def now_utc() -> datetime:
     return datetime.now(UTC)
 

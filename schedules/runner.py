@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import heapq
-import html
 import logging
 import threading
 import time
@@ -28,10 +27,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from channels import posts
-from channels.base import Channel, Message
+from channels.base import Channel
 from channels.publisher import Publisher, Summary, schedule_item
-from channels.sending import STAFF, SendQueue
+from channels.sending import SendQueue
+from channels.staff import StaffChat
 from content.db import Database
+from content.models import PlanRecord
+from content.plan import Plan
 from content.render.item import portal_home
 from content.config import Settings
 from content.text import fmt_date, now_utc
@@ -39,7 +41,10 @@ from schedules import feeds as feedmod
 from schedules import reminders
 from schedules.edition import gaps_text, make_edition
 from schedules.models import Edition, Notice
-from content.qa.stats import due_questions, reminder_text, report_figures
+from schedules.reports.build import draft_report
+from schedules.reports.period import due_reports
+from schedules.reports.qa import report_figures
+from content.qa.stats import due_questions, reminder_text
 from content.calendar.workdays import is_working_day
 from schedules.timing import Weekly, edition_due, week_start
 
@@ -58,15 +63,13 @@ class PassReport:
 
 
 class StaffNotifier:
-    """Tells staff: always the log; the Telegram staff chat when one is configured (through the
-    telegram adapter, so an unset token means the outbox, and through the send queue, so the
-    bot's limits hold). Safe to call from worker threads: texts are queued and sent by `flush()`
+    """Tells staff: always the log; the staff chat when one is configured, through the one
+    staff-chat sender (`channels.staff.StaffChat`: the telegram adapter, in the send queue the
+    publisher shares). Safe to call from worker threads: texts are queued and sent by `flush()`
     on the event loop."""
 
-    def __init__(self, settings: Settings, channels: Mapping[str, Channel], sender: SendQueue | None = None):
-        self.chat = str(settings.channel("telegram").staff_chat_id)
-        self.adapter = channels.get("telegram") if self.chat else None
-        self.sender = sender
+    def __init__(self, staff: StaffChat | None = None):
+        self.staff = staff
         self._pending: list[str] = []
         self._lock = threading.Lock()
         self.sent: list[str] = []
@@ -81,16 +84,10 @@ class StaffNotifier:
             texts, self._pending = self._pending, []
         for text in texts:
             self.sent.append(text)
-            if self.adapter is None:
+            if self.staff is None:
                 continue
-            key = f"staff-{abs(hash((text, len(self.sent)))):x}"
-            msg = Message(key=key, title="", body=html.escape(text), format="html")
-            adapter = self.adapter
             try:
-                if self.sender is not None:
-                    await self.sender.send("telegram", self.chat, lambda: adapter.send(msg, self.chat), priority=STAFF)
-                else:
-                    await adapter.send(msg, self.chat)
+                await self.staff.send(text)
             except Exception as e:  # noqa: BLE001 - the log already holds the text
                 log.error("could not tell staff on Telegram: %s", e)
 
@@ -100,10 +97,10 @@ class Runner:
                  worker_id: str | None = None, clock: Callable[[], datetime] = now_utc,
                  qa_column: Callable[..., Any] | None = None, sender: SendQueue | None = None):
         self.db, self.settings, self.channels, self.clock = db, settings, dict(channels), clock
-        self.notify = StaffNotifier(settings, self.channels)
+        self.notify = StaffNotifier()
         self.publisher = Publisher(db, self.channels, settings, worker_id=worker_id, clock=clock,
                                    notify=self.notify, sender=sender)
-        self.notify.sender = self.publisher.sender
+        self.notify.staff = StaffChat.of(settings, self.channels, self.publisher.sender)
         sched = settings.schedule
         self.weekly = Weekly.parse(settings.weekly)
         self.grace = timedelta(hours=sched.catch_up_hours)
@@ -210,11 +207,6 @@ class Runner:
         return texts
 
     def draft_reports(self, now: datetime) -> list[str]:
-        from content.plan.parse import Plan
-        from content.models import PlanRecord
-        from schedules.reports.build import draft_report
-        from schedules.reports.period import due_reports
-
         today = now.astimezone(self.settings.tz).date()
         out_dir = self.settings.resolve(self.settings.report.path)
         made: list[str] = []

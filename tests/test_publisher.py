@@ -229,9 +229,10 @@ def test_429_holds_back_that_chat_only(db, tmp_path, api):
     assert len(a_ok) == len(b_ok) == 2
     assert min(a_ok) - limited.at >= 2.0 - 0.05    # @a waited exactly retry_after
     assert max(b_ok) < min(a_ok)                   # @b did not wait for @a
-    # and @b kept one message per second: arrival times jitter on a loaded machine, so the bound
-    # is the fake's (Telegram's) own tolerance
-    assert b_ok[1] - b_ok[0] >= 0.9
+    # and @b kept one message per second. These are arrival times at the fake: on a loaded machine
+    # the first request can reach it late after the pacer let it go (0.886 s seen under load 15),
+    # so the bound leaves 0.2 s for that; a pacer that stopped spacing a chat gives ~0 s.
+    assert b_ok[1] - b_ok[0] >= 0.8
     assert api.count_429 == 1
 
 

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.qa import texts as T
-from bot.qa.relay import chunks, fitting
+from bot.qa.relay import fitting
+from content.render.telegram_split import split_text
 from content.qa.models import Question, QuestionEvent
 from content.render.telegram_html import utf16_len, visible_length, visible_text
 from tests.fakes import telegram_updates as U
@@ -57,7 +58,7 @@ def test_random_texts_fit(settings):  # noqa: ANN001
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 6000)))
         assert _fits(T.card(_q(text), settings))
         assert all(_fits(p) for p in T.full_text(_q(text)))
-        assert all(utf16_len(c) <= 4000 for c in chunks(text, 4000))
+        assert all(utf16_len(c) <= 4000 for c in split_text(text, 4000))
         assert all(_fits(p) for p in fitting(T.esc(text)))
 
 

@@ -64,25 +64,6 @@ def doctor(ctx: typer.Context) -> None:
 
 def _qa_lines(settings) -> list[str]:  # noqa: ANN001
     """Where citizens' questions come in ("Dân hỏi – Chính quyền trả lời"), and what is missing."""
-    from bot.qa.zalo import WEBHOOK_PATH
-    from bot.qa.serve import telegram_ready, zalo_ready
+    from bot.qa.intake import intake_lines
 
-    tg, z = settings.channel("telegram"), settings.channel("zalo")
-    lines = ["Hỏi – đáp (Dân hỏi – Chính quyền trả lời):"]
-    if telegram_ready(settings):
-        lines.append("  Telegram: bot nhận câu hỏi khi chạy loa run (hoặc loa serve).")
-        if tg.staff_chat_id and not tg.staff_user_ids:
-            lines.append("  Cảnh báo: staff_user_ids trống — không cán bộ nào được trả lời câu hỏi trong nhóm; "
-                         "chỉ trả lời được bằng lệnh loa qa.")
-    else:
-        lines.append("  Telegram: chưa có mã bot, không nhận câu hỏi qua Telegram.")
-    if zalo_ready(settings):
-        host, port = settings.qa.webhook_host, settings.qa.webhook_port
-        lines.append(f"  Zalo: webhook mở tại http://{host}:{port}{WEBHOOK_PATH} khi chạy loa run; khai báo địa "
-                     "chỉ công khai tương ứng (HTTPS) trong Zalo for Developers → Webhook.")
-    elif z.enabled and z.app_id:
-        env = z.oa_secret_key_env
-        lines.append(f"  Zalo: chưa mở webhook — thiếu khóa bí mật OA (biến môi trường {env}).")
-    else:
-        lines.append("  Zalo: chưa khai báo app_id ([channels.zalo]), không nhận câu hỏi qua Zalo.")
-    return lines
+    return ["Hỏi – đáp (Dân hỏi – Chính quyền trả lời):"] + [f"  {line}" for line in intake_lines(settings)]

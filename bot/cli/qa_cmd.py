@@ -132,6 +132,20 @@ def answer(ctx: typer.Context, code: str, text: str, by: Optional[str] = typer.O
     _act(ctx, "answer", code, text, by, as_json)
 
 
+@app.command("amend")
+def amend(ctx: typer.Context, code: str, text: str, by: Optional[str] = typer.Option(None, "--by"),
+          as_json: bool = typer.Option(False, "--json")) -> None:
+    """Bổ sung câu trả lời đã gửi (người hỏi nhận phần bổ sung, ghi rõ là bổ sung)."""
+    _act(ctx, "amend", code, text, by, as_json)
+
+
+@app.command("correct")
+def correct(ctx: typer.Context, code: str, text: str, by: Optional[str] = typer.Option(None, "--by"),
+            as_json: bool = typer.Option(False, "--json")) -> None:
+    """Đính chính: thay câu trả lời đã gửi (người hỏi nhận tin ghi rõ là đính chính)."""
+    _act(ctx, "correct", code, text, by, as_json)
+
+
 @app.command("assign")
 def assign(ctx: typer.Context, code: str, unit: str, by: Optional[str] = typer.Option(None, "--by"),
            as_json: bool = typer.Option(False, "--json")) -> None:
@@ -251,7 +265,7 @@ def stats(ctx: typer.Context, start: str = typer.Option(..., "--from"), end: str
     """Số liệu hỏi – đáp trong khoảng ngày (--from 01/01/2025 --to 31/03/2025, tính cả hai ngày)."""
     from datetime import timedelta
 
-    from content.text import parse_local
+    from content.items.when import parse_local
 
     tz = ctx.obj.settings.tz
     try:

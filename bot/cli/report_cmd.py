@@ -9,9 +9,9 @@ from typing import Optional
 import typer
 
 from bot.cli.common import Fail, console
-from content.qa.stats import report_figures
 from schedules.reports.build import default_name, format_for, make_report, plan_for_period
 from schedules.reports.period import parse_period
+from schedules.reports.qa import report_figures
 
 
 def report(

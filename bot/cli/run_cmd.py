@@ -16,7 +16,8 @@ from bot.cli.web_cmd import serve_console, web_config
 from bot.cli.wiring import live_channels
 from bot.web.config import web_configured
 from content.qa.column import column_item
-from content.text import fmt_datetime, now_utc, parse_local
+from content.items.when import parse_local
+from content.text import fmt_datetime, now_utc
 from schedules.instance import InstanceLock
 from schedules.runner import PassReport, Runner
 

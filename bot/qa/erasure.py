@@ -32,7 +32,7 @@ from content.audit import Actor
 from content.db import Database
 from content.models import Item
 from content.qa.column import body_without_erased, columns_to_fix
-from content.settings import Settings
+from content.config import Settings
 from content.text import now_utc
 
 log = logging.getLogger("loa.qa")

@@ -26,15 +26,17 @@ from dataclasses import dataclass
 from typing import Awaitable, Callable, Sequence, TypeVar
 
 from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.qa.zalo_send import ZaloSender, ZaloSendError, zalo_sender
-from channels.base import PermanentError
+from channels.adapters.telegram import TelegramChannel
+from channels.adapters.telegram_errors import classify, refused_for_message, retry_after_seconds, safe_to_resend
+from channels.base import UnknownOutcome
 from channels.pacing import Pacer
 from channels.sending import ACK, STAFF, SendQueue
-from channels.adapters.telegram import TelegramChannel, retry_after_seconds
 from content.render.telegram_html import utf16_len, visible_length
 from content.render.telegram_split import split as split_html
+from content.render.telegram_split import split_text
 from content.db import Database
 from content.config import Settings
 
@@ -69,29 +71,6 @@ def markup(buttons: Buttons | None) -> InlineKeyboardMarkup | None:
                                  for row in buttons])
 
 
-def chunks(text: str, size: int) -> list[str]:
-    """Split at paragraph or line ends where possible, each part at most `size` UTF-16 code
-    units (how Telegram counts: an emoji takes two); never returns an empty list."""
-    out: list[str] = []
-    while utf16_len(text) > size:
-        end = _fit(text, size)
-        cut = max(text.rfind("\n", 0, end), text.rfind(" ", 0, end))
-        cut = cut if cut > end // 2 else end
-        out.append(text[:cut].rstrip())
-        text = text[cut:].lstrip()
-    return out + [text]
-
-
-def _fit(text: str, size: int) -> int:
-    """The longest prefix length of `text` within `size` UTF-16 code units."""
-    used = 0
-    for i, ch in enumerate(text):
-        used += 2 if ord(ch) > 0xFFFF else 1
-        if used > size:
-            return max(i, 1)
-    return len(text)
-
-
 @dataclass(frozen=True)
 class StaffPost:
     """What became of a message for the staff chat."""
@@ -104,23 +83,6 @@ class StaffPost:
     @property
     def ok(self) -> bool:
         return self.message_id is not None
-
-
-# BadRequest descriptions that are about the chat (or the bot's rights in it), not the message:
-# every message would fail the same way until an admin fixes the chat.
-_CHAT_PROBLEMS = ("chat not found", "chat_id is empty", "not enough rights", "have no rights",
-                  "need administrator rights", "bot is not a member", "chat_write_forbidden",
-                  "upgraded to a supergroup", "topic_closed", "topic_deleted", "bot was kicked")
-
-
-def refused_for_message(e: TelegramError) -> bool:
-    """Telegram refused a message for what it is (too long, bad markup, …): sending it again
-    unchanged cannot succeed, and other messages to the same chat still can. Uses the
-    publisher's classification of Telegram errors (`channels.adapters.telegram`)."""
-    mapped = TelegramChannel._map(e, "")
-    if not isinstance(mapped, PermanentError) or not isinstance(e, BadRequest):
-        return False
-    return not any(p in str(e).lower() for p in _CHAT_PROBLEMS)
 
 
 class Relay:
@@ -180,7 +142,7 @@ class Relay:
                 if self.bot is None:
                     return Delivery("outbox", self._outbox("telegram", external_id, text))
                 bot, chat = self.bot, _chat_id(external_id)
-                parts = chunks(text, TELEGRAM_CHUNK)
+                parts = split_text(text, TELEGRAM_CHUNK)
                 for i, part in enumerate(parts):
                     keys = markup(buttons) if i == len(parts) - 1 else None
                     await self.paced(str(external_id), lambda: bot.send_message(chat, part, reply_markup=keys),
@@ -310,12 +272,12 @@ def _chat_id(chat: str) -> int | str:
 
 def passing(e: Exception) -> bool:
     """Whether trying again later may succeed and cannot send the message twice: not for a
-    refusal (blocked bot, unknown chat, unfollowed OA) nor for a timeout (it may have arrived)."""
+    refusal (blocked bot, unknown chat, unfollowed OA) nor for an unknown outcome (a timeout or
+    a connection dropped after sending: it may have arrived). Telegram errors are classified by
+    the publisher's classifier (`channels.adapters.telegram_errors`)."""
     if isinstance(e, ZaloSendError):
         return e.retryable
-    if isinstance(e, RetryAfter):
-        return True
-    return isinstance(e, NetworkError) and not isinstance(e, TimedOut)
+    return isinstance(e, TelegramError) and safe_to_resend(e)
 
 
 def explain(e: Exception) -> str:
@@ -326,6 +288,8 @@ def explain(e: Exception) -> str:
         return "người hỏi đã chặn bot hoặc xóa cuộc trò chuyện với bot (Telegram: Forbidden)"
     if isinstance(e, RetryAfter):
         return f"Telegram yêu cầu chờ {retry_after_seconds(e):.0f} giây; hãy gửi lại sau"
+    if isinstance(e, TelegramError) and isinstance(classify(e), UnknownOutcome):
+        return f"Telegram không trả lời; tin có thể đã đến người hỏi — hãy kiểm tra trước khi gửi lại ({e})"
     return f"Telegram báo lỗi: {e}"
 
 

@@ -22,7 +22,8 @@ from bot.qa.erasure import fix_columns
 from bot.qa.relay import relay_from_settings
 from bot.qa.service import QAService
 from bot.qa.telegram import build_application
-from bot.qa.zalo import WEBHOOK_PATH, make_zalo_app, webhook_secret
+from bot.qa.intake import WEBHOOK_PATH, telegram_ready, zalo_ready  # noqa: F401 - also this module's face
+from bot.qa.zalo import make_zalo_app
 from channels.base import Channel
 from channels.pacing import Pacer
 from channels.sending import SendQueue
@@ -33,7 +34,7 @@ from content.db import Database
 from content.errors import LoaError
 from content.qa import replay
 from content.qa.column import columns_to_fix
-from content.qa.stats import purge_expired
+from content.qa.workflow import purge_expired
 from content.config import Settings
 from content.text import now_utc
 
@@ -54,16 +55,6 @@ class ServeInfo:
         head = ("Bot hỏi – đáp đang chạy: Telegram " + ("bật" if self.telegram else "tắt")
                 + (f", webhook Zalo {self.zalo_url}" if self.zalo_url else ", webhook Zalo tắt") + ".")
         return [head] + [f"  {note}" for note in self.notes]
-
-
-def telegram_ready(settings: Settings) -> bool:
-    tg = settings.channel("telegram")
-    return tg.enabled and bool(settings.secret(tg.token_env))
-
-
-def zalo_ready(settings: Settings) -> bool:
-    z = settings.channel("zalo")
-    return z.enabled and bool(z.app_id) and bool(webhook_secret(settings))
 
 
 def _bind(host: str, port: int) -> socket.socket:

@@ -10,10 +10,11 @@ import asyncio
 import contextlib
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable
+
+from sqlalchemy import select
 
 from bot.qa import texts as T
 from bot.qa.relay import Delivery, Relay, StaffPost
@@ -21,8 +22,9 @@ from channels.sending import ACK, REFUSAL
 from content.qa import replay
 from content.qa import workflow as qa
 from content.db import Database
-from content.qa.models import Attachment, Question
+from content.qa.models import Attachment, Citizen, Question
 from content.config import Settings
+from content.render.sms import unaccent
 from content.text import as_utc, fmt_datetime, nfc, now_utc
 
 log = logging.getLogger("loa.qa")
@@ -46,13 +48,21 @@ class Actor:
 
 def CARD_BUTTONS(question_id: int) -> list[list[tuple[str, str]]]:  # noqa: N802 - a constant table
     return [[(T.BTN_ANSWER, f"qa:s:answer:{question_id}"), (T.BTN_ASSIGN, f"qa:s:assign:{question_id}")],
-            [(T.BTN_REJECT, f"qa:s:reject:{question_id}"), (T.BTN_PUBLIC, f"qa:s:public:{question_id}")]]
+            [(T.BTN_REJECT, f"qa:s:reject:{question_id}"), (T.BTN_PUBLIC, f"qa:s:public:{question_id}")],
+            [(T.BTN_AMEND, f"qa:s:amend:{question_id}"), (T.BTN_CORRECT, f"qa:s:correct:{question_id}")]]
 
 
 def _refuse_card(s, question_id: int, error: str, now: datetime) -> str:  # noqa: ANN001
     q = s.get(Question, question_id)
     qa.card_refused(s, q, error, now=now)
     return q.code
+
+
+class _NotYours(Exception):
+    """A consent button pressed by someone other than the question's author."""
+
+
+_AFTER_ANSWER = re.compile(r"^\s*(bổ sung|bo sung|đính chính|dinh chinh)\s*[:：-]\s*(.+)$", re.IGNORECASE | re.DOTALL)
 
 
 class QAService:
@@ -267,13 +277,18 @@ class QAService:
                 q = s.get(Question, question_id)
                 if q is None:
                     raise qa.NotFound("?")
-                qa.owned_by(s, q.code, channel, external_id)
+                try:
+                    qa.owned_by(s, q.code, channel, external_id)
+                except qa.NotFound:
+                    raise _NotYours from None
             else:
                 q = _latest(s, channel, external_id)
             qa.set_consent(s, q, yes, now=now, by=f"{channel}:citizen")
             return q.code
         try:
             found = await self.run(work)
+        except _NotYours:
+            return T.not_your_button()
         except qa.NotFound:
             return T.not_found(code or "")
         return T.consent_recorded(found, yes)
@@ -324,6 +339,8 @@ class QAService:
                 qa.reject(s, q, arg or "", by=by, now=now)
             elif action == "correct":
                 qa.correct_answer(s, q, arg or "", by=by, now=now)
+            elif action == "amend":
+                qa.amend_answer(s, q, arg or "", by=by, now=now)
             elif action in ("public", "public_text"):
                 qa.mark_public(s, q, by=by, now=now, public_text=arg if action == "public_text" else None)
             else:
@@ -335,31 +352,38 @@ class QAService:
             return T.public_preview(q.code, q.public_text or "", q.consent)
         if action == "public_text":
             return T.done("public_text", q.code, "")
-        delivery = await self._notify(q, target)
+        delivery = await self._notify(q, target, action, arg or "")
         notice = await self.run(lambda s: qa.notice_outcome(
             s, s.get(Question, q.id), action, delivery.where, now=self.clock(), error=delivery.detail,
             retryable=delivery.retryable))
-        reply = T.done({"answer": "answered", "assign": "assigned", "reject": "rejected", "correct": "corrected"}[action],
+        reply = T.done({"answer": "answered", "assign": "assigned", "reject": "rejected", "correct": "corrected",
+                        "amend": "amended"}[action],
                        q.code,
                        _delivered(delivery, q.channel))
         if notice == "owed":
             reply += " " + T.notice_owed()
-        if window is not None and window.total_seconds() < 0 and action in ("answer", "correct"):
+        if window is not None and window.total_seconds() < 0 and action in ("answer", "correct", "amend"):
             reply += "\n" + T.zalo_window_warning(q.code, -window.total_seconds() / 3600)
         return reply
 
-    def _notice_text(self, q: Question) -> str:
-        """What the citizen is told about the question's current state."""
+    def _notice_text(self, q: Question, action: str = "", added: str = "") -> str:
+        """What the citizen is told about the question's current state; a correction or an
+        addition to an answer already sent is marked as such."""
+        if q.state == "answered" and action == "correct":
+            return T.corrected(q, self.settings)
+        if q.state == "answered" and action == "amend" and added:
+            return T.amended(q, nfc(added).strip(), self.settings)
         if q.state == "answered":
             return T.answered(q, self.settings)
         if q.state == "rejected":
             return T.rejected(q, self.settings)
         return T.assigned(q)
 
-    async def _notify(self, q: Question, target: tuple[str, str] | None) -> Delivery:
+    async def _notify(self, q: Question, target: tuple[str, str] | None, action: str = "",
+                      added: str = "") -> Delivery:
         if target is None:
             return Delivery("no_citizen")
-        return await self.relay.to_citizen(*target, self._notice_text(q))
+        return await self.relay.to_citizen(*target, self._notice_text(q, action, added))
 
     async def resend_owed(self) -> list[str]:
         """Try again the notices to citizens that failed for a passing reason and are due.
@@ -407,6 +431,13 @@ class QAService:
         if purpose in ("erased", "cleaned"):
             return T.erased_reply(q.code)
         action = {"card": "answer", "attachment": "answer"}.get(purpose, purpose)
+        if action == "answer" and q.state == "answered":
+            # a reply to the card of a question already answered: an addition or a correction,
+            # said so in so many words; otherwise staff are told how (nothing is sent twice)
+            m = _AFTER_ANSWER.match(nfc(text or ""))
+            if m is None:
+                return T.already_answered(q.code)
+            action, text = ("amend" if _fold(m.group(1)).startswith("bo") else "correct"), m.group(2)
         return await self.act(actor, action, q.id, text)
 
     async def prompt(self, actor: Actor, purpose: str, question_id: int, reply_to: int | None) -> str | None:
@@ -445,10 +476,6 @@ def _delivered(delivery: Delivery, channel: str) -> str:
 
 
 def _latest(s, channel: str, external_id: str) -> Question:  # noqa: ANN001
-    from sqlalchemy import select
-
-    from content.qa.models import Citizen
-
     q = s.scalar(select(Question).join(Citizen, Citizen.id == Question.citizen_id)
                  .where(Citizen.channel == channel, Citizen.external_id == str(external_id))
                  .order_by(Question.received_at.desc(), Question.id.desc()).limit(1))
@@ -459,8 +486,7 @@ def _latest(s, channel: str, external_id: str) -> Question:  # noqa: ANN001
 
 def _fold(text: str) -> str:
     """Lower case without diacritics ("Đồng ý" → "dong y")."""
-    t = unicodedata.normalize("NFD", text.strip().lower()).replace("đ", "d")
-    return "".join(ch for ch in t if unicodedata.category(ch) != "Mn")
+    return unaccent(text.strip().lower())
 
 
 __all__ = ["Actor", "QAService", "Attachment"]

@@ -13,7 +13,7 @@ import logging
 from datetime import datetime
 from typing import Any, Awaitable, Callable
 
-from telegram import Update
+from telegram import MessageOriginChannel, MessageOriginChat, MessageOriginHiddenUser, MessageOriginUser, Update
 from telegram.ext import (Application, ApplicationBuilder, ApplicationHandlerStop, BaseUpdateProcessor,
                           CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, TypeHandler, filters)
 
@@ -109,8 +109,44 @@ async def citizen_message(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     user = update.effective_user
     inc = qa.Incoming("telegram", str(update.effective_chat.id), m.text or m.caption or "",
                       display_name=user.full_name if user else "",
-                      phone=m.contact.phone_number if m.contact else "", attachments=tuple(attachments))
+                      phone=m.contact.phone_number if m.contact else "", attachments=tuple(attachments),
+                      forwarded_from=forward_origin(m))
     await service_of(context).citizen_message(inc)
+
+
+def forward_origin(m) -> str:  # noqa: ANN001
+    """Who a forwarded message came from, as far as Telegram tells ("" when not forwarded)."""
+    o = getattr(m, "forward_origin", None)
+    if o is None:
+        return ""
+    if isinstance(o, MessageOriginUser):
+        u = o.sender_user
+        return u.full_name + (f" (@{u.username})" if u.username else "")
+    if isinstance(o, MessageOriginHiddenUser):
+        return f"{o.sender_user_name} (ẩn tài khoản)"
+    if isinstance(o, MessageOriginChat):
+        return o.sender_chat.title or o.sender_chat.username or "một nhóm"
+    if isinstance(o, MessageOriginChannel):
+        return (o.chat.title or "một kênh") + (f" (@{o.chat.username})" if o.chat.username else "")
+    return "không rõ"
+
+
+async def help_citizen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/help (/trogiup) in a private chat: how to ask and follow a question."""
+    svc = service_of(context)
+    await svc.relay.to_citizen("telegram", str(update.effective_chat.id),
+                               T.help_citizen(svc.settings.qa.answer_working_days))
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command the bot does not know, in a private chat."""
+    await service_of(context).relay.to_citizen("telegram", str(update.effective_chat.id), T.unknown_command())
+
+
+async def help_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/help in the staff chat: how staff answer, transfer, refuse, add to and publish."""
+    svc = service_of(context)
+    await svc.relay.to_staff(T.help_staff(), reply_to=update.effective_message.message_id)
 
 
 async def unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -124,7 +160,11 @@ async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     cq = update.callback_query
     parts = (cq.data or "").split(":")
     if len(parts) == 4 and parts[1] == "c" and parts[2].isdigit():
-        reply = await svc.consent("telegram", str(cq.message.chat.id), int(parts[2]), parts[3] == "y")
+        who = str(update.effective_user.id) if update.effective_user else str(cq.message.chat.id)
+        reply = await svc.consent("telegram", who, int(parts[2]), parts[3] == "y")
+        if reply == T.not_your_button():           # someone else's question: say so, touch nothing
+            await cq.answer(reply[:190], show_alert=True)
+            return
         await cq.answer(reply[:190])
         try:
             await cq.edit_message_reply_markup(None)
@@ -144,7 +184,7 @@ async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         if action == "public":
             await svc.post_preview(actor, qid, cq.message.message_id)
-        elif action in ("answer", "assign", "reject"):
+        elif action in ("answer", "assign", "reject", "amend", "correct"):
             await svc.prompt(actor, action, qid, cq.message.message_id)
     except qa.QAError as e:
         await svc.relay.to_staff(T.esc(str(e)), reply_to=cq.message.message_id)
@@ -227,11 +267,14 @@ def build_application(settings: Settings, db: Database, *, base_url: str | None 
     app.add_handler(CommandHandler("start", start, filters=private))
     app.add_handler(CommandHandler(["trangthai", "status"], status, filters=private))
     app.add_handler(CommandHandler("xem", staff_show, filters=staff))
+    app.add_handler(CommandHandler(["help", "trogiup", "huongdan"], help_staff, filters=staff))
+    app.add_handler(CommandHandler(["help", "trogiup", "huongdan"], help_citizen, filters=private))
     app.add_handler(CallbackQueryHandler(callback, pattern=r"^qa:"))
     app.add_handler(MessageHandler(staff & filters.REPLY & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND,
                                    staff_reply))
     app.add_handler(MessageHandler(private & ((filters.TEXT & ~filters.COMMAND) | filters.PHOTO | filters.Document.ALL),
                                    citizen_message))
+    app.add_handler(MessageHandler(private & filters.COMMAND, unknown_command))
     app.add_handler(MessageHandler(private & ~filters.COMMAND & ~filters.StatusUpdate.ALL, unsupported))
     app.add_error_handler(on_error)
     return app

@@ -15,6 +15,7 @@ COLUMN = "Dân hỏi – Chính quyền trả lời"
 BTN_CONSENT_YES = "Đồng ý công khai (ẩn danh)"
 BTN_CONSENT_NO = "Không"
 BTN_ANSWER, BTN_ASSIGN, BTN_REJECT, BTN_PUBLIC = "Trả lời", "Chuyển đơn vị", "Từ chối", "Công khai"
+BTN_AMEND, BTN_CORRECT = "Bổ sung", "Đính chính"
 
 
 def esc(text: object) -> str:
@@ -118,6 +119,34 @@ def answered(q: Question, settings: Settings) -> str:
     return _n(f"Kính gửi ông/bà, {settings.unit.name} trả lời câu hỏi {q.code} như sau:\n\n{q.answer}\n\n"
               "Nếu còn vướng mắc, ông/bà có thể gửi câu hỏi mới (ghi kèm mã "
               f"{q.code}). Cảm ơn ông/bà!")
+
+
+def amended(q: Question, added: str, settings: Settings) -> str:
+    return _n(f"Kính gửi ông/bà, {settings.unit.name} BỔ SUNG câu trả lời câu hỏi {q.code} như sau:\n\n{added}\n\n"
+              "(Đây là phần bổ sung cho câu trả lời đã gửi trước đó. Xem toàn bộ câu trả lời: "
+              f"/trangthai {q.code}.) Cảm ơn ông/bà!")
+
+
+def corrected(q: Question, settings: Settings) -> str:
+    return _n(f"Kính gửi ông/bà, {settings.unit.name} ĐÍNH CHÍNH câu trả lời câu hỏi {q.code}. "
+              f"Câu trả lời đúng như sau, thay cho câu trả lời đã gửi trước đó:\n\n{q.answer}\n\n"
+              "Xin lỗi ông/bà vì sự nhầm lẫn. Cảm ơn ông/bà!")
+
+
+def not_your_button() -> str:
+    return _n("Nút này thuộc câu hỏi của người khác nên ông/bà không chọn được. "
+              "Ông/bà chỉ đồng ý hoặc không đồng ý cho câu hỏi của chính mình.")
+
+
+def help_citizen(days: int) -> str:
+    return _n("Hướng dẫn: gửi câu hỏi về thủ tục hành chính bằng một tin nhắn chữ (có thể kèm ảnh, tệp). "
+              f"Mỗi câu hỏi được cấp một mã; câu trả lời gửi lại tại đây trong {days} ngày làm việc.\n"
+              "/trangthai MÃ — xem tình trạng câu hỏi\n/start — giới thiệu chuyên mục\n/help — hướng dẫn này")
+
+
+def unknown_command() -> str:
+    return _n("Xin lỗi, hệ thống không hiểu lệnh này. Ông/bà có thể gửi câu hỏi bằng một tin nhắn chữ, "
+              "xem tình trạng bằng /trangthai MÃ, hoặc gõ /help để xem hướng dẫn.")
 
 
 def rejected(q: Question, settings: Settings) -> str:
@@ -234,7 +263,9 @@ def erased_left(codes: list[str]) -> str:
 
 def prompt(purpose: str, code: str) -> str:
     what = {"answer": "nội dung trả lời", "assign": "tên đơn vị nhận chuyển", "reject": "lý do từ chối",
-            "public_text": "nội dung câu hỏi đã biên tập để đăng công khai"}[purpose]
+            "public_text": "nội dung câu hỏi đã biên tập để đăng công khai",
+            "amend": "nội dung bổ sung (người hỏi nhận phần bổ sung, ghi rõ là bổ sung)",
+            "correct": "câu trả lời đúng (thay câu trả lời đã gửi; người hỏi nhận tin đính chính)"}[purpose]
     return f"{esc(code)}: hãy <b>trả lời (reply) tin nhắn này</b> bằng {what}."
 
 
@@ -246,13 +277,28 @@ def public_preview(code: str, text: str, consent: bool | None) -> str:
             "bằng nội dung mới.")
 
 
+def already_answered(code: str) -> str:
+    return (f"Câu hỏi {esc(code)} đã được trả lời, tin này chưa gửi cho người hỏi. Để gửi thêm, trả lời thẻ bằng "
+            "“Bổ sung: …” (hoặc bấm nút Bổ sung); để thay câu trả lời, trả lời bằng “Đính chính: …” (hoặc bấm nút "
+            "Đính chính). Người hỏi nhận tin ghi rõ là bổ sung hoặc đính chính.")
+
+
+def help_staff() -> str:
+    return ("<b>Hỏi – đáp: cách xử lý</b>\n"
+            "• Trả lời: trả lời (reply) thẻ câu hỏi bằng nội dung, hoặc bấm nút Trả lời.\n"
+            "• Chuyển đơn vị, Từ chối: bấm nút rồi trả lời tin nhắc.\n"
+            "• Bổ sung / Đính chính câu trả lời đã gửi: bấm nút, hoặc trả lời thẻ bằng “Bổ sung: …” / “Đính chính: …”.\n"
+            "• Công khai (ẩn danh, khi người hỏi đồng ý): bấm nút Công khai; lãnh đạo duyệt chuyên mục tuần.\n"
+            "• /xem MÃ — toàn văn câu hỏi.")
+
+
 def not_staff() -> str:
     return "Tài khoản của bạn không có quyền xử lý câu hỏi của người dân. Lần thử này đã được ghi lại."
 
 
 def done(action: str, code: str, delivered: str) -> str:
     verbs = {"answered": "Đã trả lời", "assigned": "Đã chuyển đơn vị", "rejected": "Đã từ chối",
-             "corrected": "Đã đính chính câu trả lời của",
+             "corrected": "Đã đính chính câu trả lời của", "amended": "Đã bổ sung câu trả lời của",
              "public_text": "Đã lưu nội dung công khai của"}
     return f"{verbs[action]} câu hỏi {esc(code)}. {esc(delivered)}"
 

@@ -30,6 +30,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from bot.qa import texts as T
+from bot.qa.intake import WEBHOOK_PATH, webhook_secret
 from bot.qa.relay import Relay, relay_from_settings
 from bot.qa.service import QAService
 from bot.qa.zalo_event import BadEvent, ZaloEvent, parse_event
@@ -40,15 +41,8 @@ from content.db import Database
 from content.config import Settings
 
 log = logging.getLogger("loa.qa.zalo")
-WEBHOOK_PATH = "/zalo/webhook"
 SIGNATURE_HEADER = "X-ZEvent-Signature"
 MAX_BODY = 64 * 1024          # a text event is a few kilobytes; Zalo's texts are at most 2,000 characters
-
-
-def webhook_secret(settings: Settings) -> str:
-    """The key that signs this OA's webhook events ("" when none is set)."""
-    z = settings.channel("zalo")
-    return settings.secret(z.oa_secret_key_env) or settings.secret(z.secret_key_env) or ""
 
 
 def zalo_signature(app_id: str, raw_body: bytes, timestamp: str, secret_key: str) -> str:

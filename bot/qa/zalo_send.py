@@ -17,7 +17,10 @@ from typing import TYPE_CHECKING
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from channels.base import Channel, ChannelError, Message, RetryableError, UnknownOutcome
+from channels.registry import adapter_class, channel_status
 from channels.retry import wait_server_hint
+from channels.state import StateStore
+from content.render.telegram_split import split_text
 from content.errors import LoaError
 
 if TYPE_CHECKING:
@@ -50,10 +53,8 @@ class ZaloSender:
 
     async def send(self, user_id: str, text: str) -> list[str]:
         """Send `text` to one Zalo user; returns Zalo's message ids, one per part."""
-        from bot.qa.relay import chunks
-
         limit = min(TEXT_MAX, self.channel.limits.body_maxlen or TEXT_MAX)
-        parts = chunks(text, limit)
+        parts = split_text(text, limit)
         key = f"qa-{uuid.uuid4().hex[:12]}"
         ids: list[str] = []
         for n, part in enumerate(parts, 1):
@@ -84,9 +85,6 @@ def _part(n: int, total: int) -> str:
 def zalo_sender(settings: "Settings", db: "Database | None" = None) -> ZaloSender | None:
     """A sender over the live Zalo adapter (its token pair kept in `db`), or None when the
     channel has no credentials (replies then go to the outbox)."""
-    from channels.registry import adapter_class, channel_status
-    from channels.state import StateStore
-
     state = StateStore(db) if db is not None else None
     status = next((s for s in channel_status(settings, state) if s.name == "zalo"), None)
     if status is None or status.mode != "live":

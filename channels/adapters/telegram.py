@@ -3,10 +3,8 @@ link preview off (`sendPhoto` with the caption when the message has an image).
 
 Config `[channels.telegram]`: token_env (the variable holding the bot token), chat_ids (the
 targets), base_url (empty = api.telegram.org; tests point it at a local fake).
-PTB errors are mapped to Loa's: RetryAfter → RateLimited; BadRequest → PermanentError (checked
-before NetworkError, of which it is a subclass); Forbidden and InvalidToken → PermanentError;
-a timeout or a connection dropped after sending → UnknownOutcome; other NetworkError →
-RetryableError.
+PTB errors become Loa's outcome types through `channels.adapters.telegram_errors.classify`,
+the one Telegram classifier (shared with the citizens' Q&A relay).
 
 Withdraw: `deleteMessage` for every part (and earlier correction notices) while the post is
 less than 48 hours old — Telegram refuses older deletions, so those are listed with their links
@@ -18,23 +16,18 @@ number of parts, a message no longer there — a correction notice is sent as ne
 
 from __future__ import annotations
 
-import re
-import warnings
 from datetime import datetime, timedelta
-from http import HTTPStatus
 from typing import Any, ClassVar
 
-import httpx
 import telegram
 from telegram import LinkPreviewOptions
-from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import BadRequest, TelegramError
 from telegram.request import HTTPXRequest
 
-from channels.base import (Channel, Delivered, Limits, Message, PermanentError, RateLimited, Receipt,
-                           RetryableError, Secret, TakeBack, UnknownOutcome)
+from channels.adapters.telegram_errors import classify
+from channels.base import Channel, Delivered, Limits, Message, PermanentError, Receipt, Secret, TakeBack
 from content.config import TelegramSettings, mask
 
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 DELETE_WINDOW = timedelta(hours=48)     # Bot API: a bot deletes messages less than 48 hours old
 MARGIN = timedelta(minutes=5)           # do not start a deletion the clock may already have lost
 
@@ -86,7 +79,7 @@ class TelegramChannel(Channel):
                     target, message.body, parse_mode=parse_mode,
                     link_preview_options=LinkPreviewOptions(is_disabled=True))
         except TelegramError as e:
-            raise self._map(e, target) from e
+            raise classify(e, target) from e
         except OSError as e:
             raise PermanentError(f"Không đọc được ảnh đính kèm {photo}: {e.strerror}.") from e
         return Receipt(external_id=str(sent.message_id), url=self._link(target, sent.message_id), http_status=200)
@@ -117,9 +110,9 @@ class TelegramChannel(Channel):
                 if "can't be deleted" in text or "cant be deleted" in text:
                     left.append(mid)
                     continue
-                raise self._map(e, sent.target) from e
+                raise classify(e, sent.target) from e
             except TelegramError as e:
-                raise self._map(e, sent.target) from e
+                raise classify(e, sent.target) from e
         if left:
             return TakeBack(False, "manual", f"{where}: Telegram không cho bot xóa {len(left)} tin (quá 48 giờ "
                             f"hoặc bot thiếu quyền xóa); hãy nhờ quản trị viên xóa tay: {self._links(sent.target, left)}.")
@@ -154,9 +147,9 @@ class TelegramChannel(Channel):
                     if "not found" in text or "no text" in text:
                         why = "tin đã đăng không còn hoặc không sửa được"
                         break
-                    raise self._map(e, sent.target) from e
+                    raise classify(e, sent.target) from e
                 except TelegramError as e:
-                    raise self._map(e, sent.target) from e
+                    raise classify(e, sent.target) from e
             if not why:
                 return TakeBack(True, "edited", f"{where}: đã sửa {len(ids)} tin tại chỗ "
                                 f"({self._links(sent.target, ids)}).")
@@ -170,41 +163,6 @@ class TelegramChannel(Channel):
             return f"https://t.me/{target[1:]}/{message_id}"
         return None
 
-    @staticmethod
-    def _map(e: TelegramError, chat: str) -> Exception:
-        """A PTB error as a Loa error (Vietnamese message naming the chat)."""
-        detail = str(e)
-        if isinstance(e, RetryAfter):
-            seconds = retry_after_seconds(e)
-            return RateLimited(f"Telegram yêu cầu chờ {seconds:.0f} giây trước khi gửi tiếp vào {chat}.",
-                               retry_after=seconds, http_status=429, detail=detail)
-        if isinstance(e, BadRequest):          # before NetworkError: BadRequest subclasses it
-            if "chat not found" in detail.lower():
-                msg = f"Không tìm thấy kênh/nhóm Telegram {chat}: kiểm tra chat_ids và thêm bot vào kênh."
-            elif "too long" in detail.lower():
-                msg = f"Tin gửi vào {chat} quá dài so với giới hạn của Telegram."
-            elif "parse entities" in detail.lower():
-                msg = f"Telegram không đọc được định dạng HTML của tin gửi vào {chat}."
-            else:
-                msg = f"Telegram từ chối tin gửi vào {chat}."
-            return PermanentError(f"{msg} ({detail})", http_status=400, detail=detail)
-        if isinstance(e, Forbidden):
-            return PermanentError(f"Bot đã bị xóa khỏi kênh/nhóm {chat} hoặc không có quyền đăng bài; "
-                                  "hãy thêm lại bot làm quản trị viên.", http_status=403, detail=detail)
-        if isinstance(e, InvalidToken):
-            return PermanentError("Token bot Telegram không hợp lệ hoặc đã bị thu hồi; hãy lấy token mới "
-                                  "từ @BotFather.", http_status=401, detail=detail)
-        cause = e.__cause__
-        if isinstance(cause, _NOT_SENT):
-            return RetryableError(f"Không kết nối được Telegram khi gửi vào {chat}; sẽ thử lại.", detail=detail)
-        if isinstance(e, TimedOut) or isinstance(cause, (httpx.RemoteProtocolError, httpx.ReadError)):
-            return UnknownOutcome(f"Telegram không trả lời khi gửi vào {chat}; tin có thể đã được đăng — "
-                                  "hãy kiểm tra kênh trước khi gửi lại.", detail=detail)
-        if isinstance(e, NetworkError):
-            return RetryableError(f"Lỗi mạng hoặc lỗi máy chủ Telegram khi gửi vào {chat}; sẽ thử lại.",
-                                  http_status=_status(detail), detail=detail)
-        return RetryableError(f"Lỗi Telegram khi gửi vào {chat}; sẽ thử lại.", detail=detail)
-
     async def warm(self) -> None:
         """getMe once (PTB's `initialize`): the connection is open before the first post."""
         if self.token:
@@ -216,25 +174,3 @@ class TelegramChannel(Channel):
                 await self._bot.shutdown()
             finally:
                 self._bot = None
-
-
-def retry_after_seconds(e: RetryAfter) -> float:
-    """retry_after in seconds (PTB 22 keeps a timedelta; its int attribute is deprecated)."""
-    raw = getattr(e, "_retry_after", None)
-    if raw is None:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            raw = e.retry_after
-    return raw.total_seconds() if hasattr(raw, "total_seconds") else float(raw)
-
-
-def _status(detail: str) -> int | None:
-    """The HTTP status behind a PTB NetworkError: PTB keeps only Telegram's description (e.g.
-    "Bad Gateway") or "<phrase> (<code>)" when there was none."""
-    m = re.search(r"\((\d{3})\)", detail)
-    if m:
-        return int(m.group(1))
-    for st in HTTPStatus:
-        if st.value >= 400 and detail.lower().startswith(st.phrase.lower()):
-            return st.value
-    return None

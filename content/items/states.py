@@ -1,14 +1,14 @@
 """The item state machine, as one table. Every rule about what staff may do to an item in which
 state lives here; the CLI and the web console only call the domain functions that consult it.
 
-    ┌──────── edit / restore ◄─────────────────────────────────────────┐
-    ▼                                                                   │
-  draft ──approve──► approved ──(queued)──► scheduled ──(sent)──► published ──withdraw──► withdrawn
-    │ ▲ ▲               │  │                  │  │                   │  ▲
-    │ │ └──── edit ─────┘  │                  │  │                   └──┘ correct (new version,
-    │ └────────── edit ────┼──────────────────┘  │                          state unchanged)
-    ├──reject──► rejected ◄┴──────reject─────────┤
-    └──cancel──► cancelled ◄──────cancel─────────┘        rejected, cancelled ──restore──► draft
+    draft ──approve──► approved ──(posts queued)──► scheduled ──(a post is out)──► published ◄─┐
+      ▲                   │                             │                            │      │ correct
+      └────── edit ───────┴──────────── edit ───────────┘   (unsent posts leave      │──────┘ (state kept)
+                                                               the queue)          withdraw
+    draft | approved | scheduled ──reject──► rejected ──restore──► draft               ▼
+    draft | approved | scheduled | rejected ──cancel──► cancelled ──restore──► draft  withdrawn ◄─┐
+                                                                       (final; withdraw again ────┘
+                                                                        retries what failed)
 
 An item that is "scheduled" but already has a post out on some channel (`sent`) is treated as
 published for the rules: it can be withdrawn or corrected, not edited, rejected or cancelled
@@ -24,6 +24,7 @@ that says what to do instead.
 from __future__ import annotations
 
 from content.errors import LoaError
+from content.items.when import fold
 
 STATES = ("draft", "approved", "scheduled", "published", "rejected", "cancelled", "withdrawn")
 ACTIONS = ("approve", "schedule", "publish", "edit", "reject", "cancel", "restore", "withdraw", "correct")
@@ -155,8 +156,6 @@ def correct(state: str, sent: bool = False) -> str:
 def parse_state(text: str) -> str:
     """A state typed by staff — the code ("draft") or its Vietnamese name ("bản nháp", "ban nhap")
     — as its code; `TransitionRefused`'s sibling `StateNameError` if unknown."""
-    from content.items.when import fold
-
     key = " ".join(fold(text.strip()).split())
     for code, name in STATE_NAMES.items():
         if key in (code, " ".join(fold(name).split())):

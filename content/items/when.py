@@ -28,7 +28,8 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from content.errors import LoaError
-from content.text import UTC
+from content.text import UTC, now_utc
+from content.kinds import CHANNEL_NAMES
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 EXAMPLES = "ví dụ: 05/03/2024 08:00, 5/3/2024 8h30, 8h30 thứ Hai tuần sau, ngày mai 14h"
@@ -301,8 +302,6 @@ def default_hour_for(settings, channels: tuple[str, ...] | list[str]) -> tuple[t
     """The default publication time for an item on these channels, and where it came from
     (Vietnamese): `[channels.<name>] default_hour` (the earliest of the item's channels), else
     `[schedule] default_hour`, else 08:00."""
-    from content.kinds import CHANNEL_NAMES
-
     found: list[tuple[time, str]] = []
     for name in channels:
         value = settings.channel(name).default_hour
@@ -330,3 +329,10 @@ def confirm_past(when: When, yes: bool) -> None:
     if when.past and not yes:
         raise PastTimeError(f"Thời điểm {when.shown()} đã qua: bài sẽ được đăng ngay khi duyệt. "
                             "Nếu đúng ý, hãy xác nhận (thêm --yes); nếu nhầm, hãy sửa lại ngày giờ.")
+
+
+def parse_local(text: str, tz: ZoneInfo, default_hour: int = 0) -> datetime:
+    """Staff input such as "04/03/2024 08:00", "2024-03-04T08:00", "5/3 8h30", "thứ Hai tuần
+    sau" in the configured zone, as an aware UTC datetime; a date alone is its midnight (or
+    `default_hour`). `WhenError` is a ValueError too."""
+    return parse_when(text, now_utc(), default_hour, tz=tz).at

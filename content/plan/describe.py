@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from content.plan.parse import Plan, Reading, Task, Timing
+from content.plan.model import Plan, Reading, Task, Timing
 from content.plan.reader import PlanSource
 from content.text import fmt_date
 

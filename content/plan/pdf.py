@@ -34,7 +34,7 @@ import re
 import statistics
 from dataclasses import dataclass
 
-from content.plan.parse import PlanError
+from content.plan.model import PlanError
 
 _RULE_THICKNESS = 3.0      # a path thinner than this (pt) is a rule
 _TAB_GAP = 28.0            # a gap wider than this (pt) inside a visual line separates columns

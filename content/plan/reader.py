@@ -24,7 +24,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from content.plan.parse import PlanError
+from content.plan.model import PlanError
 from content.plan.pdf import pdf_lines
 from content.plan.word import DocxError, docx_lines
 from content.textfile import BinaryFile, NotUnicode, decode_text

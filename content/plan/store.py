@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from content.models import PlanRecord
-from content.plan.parse import Plan
+from content.plan.model import Plan
 
 _KEY_MAX = 400
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from content.plan.parse import CHANNEL_KINDS, Form, Period, Task
+from content.plan.model import CHANNEL_KINDS, Form, Period, Task
 from content.plan.text import Line
 from content.plan.timing import parse_timing
 

@@ -15,7 +15,7 @@ import calendar
 import re
 from datetime import date
 
-from content.plan.parse import Period, ReportDuty, Timing
+from content.plan.model import Period, ReportDuty, Timing
 
 _D = r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})"
 _DEADLINE = re.compile(r"(?:trước|chậm nhất|hạn chót|hạn cuối|không quá|hoàn thành)\D{0,20}?(?:ngày\s*)?" + _D, re.I)

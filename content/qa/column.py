@@ -51,7 +51,7 @@ def eligible(session: Session, now: datetime) -> list[Question]:
 def public_pair(session: Session, q: Question) -> tuple[str, str]:
     """(question, answer) as published: staff's edited text, else the scrubbed original."""
     c = session.get(Citizen, q.citizen_id) if q.citizen_id else None
-    names = [c.display_name] if c and c.display_name else []
+    names = [n for n in ((c.display_name if c else ""), q.forwarded_from or "") if n]
     question = q.public_text if q.public_text else scrub(q.text, names)
     answer = q.public_answer if q.public_answer else scrub(q.answer or "", names)
     return question, answer

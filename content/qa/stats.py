@@ -4,7 +4,6 @@
   date or past it, for the scheduler's daily reminder to staff.
 - `qa_stats(session, start, end)`: received, answered, answered on time, overdue, median
   hours to answer, over questions received in [start, end) — anonymised figures only.
-- `purge_expired(session, settings, now)`: erases personal data older than `[qa] retention_days`.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from content.qa.models import OPEN_STATES, Citizen, Question
+from content.qa.models import OPEN_STATES, Question
 from content.config import Settings
 from content.text import as_utc, fmt_date, now_utc
 from content.calendar.workdays import working_days_between
@@ -105,31 +104,3 @@ def qa_stats(session: Session, start: datetime, end: datetime, *, now: datetime 
     return {"received": len(rows), "answered": answered, "on_time": on_time, "overdue": overdue,
             "median_hours": round(statistics.median(hours), 1) if hours else None,
             "rejected": rejected, "open": still_open}
-
-
-def report_figures(session: Session, settings: Settings, period):  # noqa: ANN001, ANN201
-    """QAProvider for schedules.reports.build: (session, settings, Period) -> QAFigures."""
-    from schedules.reports.data import QAFigures, utc_bounds
-
-    start, end = utc_bounds(period, settings)
-    s = qa_stats(session, start, end, tz=settings.tz)
-    return QAFigures(received=s["received"], answered=s["answered"], on_time=s["on_time"],
-                     overdue=s["overdue"], median_hours=s["median_hours"])
-
-
-def purge_expired(session: Session, settings: Settings, now: datetime) -> int:
-    """Erase personal data of questions received more than `retention_days` ago; also drop
-    citizens left without questions whose last message is that old. Returns questions erased."""
-    from content.qa.workflow import erase, option
-
-    cutoff = now - timedelta(days=settings.qa.retention_days)
-    old = session.scalars(select(Question).where(Question.received_at < cutoff, Question.erased_at.is_(None))).all()
-    for q in old:
-        erase(session, q, by="retention", now=now)
-        # The column it appeared in (anonymised, with the citizen's consent) stays as published:
-        # the retention period is about personal data, not about the public record.
-        q.item_id = None
-    linked = select(Question.citizen_id).where(Question.citizen_id.is_not(None))
-    for c in session.scalars(select(Citizen).where(Citizen.last_message_at < cutoff, Citizen.id.not_in(linked))):
-        session.delete(c)
-    return len(old)

@@ -25,6 +25,7 @@ from content.errors import LoaError
 from content.qa.models import (OPEN_STATES, STATE_NAMES, Attachment, Citizen, Question, QuestionEvent,
                                StaffMessage)
 from content.qa.privacy import scrub
+from content.qa.stats import DueQuestion, due_questions, qa_stats  # noqa: F401 - the Q&A face for its callers
 from content.config import Settings
 from content.text import as_utc, nfc
 from content.calendar.workdays import add_working_days
@@ -70,6 +71,7 @@ class Incoming:
     display_name: str = ""
     phone: str = ""
     attachments: tuple[tuple[str, str], ...] = ()   # (kind, file_id or URL)
+    forwarded_from: str = ""     # a forwarded message: its origin as Telegram tells it (staff only)
 
 
 def option(settings: Settings, key: str, default: int) -> int:
@@ -170,7 +172,7 @@ def receive(session: Session, settings: Settings, inc: Incoming, *, now: datetim
     """Open a question for a citizen's message, or raise Refused with the reason."""
     text = nfc(inc.text or "").replace("\r\n", "\n").strip()
     citizen = citizen_for(session, inc, now)
-    if not text:
+    if not any(ch.isalnum() for ch in text):     # nothing, or only emoji, stickers' stand-ins, punctuation
         raise Refused("empty")
     limit = settings.qa.max_chars
     if len(text) > limit:
@@ -187,7 +189,7 @@ def receive(session: Session, settings: Settings, inc: Incoming, *, now: datetim
     follows = normalise_code(text)
     q = _insert_numbered(session, local.year, dict(
         citizen_id=citizen.id, channel=inc.channel, state="received", text=text, follows_code=follows,
-        received_at=now, due_on=due, unit="", public=False))
+        received_at=now, due_on=due, unit="", public=False, forwarded_from=inc.forwarded_from[:200] or None))
     for kind, file_id in inc.attachments:
         session.add(Attachment(question_id=q.id, kind=kind, file_id=file_id, created_at=now))
     record(session, q, f"{inc.channel}:citizen", "received", f"{len(text)} ký tự, {len(inc.attachments)} tệp",
@@ -270,6 +272,18 @@ def correct_answer(session: Session, q: Question, text: str, *, by: str, now: da
     record(session, q, by, "answer_corrected", f"{len(text)} ký tự", now=now)
 
 
+def amend_answer(session: Session, q: Question, text: str, *, by: str, now: datetime) -> None:
+    """Add to the answer already given ("Bổ sung"): the citizen is sent the addition, marked as
+    such; the stored answer (and the column) carries both."""
+    text = nfc(text).strip()
+    if not text:
+        raise QAError("Nội dung bổ sung không được để trống.")
+    if q.state != "answered":
+        raise BadState(f"Câu hỏi {q.code} chưa được trả lời: hãy trả lời thay vì bổ sung.")
+    q.answer = f"{q.answer or ''}\n\nBổ sung: {text}".strip()
+    record(session, q, by, "answer_amended", f"{len(text)} ký tự", now=now)
+
+
 def reject(session: Session, q: Question, reason: str, *, by: str, now: datetime) -> None:
     reason = nfc(reason).strip()
     if not reason:
@@ -279,9 +293,15 @@ def reject(session: Session, q: Question, reason: str, *, by: str, now: datetime
     record(session, q, by, "rejected", reason, now=now)
 
 
-def default_public_text(session: Session, q: Question) -> str:
+def known_names(session: Session, q: Question) -> list[str]:
+    """Names Loa knows that may appear in the question: the citizen's own and, for a forwarded
+    message, its origin's."""
     c = citizen_of(session, q)
-    return scrub(q.text, [c.display_name] if c else [])
+    return [n for n in ((c.display_name if c else ""), q.forwarded_from or "") if n]
+
+
+def default_public_text(session: Session, q: Question) -> str:
+    return scrub(q.text, known_names(session, q))
 
 
 def mark_public(session: Session, q: Question, *, by: str, now: datetime, public: bool = True,
@@ -416,4 +436,17 @@ def erase(session: Session, q: Question, *, by: str, now: datetime) -> None:
         record(session, q, by, "erased", now=now)
 
 
-from content.qa.stats import DueQuestion, due_questions, purge_expired, qa_stats, report_figures  # noqa: E402,F401
+def purge_expired(session: Session, settings: Settings, now: datetime) -> int:
+    """Erase personal data of questions received more than `retention_days` ago; also drop
+    citizens left without questions whose last message is that old. Returns questions erased."""
+    cutoff = now - timedelta(days=settings.qa.retention_days)
+    old = session.scalars(select(Question).where(Question.received_at < cutoff, Question.erased_at.is_(None))).all()
+    for q in old:
+        erase(session, q, by="retention", now=now)
+        # The column it appeared in (anonymised, with the citizen's consent) stays as published:
+        # the retention period is about personal data, not about the public record.
+        q.item_id = None
+    linked = select(Question.citizen_id).where(Question.citizen_id.is_not(None))
+    for c in session.scalars(select(Citizen).where(Citizen.last_message_at < cutoff, Citizen.id.not_in(linked))):
+        session.delete(c)
+    return len(old)

@@ -28,6 +28,7 @@ from markupsafe import Markup
 
 from content.render import lexicon
 from content.render import printable
+from content.render import site as site_mod
 from content.render.printable import fmt_duration, radio_docx  # noqa: F401 - part of this module's face
 
 from content.render import spoken
@@ -163,8 +164,6 @@ def _portal(a: Article, settings: Settings, max_len: int | None) -> Rendering:
     (bare addresses made links), "lead", "summary", "at" (publication time), "section"
     ("hoi-dap" for the citizens' column), "tags", "path", "image"/"assets"; extras["page"] is the
     article in the site's layout (`content.render.site`), styles inline, as the preview shows it."""
-    from content.render import site as site_mod
-
     slug = article_slug(a.id, a.title)
     tags = [a.theme] if a.theme else []
     summary = _summary(a)

@@ -35,6 +35,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from content.render import sms as sms_mod
+from content.render.printable import unit_lines
 from content.text import fmt_date, nfc
 
 PER_PAGE = 10
@@ -257,8 +258,6 @@ def sitemap(site: Site, files: Mapping[str, str], entries: list[Entry], *, now: 
 def site_from_settings(settings: Any) -> Site:
     """The site's identity and contact block from `[unit]`, `[unit.hotline]`, `[unit.contact]`
     and `[channels.portal]` (`base_url`, `title`)."""
-    from content.render.printable import unit_lines
-
     unit = settings.unit
     portal = settings.channel("portal")
     h = unit.hotline

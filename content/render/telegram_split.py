@@ -141,3 +141,9 @@ def split(html: str, limit: int = MESSAGE_MAX, *, first_limit: int | None = None
     if markers and len(parts) > 1:
         parts = [f"({k}/{len(parts)}) {p}" for k, p in enumerate(parts, 1)]
     return parts
+
+
+def split_text(text: str, limit: int = MESSAGE_MAX) -> list[str]:
+    """Plain text (sent without parse_mode) in parts of at most `limit` UTF-16 code units, cut
+    where `split` cuts (paragraph, line, sentence, word), unnumbered; never an empty list."""
+    return [visible_text(p) for p in split(escape(text), limit, markers=False)] or [text]

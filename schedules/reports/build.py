@@ -15,8 +15,10 @@ from typing import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from content.calendar.workdays import is_working_day
 from content.errors import LoaError
 from content.models import PlanRecord
+from content.plan import Plan
 from content.config import Settings
 from schedules.reports.data import QAProvider, ReportData, gather
 from content.files import write_atomic
@@ -125,9 +127,6 @@ class DueReport:
 def reports_due(session: Session, settings: Settings, today: date, days_ahead: int) -> list[DueReport]:
     """Every stored plan's reports due from `today` to `today + days_ahead`, earliest first; a due
     day off moves to the working day before, as the scheduler's drafts do."""
-    from content.calendar.workdays import is_working_day
-    from content.plan.parse import Plan
-
     def off(d: date) -> bool:
         return not is_working_day(d, settings.holidays)
 

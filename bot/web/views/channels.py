@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from bot.qa.intake import intake_lines
 from bot.web.common import Console, actor, console, flash, redirect
 from bot.web.permissions import require
 from channels.base import ChannelError
@@ -24,13 +25,12 @@ from channels.health import (BotIdentity, channel_health, send_staff_test, staff
 from channels.log import OUTCOME_NAMES, POST_STATE_NAMES
 from channels.state import StateStore
 from content.audit import Actor, record
-from content.text import CHANNEL_NAMES, fmt_datetime
+from content.text import fmt_datetime
+from content.kinds import CHANNEL_NAMES
 from schedules.feeds import feed_views
 
 
 def _facts(c: Console) -> dict[str, Any]:
-    from bot.cli.doctor_cmd import _qa_lines as qa_lines   # the doctor's own words
-
     state = StateStore(c.db)
     with c.db.session() as s:
         health = channel_health(s, c.settings, state)
@@ -38,7 +38,7 @@ def _facts(c: Console) -> dict[str, Any]:
     zalo = next((h for h in health if h.name == "zalo"), None)
     token = zalo_token(c.settings, state, zalo.mode) if zalo is not None else None
     return {"health": health, "feeds": feeds, "zalo_token": token, "staff_chat": staff_chat(c.settings),
-            "qa_lines": [line.strip() for line in qa_lines(c.settings)[1:]]}
+            "qa_lines": intake_lines(c.settings)}
 
 
 async def channels_page(request: Request) -> Response:

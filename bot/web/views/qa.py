@@ -25,7 +25,8 @@ EVENT_NAMES = {"received": "tiếp nhận", "answered": "trả lời", "assigned
                "public": "đánh dấu công khai", "private": "bỏ công khai", "consent_yes": "người hỏi đồng ý công khai",
                "consent_no": "người hỏi không đồng ý công khai", "refused": "bị từ chối quyền",
                "notified": "báo cho người hỏi", "erased": "xóa dữ liệu cá nhân",
-               "answer_corrected": "đính chính câu trả lời"}
+               "answer_corrected": "đính chính câu trả lời", "answer_amended": "bổ sung câu trả lời",
+               "card_refused": "nhóm cán bộ từ chối thẻ câu hỏi"}
 ACTIONS = ("answer", "correct", "assign", "reject", "public", "erase")
 
 

@@ -17,13 +17,13 @@ from content.audit import Actor, record
 from content.errors import LoaError
 from content.plan import store as plans_store
 from content.plan.describe import label
-from content.qa.stats import report_figures
 from schedules.reports.build import FORMATS, ReportError, default_name, plan_for_period, render_report
 from schedules.reports.data import STATUS_LABELS, ReportData, gather
 from schedules.reports.html import html_blocks
 from schedules.reports.period import (Period, PeriodError, date_range, half_year, parse_period, quarter,
                                       year_period)
 from schedules.reports.text import compose
+from schedules.reports.qa import report_figures
 
 MEDIA_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                "html": "text/html; charset=utf-8", "md": "text/markdown; charset=utf-8"}
