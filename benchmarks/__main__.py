@@ -10,8 +10,8 @@ import importlib
 import sys
 import time
 
-BENCHMARKS = ["bench_plan", "plan_accuracy", "bench_calendar", "bench_publish", "bench_schedule", "bench_qa",
-              "bench_spoken", "bench_web", "bench_site"]
+BENCHMARKS = ["bench_cli", "bench_plan", "plan_accuracy", "bench_calendar", "bench_dispatch", "bench_publish",
+              "bench_qa", "bench_spoken", "bench_web", "bench_site"]
 
 
 def main(argv: list[str]) -> int:

@@ -25,7 +25,7 @@ from content.text import UTC
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 _upgraded: set[str] = set()
-_lock = threading.Lock()
+_lock = threading.RLock()
 
 
 class UTCDateTime(TypeDecorator):
@@ -154,17 +154,73 @@ def upgrade(engine: Engine) -> None:
             _upgraded.add(key)
             return
         from alembic import command
-        from alembic.config import Config
 
-        cfg = Config()
-        cfg.set_main_option("script_location", str(MIGRATIONS))
+        cfg = _alembic_config()
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
         _upgraded.add(key)
 
 
+def _alembic_config():  # noqa: ANN202
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+_template: Path | None = None      # an empty SQLite database at the newest migration (this process)
+
+
+def _sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL that does not exist yet (or is empty); else None."""
+    if not url.startswith("sqlite"):
+        return None
+    path = url.split("///", 1)[-1].split("?", 1)[0]
+    if not path or path.startswith(":"):
+        return None
+    p = Path(path)
+    return p if not p.exists() or p.stat().st_size == 0 else None
+
+
+def _migrated_template() -> Path:
+    """Migrate an empty SQLite database once per process; new databases start as its copy."""
+    global _template
+    with _lock:
+        if _template is None or not _template.exists():
+            import atexit
+            import shutil
+            import tempfile
+
+            folder = Path(tempfile.mkdtemp(prefix="loa-schema-"))
+            atexit.register(shutil.rmtree, folder, True)
+            engine = make_engine(f"sqlite:///{folder / 'schema.db'}")
+            try:
+                cfg = _alembic_config()
+                from alembic import command
+
+                with engine.begin() as conn:
+                    cfg.attributes["connection"] = conn
+                    command.upgrade(cfg, "head")
+            finally:
+                engine.dispose()        # the last connection closed: the WAL is checkpointed into the file
+            if (folder / "schema.db-wal").exists():
+                raise RuntimeError("the migrated template kept a WAL file")
+            _template = folder / "schema.db"
+        return _template
+
+
 def open_db(url: str) -> Database:
+    """The database at `url`, its schema brought to the newest migration. A new SQLite file
+    starts as a copy of an empty database migrated once in this process (the same migrations,
+    run once: the tests and benchmarks make many)."""
+    fresh = _sqlite_file(url)
+    if fresh is not None:
+        import shutil
+
+        fresh.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(_migrated_template(), fresh)
     engine = make_engine(url)
     upgrade(engine)
     return Database(engine)

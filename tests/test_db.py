@@ -87,3 +87,30 @@ def test_a_database_behind_the_newest_migration_is_upgraded(tmp_path):
     with database.engine.connect() as conn:
         assert set(conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalars()) == script_heads()
     database.dispose()
+
+
+def test_a_new_sqlite_database_is_the_migrated_schema(tmp_path):
+    """open_db starts a new SQLite file as a copy of a database migrated once per process:
+    the copy must hold exactly what running the migrations on it would have made."""
+    from alembic import command
+    from alembic.config import Config
+
+    from content.db import MIGRATIONS, make_engine, open_db
+
+    copied = open_db(f"sqlite:///{tmp_path / 'copied.db'}")
+    engine = make_engine(f"sqlite:///{tmp_path / 'migrated.db'}")
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+    def schema(e):  # noqa: ANN001, ANN202
+        with e.connect() as conn:
+            return sorted(conn.exec_driver_sql("SELECT type, name, tbl_name, sql FROM sqlite_master").all()), \
+                list(conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalars()), \
+                conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+
+    assert schema(copied.engine) == schema(engine)
+    copied.dispose()
+    engine.dispose()
