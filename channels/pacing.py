@@ -10,12 +10,17 @@ back the slot of a request that was not delivered — one refused with 429 inclu
 server did not count it. After a 429, `rate_limited` blocks that target only, for exactly
 `retry_after` seconds.
 
-The server measures arrival, we measure departure, and the two clocks disagree by a few
-milliseconds, so a safety margin is kept where a window closes — the 21st message into a
-group goes `margin` after the 60 s since the 1st, the 31st message of the second `global_margin`
-after the second since the 1st — not between every two messages: inside a window messages go
-exactly `1/rate` apart, so the global rate reaches 30 / (1 + global_margin) per second. The
-interval between two messages into one target (a window of one message) keeps `margin`.
+The server counts a message when it arrives, somewhere between our departure and its answer;
+the send queue records a message at its departure and moves it to the answer when that comes
+(`confirm`), so "one message a second into a chat", "the 21st message into a group 60 s after
+the 1st" and "the 31st of the second a second after the 1st" hold however late a request
+reaches the server (at the cost of a round trip per window). A small safety margin is kept
+where a window closes — the 21st message into a group goes `margin` after the 60 s, the 31st
+message of the second `global_margin` after its second — not between every two messages, so
+the global rate reaches 30 / (1 + global_margin) per second. Inside the second,
+messages go at least `1/(2 × rate)` apart: a sender woken late (a busy event loop) catches up
+instead of losing the time for good, and there is never a burst of 30 at once. The interval
+between two messages into one target (a window of one message) keeps `margin`.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from channels.base import Limits
 
 WINDOW = 60.0          # seconds of the per-minute sliding window
 GLOBAL_WINDOW = 1.0    # seconds of the per-second (global) window
+CATCH_UP = 2.0         # inside the global window messages may go this many times the rate apart
 _EPS = 1e-9
 
 
@@ -41,10 +47,10 @@ class _Target:
 class Pacer:
     """Per-target and per-channel pacing for every channel in `limits` (name → Limits)."""
 
-    def __init__(self, limits: Mapping[str, Limits], *, margin: float = 0.05, global_margin: float | None = None):
+    def __init__(self, limits: Mapping[str, Limits], *, margin: float = 0.02, global_margin: float | None = None):
         self.limits = dict(limits)
         self.margin = margin
-        self.global_margin = min(margin, 0.02) if global_margin is None else global_margin
+        self.global_margin = min(margin, 0.005) if global_margin is None else global_margin
         self._targets: dict[tuple[str, str], _Target] = {}
         self._global: dict[str, list[float]] = {}
 
@@ -109,7 +115,7 @@ class Pacer:
         rate = self._lim(channel).global_per_second
         if not rate:
             return t
-        gap = 1.0 / rate
+        gap = 1.0 / rate / CATCH_UP
         per_window = max(1, int(rate * GLOBAL_WINDOW + _EPS))
         width = GLOBAL_WINDOW + self.global_margin
         times = self._global.setdefault(channel, [])

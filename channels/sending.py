@@ -8,7 +8,9 @@ refusals, then staff messages, then publications — and, within a priority, the
 message whose target must wait does not hold back the others. Callers wait in the queue, not
 in a slot of their own, and a caller that does not need the outcome can go on at once.
 
-A send refused with a rate limit (the caller's `refused(error)` returns the server's
+A message counts against the limits from its departure until the answer comes, then from the
+answer (the latest moment the server can have counted it): the limits hold exactly, however
+late a request reaches the server. A send refused with a rate limit (the caller's `refused(error)` returns the server's
 retry_after) gives its slot back and blocks that target for exactly retry_after seconds; the
 error goes back to the caller, who decides whether to queue the message again.
 """
@@ -95,7 +97,7 @@ class SendQueue:
     async def _run(self, channel: str, target: str, call: Callable[[], Awaitable[T]], at: float | None,
                    refused: Refused) -> T:
         try:
-            return await call()
+            result = await call()
         except BaseException as e:
             wait = refused(e) if isinstance(e, Exception) else None
             if wait is not None:     # not delivered: the slot is free again, the target waits exactly
@@ -105,6 +107,12 @@ class SendQueue:
             if at is not None or wait is not None:
                 self._pump()
             raise
+        if at is not None:
+            # The server counted the message somewhere between its departure and the answer: from
+            # here on it counts as sent at the answer, so the next one into this chat, and the one
+            # that closes a window, keep their distance whatever the network's jitter.
+            self.pacer.confirm(channel, target, at, max(at, self.monotonic()))
+        return result
 
     # -- who goes next --------------------------------------------------------------------------
     def _forget(self, entry: _Entry) -> None:

@@ -90,7 +90,7 @@ async def _forever(settings, db, channels, polling=None) -> None:  # noqa: ANN00
         for line in info.lines():
             console.print(line, markup=False)
     tasks.append(asyncio.create_task(serve_bot(settings, db, stop=stop, ready=ready,
-                                                pacer=runner.publisher.pacer, lock=polling,
+                                                sender=runner.publisher.sender, lock=polling,
                                                 channels=runner.channels)))
     if web_configured(settings):  # the staff web console, in this process and event loop
         tasks.append(asyncio.create_task(serve_console(

@@ -5,11 +5,14 @@ folder (`<outbox>/<channel>/qa-*.json`) so staff can send it by hand, and the ca
 Buttons are (label, callback_data) rows; Zalo consultation messages carry none (the texts
 tell the citizen what to type instead).
 
-Every Telegram call goes through one `Pacer` (the publisher's, when `loa run` hosts both, since
-Telegram's limits are per bot): at most one message a second into a chat, 20 a minute into the
-staff group, 30 a second in all. A burst of citizens is answered a little later rather than
-refused by Telegram; a 429 that still comes back is waited out (`retry_after`, up to
-`max_retry_wait`) and the message sent again — a 429 means it was not delivered.
+Every Telegram call goes through one `SendQueue` (the publisher's, when `loa run` hosts both,
+since Telegram's limits are per bot): at most one message a second into a chat, 20 a minute into
+the staff group, 30 a second in all, and when messages wait, acknowledgements go first, then
+refusals, then staff messages, then publications. A burst of citizens is answered a little
+later rather than refused by Telegram; a 429 that still comes back is waited out
+(`retry_after`, up to `max_retry_wait`) and the message sent again — a 429 means it was not
+delivered. `queue_to_citizen` returns at once (the handler does not wait for its turn); the
+messages it queued are let finish when the bot stops (`drain`).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from channels.adapters.telegram import TelegramChannel
 from channels.adapters.telegram_errors import classify, refused_for_message, retry_after_seconds, safe_to_resend
 from channels.base import UnknownOutcome
 from channels.pacing import Pacer
+from channels.sending import ACK, STAFF, SendQueue
 from content.render.telegram_html import utf16_len, visible_length
 from content.render.telegram_split import split as split_html
 from content.render.telegram_split import split_text
@@ -83,42 +87,56 @@ class StaffPost:
 
 class Relay:
     def __init__(self, settings: Settings, *, bot: Bot | None = None, zalo: ZaloSender | None = None,
-                 pacer: Pacer | None = None, monotonic: Callable[[], float] = time.monotonic,
-                 max_retry_wait: float = 120.0):
+                 pacer: Pacer | None = None, sender: SendQueue | None = None,
+                 monotonic: Callable[[], float] = time.monotonic, max_retry_wait: float = 120.0):
         self.settings = settings
         self.bot = bot
         self.zalo = zalo
         self.staff_chat = str(settings.channel("telegram").staff_chat_id)
         self.outbox = settings.resolve(settings.outbox_path)
-        self.pacer = pacer or Pacer({})
+        self.sender = sender or SendQueue(pacer or Pacer({}), monotonic=monotonic)
+        self.pacer = self.sender.pacer
         self.pacer.limits.setdefault(PACED, TelegramChannel.limits)
         self.monotonic = monotonic
         self.max_retry_wait = max_retry_wait
+        self._queued: set[asyncio.Task] = set()
 
-    async def paced(self, chat: str, call: Callable[[], Awaitable[T]]) -> T:
-        """Run one Telegram call into `chat` when the limits allow; wait out a 429 and try again
-        (a few times: a chat that stays blocked is reported, not waited on for ever)."""
+    async def paced(self, chat: str, call: Callable[[], Awaitable[T]], *, priority: int = STAFF) -> T:
+        """Run one Telegram call into `chat` when it is its turn and the limits allow; wait out a
+        429 and try again (a few times: a chat that stays blocked is reported, not waited on for
+        ever)."""
         for attempt in range(1, 6):
-            reserved = self.pacer.reserve(PACED, chat, self.monotonic())
-            delay = reserved - self.monotonic()
-            if delay > 0:
-                await asyncio.sleep(delay)
             try:
-                result = await call()
+                return await self.sender.send(PACED, chat, call, priority=priority, refused=_retry_after)
             except RetryAfter as e:
                 wait = retry_after_seconds(e)
-                self.pacer.rate_limited(PACED, chat, self.monotonic(), wait)
                 if wait > self.max_retry_wait or attempt == 5:
                     raise
                 log.info("Telegram asked to wait %.0f s before writing to %s again", wait, chat)
-                continue
-            self.pacer.confirm(PACED, chat, reserved, max(reserved, self.monotonic()))
-            return result
         raise AssertionError("unreachable")
 
     # -- citizens ------------------------------------------------------------------------------
 
-    async def to_citizen(self, channel: str, external_id: str, text: str, *, buttons: Buttons | None = None) -> Delivery:
+    async def queue_to_citizen(self, channel: str, external_id: str, text: str, *, buttons: Buttons | None = None,
+                               priority: int = ACK) -> None:
+        """`to_citizen` without waiting for the message's turn on Telegram: it takes its place in
+        the send queue and the caller goes on (a failure is logged, as `to_citizen` does). Other
+        channels send at once (their webhook has answered already)."""
+        if channel != "telegram" or self.bot is None:
+            await self.to_citizen(channel, external_id, text, buttons=buttons, priority=priority)
+            return
+        task = asyncio.get_running_loop().create_task(
+            self.to_citizen(channel, external_id, text, buttons=buttons, priority=priority))
+        self._queued.add(task)
+        task.add_done_callback(self._queued.discard)
+
+    async def drain(self, grace: float = 10.0) -> None:
+        """Let the messages queued by `queue_to_citizen` go (up to `grace` seconds)."""
+        if self._queued:
+            await asyncio.wait(set(self._queued), timeout=grace)
+
+    async def to_citizen(self, channel: str, external_id: str, text: str, *, buttons: Buttons | None = None,
+                         priority: int = STAFF) -> Delivery:
         try:
             if channel == "telegram":
                 if self.bot is None:
@@ -127,7 +145,8 @@ class Relay:
                 parts = split_text(text, TELEGRAM_CHUNK)
                 for i, part in enumerate(parts):
                     keys = markup(buttons) if i == len(parts) - 1 else None
-                    await self.paced(str(external_id), lambda: bot.send_message(chat, part, reply_markup=keys))
+                    await self.paced(str(external_id), lambda: bot.send_message(chat, part, reply_markup=keys),
+                                     priority=priority)
                 return Delivery("sent")
             if channel == "zalo":
                 if self.zalo is None:
@@ -241,6 +260,11 @@ def fitting(html_text: str) -> list[str]:
         limit = limit * 3 // 4
 
 
+def _retry_after(e: BaseException) -> float | None:
+    """For the send queue: Telegram's 429 (the message was not delivered) and how long to wait."""
+    return retry_after_seconds(e) if isinstance(e, RetryAfter) else None
+
+
 def _chat_id(chat: str) -> int | str:
     """A numeric chat id as Telegram takes it; "@name" unchanged."""
     return int(chat) if chat.lstrip("-").isdigit() else chat
@@ -270,7 +294,7 @@ def explain(e: Exception) -> str:
 
 
 def relay_from_settings(settings: Settings, db: Database | None = None, *, bot: Bot | None = None,
-                        pacer: Pacer | None = None) -> Relay:
+                        pacer: Pacer | None = None, sender: SendQueue | None = None) -> Relay:
     """A Relay with a Telegram Bot and a Zalo sender when their credentials are set. Pass the
     database so Zalo replies use (and renew) the token pair the publisher stores there."""
     tg = settings.channel("telegram")
@@ -279,7 +303,7 @@ def relay_from_settings(settings: Settings, db: Database | None = None, *, bot: 
         if token:
             base = tg.base_url or None
             bot = Bot(token, base_url=base) if base else Bot(token)
-    return Relay(settings, bot=bot, zalo=zalo_sender(settings, db), pacer=pacer)
+    return Relay(settings, bot=bot, zalo=zalo_sender(settings, db), pacer=pacer, sender=sender)
 
 
 __all__ = ["Delivery", "Relay", "relay_from_settings", "zalo_sender"]

@@ -26,6 +26,7 @@ from bot.qa.intake import WEBHOOK_PATH, telegram_ready, zalo_ready  # noqa: F401
 from bot.qa.zalo import make_zalo_app
 from channels.base import Channel
 from channels.pacing import Pacer
+from channels.sending import SendQueue
 from channels.registry import build_channels
 from channels.state import StateStore
 from schedules.instance import PollLock
@@ -86,14 +87,17 @@ def claim_polling(settings: Settings) -> PollLock | None:
 async def serve(settings: Settings, db: Database, *, stop: asyncio.Event, base_url: str | None = None,
                 ready: Callable[[ServeInfo], None] | None = None, clock: Callable[[], datetime] = now_utc,
                 poll_timeout: float | None = None, pacer: Pacer | None = None,
-                lock: PollLock | None = None, channels: Mapping[str, Channel] | None = None) -> ServeInfo:
+                lock: PollLock | None = None, channels: Mapping[str, Channel] | None = None,
+                sender: SendQueue | None = None) -> ServeInfo:
     """Run the Q&A bot (Telegram polling, the Zalo webhook, owed cards, retention) until `stop`.
-    `pacer`: share the publisher's Telegram pacing when both run in one process. `lock`: the
+    `sender` (or `pacer`): share the publisher's send queue (Telegram's limits are per bot, and
+    acknowledgements go before publications) when both run in one process. `lock`: the
     poll lock already taken by the command (`claim_polling`); taken here when not given. Only
     its holder polls Telegram; with PostgreSQL the others stand by and take over. `channels`:
     the publisher's adapters (to take erased questions out of published columns)."""
     info = ServeInfo()
-    application = build_application(settings, db, base_url=base_url, clock=clock, pacer=pacer) if telegram_ready(settings) else None
+    application = (build_application(settings, db, base_url=base_url, clock=clock, pacer=pacer, sender=sender)
+                   if telegram_ready(settings) else None)
     if application is not None:
         service: QAService = application.bot_data["qa"]
         info.telegram = True
@@ -103,7 +107,7 @@ async def serve(settings: Settings, db: Database, *, stop: asyncio.Event, base_u
                               "chờ và sẽ nhận thay khi tiến trình kia dừng.")
     else:
         info.notes.append("Telegram: chưa có mã bot, không nhận câu hỏi qua Telegram.")
-        service = QAService(settings, db, relay_from_settings(settings, db, pacer=pacer), clock=clock)
+        service = QAService(settings, db, relay_from_settings(settings, db, pacer=pacer, sender=sender), clock=clock)
     info.service = service
     server = sock = None
     if zalo_ready(settings):

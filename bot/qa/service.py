@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from bot.qa import texts as T
 from bot.qa.relay import Delivery, Relay, StaffPost
+from channels.sending import ACK, REFUSAL
 from content.qa import replay
 from content.qa import workflow as qa
 from content.db import Database
@@ -122,11 +123,14 @@ class QAService:
             q = await self.run(lambda s: qa.receive(s, self.settings, inc, now=now))
         except qa.Refused as r:
             await self.run(qa.touch, inc.channel, inc.external_id, now)    # rolled back with the refusal
-            await self.relay.to_citizen(inc.channel, inc.external_id, self._refusal(r.reason))
+            await self.relay.queue_to_citizen(inc.channel, inc.external_id, self._refusal(r.reason), priority=REFUSAL)
             return None
         zalo = inc.channel == "zalo"
         buttons = None if zalo else [[(T.BTN_CONSENT_YES, f"qa:c:{q.id}:y"), (T.BTN_CONSENT_NO, f"qa:c:{q.id}:n")]]
-        await self.relay.to_citizen(inc.channel, inc.external_id, T.ack(q, zalo=zalo), buttons=buttons)
+        # queued, not awaited: under a burst the handler is free again at once, and the
+        # acknowledgements go before the staff cards and the publications
+        await self.relay.queue_to_citizen(inc.channel, inc.external_id, T.ack(q, zalo=zalo), buttons=buttons,
+                                          priority=ACK)
         self.cards_due()
         return q
 
@@ -177,6 +181,7 @@ class QAService:
         card being sent is let finish (up to `grace` seconds), so that what reached the staff
         chat is also recorded — else the next start would post it a second time."""
         self._stopping = True
+        await self.relay.drain(grace)          # acknowledgements already queued still go
         if self._cards is not None and not self._cards.done():
             with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError, Exception):
                 await asyncio.wait_for(asyncio.shield(self._cards), grace)

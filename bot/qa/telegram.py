@@ -21,6 +21,7 @@ from bot.qa import texts as T
 from bot.qa.relay import Relay, zalo_sender
 from bot.qa.service import Actor, QAService
 from channels.pacing import Pacer
+from channels.sending import SendQueue
 from content.errors import LoaError
 from content.qa import workflow as qa
 from content.db import Database
@@ -85,7 +86,7 @@ async def once(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/start: greet and explain the column, the hotline and how answers come back."""
     svc = service_of(context)
-    await svc.relay.to_citizen("telegram", str(update.effective_chat.id),
+    await svc.relay.queue_to_citizen("telegram", str(update.effective_chat.id),
                                T.greet(svc.settings, svc.settings.qa.answer_working_days))
 
 
@@ -94,7 +95,7 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     text = " ".join(context.args or [])
     svc = service_of(context)
     reply = await svc.status("telegram", str(update.effective_chat.id), text)
-    await svc.relay.to_citizen("telegram", str(update.effective_chat.id), reply)
+    await svc.relay.queue_to_citizen("telegram", str(update.effective_chat.id), reply)
 
 
 async def citizen_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -150,7 +151,7 @@ async def help_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 async def unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stickers, voice, locations…: explain that questions are written."""
-    await service_of(context).relay.to_citizen("telegram", str(update.effective_chat.id), T.unsupported())
+    await service_of(context).relay.queue_to_citizen("telegram", str(update.effective_chat.id), T.unsupported())
 
 
 async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -169,7 +170,7 @@ async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await cq.edit_message_reply_markup(None)
         except Exception:  # noqa: BLE001 - the buttons staying is harmless
             log.debug("could not remove consent buttons", exc_info=True)
-        await svc.relay.to_citizen("telegram", str(cq.message.chat.id), reply)
+        await svc.relay.queue_to_citizen("telegram", str(cq.message.chat.id), reply)
         return
     if len(parts) != 4 or parts[1] != "s" or not parts[3].isdigit() or not _in_staff_chat(svc, cq.message.chat):
         await cq.answer()
@@ -246,7 +247,7 @@ def staff_filter(staff_chat: str) -> filters.BaseFilter:
 
 def build_application(settings: Settings, db: Database, *, base_url: str | None = None,
                       relay: Relay | None = None, clock: Callable[[], datetime] = now_utc,
-                      pacer: Pacer | None = None) -> Application:
+                      pacer: Pacer | None = None, sender: SendQueue | None = None) -> Application:
     tg = settings.channel("telegram")
     token = settings.secret(tg.token_env)
     if not token:
@@ -258,7 +259,7 @@ def build_application(settings: Settings, db: Database, *, base_url: str | None 
         builder = builder.base_url(url)
     app = builder.build()
     app.bot_data["qa"] = QAService(settings, db, relay or Relay(settings, bot=app.bot, zalo=zalo_sender(settings, db),
-                                                                   pacer=pacer),
+                                                                   pacer=pacer, sender=sender),
                                    clock=clock)
     staff = staff_filter(str(tg.staff_chat_id))
     private = filters.ChatType.PRIVATE & ~staff
