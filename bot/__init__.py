@@ -1,1 +1,2 @@
-"""bot: where people meet Loa — the `loa` CLI, the Telegram bot and the Zalo webhook."""
+"""bot: where people meet Loa — the `loa` command (`cli/`), the citizens' Q&A bot on Telegram
+and Zalo (`qa/`), the staff web console (`web/`), and the wiring they share (`wiring`)."""

@@ -263,15 +263,6 @@ class ChannelSettings:
         """Why this channel cannot run although the file is well-formed (→ disabled)."""
         return []
 
-    def get(self, key: str, default: Any = None) -> Any:
-        """Deprecated: read the attribute. Kept one step for code written before config.py."""
-        import warnings
-
-        warnings.warn(f"settings.channel(…).get({key!r}) is deprecated; use the attribute",
-                      DeprecationWarning, stacklevel=2)
-        value = getattr(self, key, None)
-        return default if value is None else value
-
 
 @dataclass(frozen=True)
 class PortalSettings(ChannelSettings):

@@ -10,26 +10,15 @@ from __future__ import annotations
 import os
 import uuid
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
 import pytest
 
 from content import db as dbmod
-from content.config import Settings, from_mapping
-
-SHARED_PLANS = Path(__file__).resolve().parents[1].parent / "shared" / "plans"
-BUNDLED_PLANS = Path(__file__).resolve().parent / "data" / "plans"   # a copy, so any clone can test
+from content.config import Settings
+from tests.helpers import PLANS_DIR, make_settings
 
 
-def _plans_dir() -> Path:
-    """LOA_PLANS_DIR, else the shared ground truth beside the checkout, else the bundled copy."""
-    for candidate in (os.environ.get("LOA_PLANS_DIR"), SHARED_PLANS):
-        if candidate and Path(candidate).is_dir():
-            return Path(candidate).resolve()
-    return BUNDLED_PLANS
-
-
-PLANS_DIR = _plans_dir()
 PG_URL = os.environ.get("LOA_TEST_PG_URL", "postgresql+psycopg://loa:loa@127.0.0.1:5432/loa_test")
 
 _pg_status: tuple[bool, str] | None = None
@@ -143,33 +132,6 @@ def sqlite_db(tmp_path: Path) -> Iterator[dbmod.Database]:
     database = dbmod.open_db(f"sqlite:///{tmp_path / 'loa.db'}")
     yield database
     database.dispose()
-
-
-def make_settings(tmp_path: Path, extra: dict[str, Any] | None = None,
-                  env: dict[str, str] | None = None) -> Settings:
-    """Settings rooted in tmp_path, like a config.toml sitting there."""
-    raw: dict[str, Any] = {
-        "timezone": "Asia/Ho_Chi_Minh",
-        "database": {"url": "sqlite:///loa.db"},
-        "unit": {
-            "name": "Ủy ban nhân dân xã Ngọc Lâm",
-            "radio_station": "Đài truyền thanh xã Ngọc Lâm",
-            "hotline": {"phone": "0221 3 946 101", "email": "ubnd.ngoclam@example.gov.vn",
-                        "address": "Thôn Ngọc Lâm, xã Ngọc Lâm",
-                        "hours": "7h30–17h00, thứ Hai đến thứ Sáu"},
-        },
-        "channels": {
-            "portal": {"kind": "static", "path": "site", "base_url": "https://ngoclam.example.gov.vn"},
-            "radio": {"path": "radio", "words_per_minute": 120},
-            "hotline": {"path": "hotline"},
-        },
-    }
-    for k, v in (extra or {}).items():
-        if isinstance(v, dict) and isinstance(raw.get(k), dict):
-            raw[k] = {**raw[k], **v}
-        else:
-            raw[k] = v
-    return from_mapping(raw, env=env or {}, base_dir=tmp_path, path=tmp_path / "config.toml")
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from bot.qa.zalo import SIGNATURE_HEADER, zalo_signature
 from bot.qa.serve import ServeInfo, serve
 from content.db import Database
 from content.config import Settings
-from tests.conftest import make_settings
+from tests.helpers import make_settings
 
 STAFF_CHAT = -1001234567890
 STAFF_USER = 42

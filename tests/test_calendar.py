@@ -11,27 +11,9 @@ import pytest
 
 from content.calendar.build import SlotSpec, build_calendar, periods, plan_span, publish_channels, report_due_date
 from content.calendar.holidays import holidays_between
-from content.plan.parse import Form, Period, Plan, ReportDuty, Signer, Task, Theme, Timing
+from content.plan.parse import Form, Plan, ReportDuty
 from content.config import Cadence, Holiday
-
-
-def make_plan(*, themes: int = 3, channels: tuple[str, ...] = ("portal", "radio"),
-              period: tuple[date, date] | None = (date(2024, 1, 1), date(2024, 12, 31)),
-              year: int | None = 2024, tasks: list[Task] | None = None,
-              reports: list[ReportDuty] | None = None, number: str = "11/KH-UBND",
-              forms: list[Form] | None = None) -> Plan:
-    return Plan(
-        number=number, issuer="Ủy ban nhân dân xã Ngọc Lâm", place="Ngọc Lâm", date=date(2024, 1, 26),
-        year=year, period=Period(*period) if period else None,
-        title="Kế hoạch tuyên truyền cải cách hành chính năm 2024", signer=Signer("Nguyễn Văn A", "Chủ tịch"),
-        themes=[Theme(f"t{i}", f"Nội dung tuyên truyền số {i}") for i in range(1, themes + 1)],
-        forms=forms or [], channels=list(channels), tasks=tasks or [], reports=reports or [],
-    )
-
-
-def task(no: str, kind: str, **timing) -> Task:  # noqa: ANN003
-    return Task(no=no, content=f"Công việc {no}", lead="Văn phòng", partners=[],
-                timing=Timing(kind=kind, text="…", **timing))
+from tests.helpers import make_plan, task
 
 
 def build(plan: Plan, *, cadence: Cadence | None = None, configured: tuple[Holiday, ...] = (),

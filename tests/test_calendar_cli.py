@@ -14,8 +14,8 @@ from icalendar import Calendar
 from content import db as dbmod
 from content.models import Item, PlanRecord, Slot
 from content.plan.parse import ReportDuty
-from tests.cli import run_loa, write_config
-from tests.test_calendar import make_plan, task
+from tests.helpers import run_loa, write_config
+from tests.helpers import make_plan, task
 
 pytestmark = pytest.mark.slow
 

@@ -9,21 +9,17 @@ from datetime import date, datetime, timedelta, timezone
 from icalendar import Calendar
 
 from content.calendar.export import CSV_HEADERS, one_holiday_per_day, slot_title, to_csv, to_ics
-from content.calendar.store import SlotView, rebuild, slots_between
+from content.calendar.store import rebuild, slots_between
 from content.models import PlanRecord
 from content.plan.parse import ReportDuty, Theme
-from tests.conftest import make_settings
-from tests.test_calendar import make_plan, task
+from tests.helpers import make_settings
+from tests.helpers import make_plan, task
+from tests.helpers import view
 
 LONG = ("Tuyên truyền, phổ biến sâu rộng về tầm quan trọng; ý nghĩa, mục tiêu và tác động của cải cách "
         "hành chính đến phát triển kinh tế - xã hội của tỉnh, quan điểm, chủ trương của Đảng, chính sách, "
         "pháp luật của Nhà nước về cải cách hành chính\\ và \"kết quả\" triển khai")
 NOW = datetime(2024, 3, 1, 2, 30, tzinfo=timezone.utc)
-
-
-def view(id_: int, key: str, day: date, kind: str, label: str, *, channel: str = "", theme: str = "",
-         end_day: date | None = None, items: tuple[int, ...] = (), plan_id: int = 1) -> SlotView:
-    return SlotView(id_, plan_id, key, day, end_day, kind, channel, theme, label, items)
 
 
 SLOTS = [

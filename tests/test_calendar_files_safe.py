@@ -14,9 +14,9 @@ from content.calendar.export import csv_safe, to_csv, to_ics
 from content.calendar.store import rebuild, slots_between
 from content.models import PlanRecord
 from content.plan.parse import ReportDuty
-from tests.conftest import make_settings
-from tests.test_calendar import make_plan
-from tests.test_calendar_export import view
+from tests.helpers import make_settings
+from tests.helpers import make_plan
+from tests.helpers import view
 
 NOW = datetime(2024, 3, 1, 2, 30, tzinfo=timezone.utc)
 

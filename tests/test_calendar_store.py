@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from content.calendar.store import rebuild, slots_between, specs_for
 from content.models import Item, PlanRecord, Slot
 from content.plan.parse import Plan, ReportDuty, Theme
-from tests.conftest import make_settings
-from tests.test_calendar import make_plan, task
+from tests.helpers import make_settings
+from tests.helpers import make_plan, task
 
 Q1 = (date(2024, 1, 1), date(2024, 3, 31))
 

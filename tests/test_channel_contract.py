@@ -9,7 +9,6 @@ deliveries at the far end (`delivered()`; None when the far end cannot tell).
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-from channels.base import Channel, Limits, Message, Receipt
+from channels.base import Channel, Limits, Receipt
 from channels.adapters.hotline import HotlineChannel
 from channels.adapters.outbox import OutboxChannel
 from channels.adapters.portal_static import StaticPortal
@@ -27,28 +26,15 @@ from channels.state import StateStore
 from channels.adapters.telegram import TelegramChannel
 from channels.adapters.zalo import ZaloChannel
 from content import db as dbmod
-from tests.conftest import make_settings
+from tests.helpers import make_settings
 from tests.fakes.sms_gateway import FakeSMSGateway
 from tests.fakes.telegram_api import FakeBotAPI
 from tests.fakes.wordpress_api import FakeWordPress
 from tests.fakes.zalo_api import FakeZaloAPI
+from tests.helpers import message, run, zalo_config, zalo_env
 
 ADAPTER_NAMES = ["portal-static", "portal-wordpress", "telegram", "zalo-article", "zalo-user",
                  "radio", "hotline-notice", "hotline-sms", "outbox-telegram"]
-
-
-def run(coro: Any) -> Any:
-    return asyncio.run(coro)
-
-
-def message(key: str = "post-12-part-1", *, title: str = "Ngày hội cải cách hành chính",
-            body: str | None = None, fmt: str = "html", **extras: Any) -> Message:
-    body = body if body is not None else "<b>Ngày hội</b> cải cách hành chính xã Ngọc Lâm"
-    base = {"slug": "12-ngay-hoi-cai-cach-hanh-chinh", "path": "bai-viet/12-ngay-hoi-cai-cach-hanh-chinh.html",
-            "summary": "Xã tổ chức ngày hội cải cách hành chính.", "date": "2025-05-15",
-            "tags": ["Cải cách hành chính"], "sms": "UBND xa Ngoc Lam: duong day nong 0221 3 946 101.",
-            "page": f"<!DOCTYPE html><html lang=\"vi\"><body>{body}</body></html>"}
-    return Message(key=key, title=title, body=body, format=fmt, extras={**base, **extras})
 
 
 @dataclass
@@ -116,15 +102,6 @@ def harness(name: str, tmp_path: Path) -> Iterator[Harness]:
             yield Harness(ch, "@xangoclam", lambda: len(list(ch.folder.glob("*.json"))))
         else:  # pragma: no cover
             raise LookupError(name)
-
-
-def zalo_config(zalo: FakeZaloAPI, **more: Any) -> dict[str, Any]:
-    return {"access_token_env": "ZA", "refresh_token_env": "ZR", "secret_key_env": "ZS", "app_id": zalo.app_id,
-            "base_url": zalo.base_url, "oauth_url": zalo.oauth_url, **more}
-
-
-def zalo_env(zalo: FakeZaloAPI) -> dict[str, str]:
-    return {"ZA": "AT-1", "ZR": "RT-1", "ZS": zalo.secret_key}
 
 
 def _manifest_count(folder: Path) -> int:

@@ -16,8 +16,8 @@ from channels.adapters.portal_static import StaticPortal
 from channels.adapters.radio import RadioChannel
 from channels.adapters.telegram import TelegramChannel
 from channels.adapters.zalo import ZaloChannel
-from tests.conftest import make_settings
-from tests.test_channel_contract import message, run
+from tests.helpers import make_settings
+from tests.helpers import message, run
 
 
 def publish(ch, *msgs, target: str = ""):

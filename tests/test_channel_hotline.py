@@ -9,9 +9,9 @@ import pytest
 
 from channels.base import PermanentError, RateLimited, RetryableError, UnknownOutcome
 from channels.adapters.hotline import HotlineChannel
-from tests.conftest import make_settings
+from tests.helpers import make_settings
 from tests.fakes.sms_gateway import FakeSMSGateway
-from tests.test_channel_contract import message, run
+from tests.helpers import message, run
 
 
 def channel(tmp_path: Path, gw: FakeSMSGateway | None, secret: str = "SMS-KEY", **cfg) -> HotlineChannel:

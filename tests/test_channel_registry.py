@@ -15,7 +15,7 @@ from channels.state import StateStore
 from channels.adapters.telegram import TelegramChannel
 from channels.adapters.zalo import ZaloChannel
 from content.db import Database
-from tests.conftest import make_settings
+from tests.helpers import make_settings
 
 TELEGRAM = {"token_env": "TG", "chat_ids": ["@xangoclam"]}
 ZALO = {"access_token_env": "ZA", "refresh_token_env": "ZR", "secret_key_env": "ZS", "app_id": "1"}

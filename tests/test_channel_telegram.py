@@ -10,12 +10,12 @@ import pytest
 
 from channels.base import PermanentError, RateLimited, RetryableError, UnknownOutcome
 from channels.adapters.telegram import TelegramChannel
-from tests.conftest import make_settings
+from tests.helpers import make_settings
 from tests.fakes.telegram_api import FakeBotAPI
 
 # PTB 22 warns about its own int retry_after inside RetryAfter.__init__
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
-from tests.test_channel_contract import message, run
+from tests.helpers import message, run
 
 CHAT = "@xangoclam"
 

@@ -9,9 +9,9 @@ import pytest
 
 from channels.base import PermanentError, RateLimited, RetryableError, UnknownOutcome
 from channels.adapters.portal_wordpress import WordPressPortal
-from tests.conftest import make_settings
+from tests.helpers import make_settings
 from tests.fakes.wordpress_api import FakeWordPress
-from tests.test_channel_contract import message, run
+from tests.helpers import message, run
 
 PASSWORD = "abcd efgh ijkl mnop"
 

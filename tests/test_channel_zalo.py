@@ -13,9 +13,9 @@ from channels.base import PermanentError, RateLimited, RetryableError, UnknownOu
 from channels.state import StateStore
 from channels.adapters.zalo import ZaloChannel
 from content.db import Database
-from tests.conftest import make_settings
+from tests.helpers import make_settings
 from tests.fakes.zalo_api import FakeZaloAPI
-from tests.test_channel_contract import message, run, zalo_config, zalo_env
+from tests.helpers import message, run, zalo_config, zalo_env
 
 
 def channel(tmp_path: Path, zalo: FakeZaloAPI, state: StateStore | None, env: dict | None = None,

@@ -17,7 +17,7 @@ from content.errors import LoaError
 from content.qa.workflow import QAError
 from schedules.instance import AlreadyRunning
 from schedules.reports.period import PeriodError
-from tests.cli import LOA, run_loa, write_config
+from tests.helpers import LOA, run_loa, write_config
 
 UNEXPECTED = "Lỗi không mong đợi"
 

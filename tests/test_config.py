@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from content.config import ConfigError, LoaError, Settings, from_mapping, load
-from tests.cli import run_loa, write_config
+from tests.helpers import run_loa, write_config
 
 UNIT = {"name": "Ủy ban nhân dân xã Ngọc Lâm"}
 

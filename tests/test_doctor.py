@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.cli import run_loa, write_config
+from tests.helpers import run_loa, write_config
 
 ZALO = '[channels.zalo]\napp_id = "4321"\naccess_token_env = "ZA"\nrefresh_token_env = "ZR"\n'
 TELEGRAM = ('[channels.telegram]\ntoken_env = "TG"\nchat_ids = ["@xangoclam"]\nstaff_chat_id = "-100777"\n'

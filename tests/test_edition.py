@@ -20,7 +20,7 @@ from schedules.edition import compose_digest, edition_contents, Entry
 from schedules.models import Edition
 from schedules.runner import Runner
 from schedules.timing import Weekly
-from tests.cli import run_loa, write_config
+from tests.helpers import run_loa, write_config
 from content import db as dbmod
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")

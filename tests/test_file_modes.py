@@ -14,8 +14,8 @@ from channels.adapters.portal_static import StaticPortal
 from channels.adapters.radio import RadioChannel
 from channels.adapters.telegram import TelegramChannel
 from content.files import current_umask, write_atomic
-from tests.conftest import make_settings
-from tests.test_channel_contract import message, run
+from tests.helpers import make_settings
+from tests.helpers import message, run
 
 
 @pytest.fixture

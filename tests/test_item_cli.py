@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.cli import run_loa, write_config
+from tests.helpers import run_loa, write_config
 
 pytestmark = pytest.mark.slow
 

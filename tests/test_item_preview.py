@@ -7,7 +7,7 @@ import re
 import pytest
 
 from content.render.plain import html_to_text
-from tests.cli import run_loa, write_config
+from tests.helpers import run_loa, write_config
 
 pytestmark = pytest.mark.slow
 
@@ -52,8 +52,8 @@ def test_the_telegram_outbox_holds_text_to_paste(tmp_path):
     from channels.adapters.outbox import OutboxChannel
     from channels.adapters.telegram import TelegramChannel
     from channels.base import Message
-    from tests.conftest import make_settings
-    from tests.test_channel_contract import run
+    from tests.helpers import make_settings
+    from tests.helpers import run
 
     s = make_settings(tmp_path, {"channels": {"telegram": {"chat_ids": ["@xangoclam"]}}})
     ch = OutboxChannel.for_channel(TelegramChannel)(s, s.channel("telegram"), reason="chưa có token")

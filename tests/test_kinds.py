@@ -14,7 +14,7 @@ from content.items.workflow import NewItem, article_of, create_item
 from content.kinds import CHANNEL_NAMES, LINKS_TO_PORTAL, PUBLISHABLE, channel_name
 from content.render.item import item_link, links_to_portal, render
 from content.render.preview import previews
-from tests.conftest import make_settings
+from tests.helpers import make_settings
 
 NOW = datetime(2024, 3, 4, 1, 0, tzinfo=timezone.utc)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli import run_loa, write_config
+from tests.helpers import run_loa, write_config
 
 pytestmark = pytest.mark.slow
 
@@ -83,7 +83,7 @@ def test_list_when_empty(tmp_path):
 
 
 def _tcvn3_bytes(plans_dir: Path) -> bytes:
-    from tests.test_plan_reader import to_tcvn3
+    from tests.helpers import to_tcvn3
 
     return to_tcvn3((plans_dir / NL).read_text(encoding="utf-8")).encode("latin-1", "replace")
 
@@ -126,7 +126,7 @@ def test_tcvn3_file_is_converted_with_a_warning_and_imported(plans_dir, tmp_path
 
 
 def test_parse_docx_gives_the_same_counts_as_markdown(plans_dir, tmp_path):
-    from tests.test_plan_variants import build_docx
+    from tests.helpers import build_docx
 
     path = tmp_path / "gia-lai.docx"
     path.write_bytes(build_docx((plans_dir / GL).read_text(encoding="utf-8")))

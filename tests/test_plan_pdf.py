@@ -14,7 +14,7 @@ from pypdf.generic import (ArrayObject, ByteStringObject, DictionaryObject, Name
 
 from content.plan.parse import PlanError, parse_plan
 from content.plan.reader import decode_plan_bytes, source_from_bytes
-from tests.conftest import PLANS_DIR
+from tests.helpers import PLANS_DIR
 from tests.data.plan_corpus.build import FONT_DIR, render_pdf
 
 needs_font = pytest.mark.skipif(not (FONT_DIR / "DejaVuSerif.ttf").exists(),

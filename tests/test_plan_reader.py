@@ -14,25 +14,9 @@ from docx import Document
 from content.plan.parse import PlanError, parse_plan, read_plan
 from content.plan.reader import (MAX_BYTES, decode_plan_bytes, looks_like_tcvn3, read_plan_source,
                                  tcvn3_to_unicode)
+from tests.helpers import to_tcvn3
 
 NL = "ngoc-lam-ubnd-xa-2024.md"
-_TCVN3_SRC = "µ¸¶·¹¨»¾¼½Æ©ÇÊÈÉË®ÌÐÎÏÑªÒÕÓÔÖ×ÝØÜÞßãáâä«åèæçé¬êíëìîïóñòô\xadõøö÷ùúýûüþ¡¢§£¤¥¦"
-_UNICODE = "àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵĂÂĐÊÔƠƯ"
-
-
-def to_tcvn3(text: str) -> str:
-    """Unicode → TCVN3 the way a .VnTime/.VnTimeH document stores it: accented capitals have
-    no code of their own, so they are stored as the small letter (the capital font draws it)."""
-    table = dict(zip(_UNICODE, _TCVN3_SRC))
-    out = []
-    for ch in unicodedata.normalize("NFC", text):
-        if ch in table:
-            out.append(table[ch])
-        elif ch.lower() in table and ch not in "ĂÂĐÊÔƠƯ":
-            out.append(table[ch.lower()])
-        else:
-            out.append(ch)
-    return "".join(out)
 
 
 def docx_bytes(*paragraphs: str) -> bytes:

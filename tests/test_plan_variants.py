@@ -5,16 +5,15 @@ same as the Markdown original."""
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 from pathlib import Path
 
 import pytest
-from docx import Document
 
 from content.plan.parse import parse_plan
 from content.plan.reader import decode_plan_bytes
+from tests.helpers import build_docx
 
 NAMES = ["hung-yen-so-noi-vu-2023.md", "soc-trang-ubnd-tinh-2019.md", "ngoc-lam-ubnd-xa-2024.md",
          "ha-nam-so-tttt-2021-2030.md", "gia-lai-so-tttt-2024.md"]
@@ -41,57 +40,6 @@ def to_pipe_tables(text: str) -> str:
         else:
             out.append(line)
     return "\n".join(out)
-
-
-def build_docx(text: str, word_lists: bool = False) -> bytes:
-    """A .docx the way Word users make them: one paragraph per line, bold headings, the
-    title lines as one paragraph with line breaks, tab rows as a Word table whose bulleted
-    cells hold one paragraph per unit. With `word_lists`, "- " bullets become Word's
-    List Bullet paragraphs (no dash in the text)."""
-    doc = Document()
-    rows: list[list[str]] = []
-
-    def flush_table() -> None:
-        if not rows:
-            return
-        width = max(len(r) for r in rows)
-        table = doc.add_table(rows=len(rows), cols=width)
-        for r, cells in enumerate(rows):
-            for c, value in enumerate(cells):
-                cell = table.cell(r, c)
-                units = [u for u in re.split(r"(?:^|\s)-\s+(?=[A-ZĐ])", value) if u.strip()]
-                cell.text = ""
-                if value.startswith("- ") and len(units) > 1:
-                    cell.paragraphs[0].text = f"- {units[0].strip()}"
-                    for u in units[1:]:
-                        cell.add_paragraph(f"- {u.strip()}")
-                else:
-                    cell.paragraphs[0].text = value
-        rows.clear()
-
-    for raw in text.split("\n"):
-        if "\t" in raw:
-            rows.append(raw.split("\t"))
-            continue
-        flush_table()
-        line = raw.rstrip()
-        if not line.strip():
-            continue
-        heading = line.lstrip().startswith("#")
-        line = re.sub(r"^#{1,6}\s*", "", line).replace("**", "").replace("*", "").strip()
-        if not line:
-            continue
-        if word_lists and line.startswith("- "):
-            doc.add_paragraph(line[2:], style="List Bullet")
-        elif heading:
-            doc.add_paragraph(line, style="Heading 2")
-        else:
-            p = doc.add_paragraph()
-            p.add_run(line).bold = raw.strip().startswith("**")
-    flush_table()
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
 
 
 def summary(plan) -> dict:  # noqa: ANN001

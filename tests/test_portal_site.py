@@ -21,8 +21,8 @@ import pytest
 from channels.adapters.portal_static import StaticPortal
 from channels.base import Message
 from content.render.item import Article, render
-from tests.conftest import make_settings
-from tests.test_channel_contract import run
+from tests.helpers import make_settings
+from tests.helpers import run
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "var" / "screenshots"

@@ -18,8 +18,8 @@ from channels.adapters.hotline import HotlineChannel
 from channels.base import Message
 from content.render.item import Article, render
 from content.render.printable import place_date, qr_png
-from tests.test_channel_contract import run
-from tests.test_render import settings
+from tests.helpers import run
+from tests.helpers import render_settings
 
 SOFFICE = shutil.which("soffice")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -33,7 +33,7 @@ INTRO = ("Thực hiện Kế hoạch số 11/KH-UBND ngày 26/01/2024 của Ủy
 
 def notice(body: str = INTRO, link: str | None = LINK):  # noqa: ANN201
     return render(Article(title="Công khai số điện thoại đường dây nóng tiếp nhận phản ánh, kiến nghị", body=body,
-                          date=date(2024, 3, 6), id=9, link=link), "hotline", settings())
+                          date=date(2024, 3, 6), id=9, link=link), "hotline", render_settings())
 
 
 def _pages(pdf: Path) -> int:
@@ -75,7 +75,7 @@ def test_hotline_docx_content():
 
 
 def test_the_hotline_channel_writes_the_notice_and_its_docx(tmp_path):
-    from tests.conftest import make_settings
+    from tests.helpers import make_settings
 
     s = make_settings(tmp_path)
     r = notice()
@@ -93,7 +93,7 @@ def test_the_hotline_channel_writes_the_notice_and_its_docx(tmp_path):
 def test_hotline_docx_prints_on_one_page_and_radio_on_a4(tmp_path):
     assert _pages(_soffice_pdf(notice().extras["docx"], tmp_path, "hotline")) == 1
     assert _pages(_soffice_pdf(notice(body="", link=None).extras["docx"], tmp_path, "short")) == 1
-    radio = render(Article(title="Lịch tiếp dân", body=INTRO, date=date(2024, 3, 6), id=3), "radio", settings())
+    radio = render(Article(title="Lịch tiếp dân", body=INTRO, date=date(2024, 3, 6), id=3), "radio", render_settings())
     import pypdf
 
     box = pypdf.PdfReader(str(_soffice_pdf(radio.extras["docx"], tmp_path, "radio"))).pages[0].mediabox

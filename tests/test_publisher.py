@@ -19,7 +19,7 @@ from channels.publisher import PostError, Publisher, retry_post, schedule_item
 from channels.state import StateStore
 from content.items.workflow import NewItem, create_item
 from content.models import Item
-from tests.conftest import make_settings
+from tests.helpers import make_settings
 
 # the adapters and the fake Bot API are written alongside; until they land these tests skip
 build_channels = pytest.importorskip("channels.registry", reason="channels/registry.py not there yet").build_channels

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli import LOA, Result, run_loa, write_config
+from tests.helpers import LOA, Result, run_loa, write_config
 
 pytestmark = pytest.mark.slow
 

@@ -14,7 +14,7 @@ from content import db as dbmod
 from content.qa import workflow as qa
 from content.config import load
 from content.text import UTC
-from tests.cli import write_config
+from tests.helpers import write_config
 
 
 def _app(cfg) -> typer.Typer:  # noqa: ANN001

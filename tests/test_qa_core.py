@@ -12,7 +12,7 @@ from content.qa import workflow as qa
 from content.qa.column import column_item, compose_column
 from content.qa.models import Attachment, Citizen, QuestionEvent
 from content.text import UTC
-from tests.conftest import make_settings
+from tests.helpers import make_settings
 
 T0 = datetime(2025, 3, 3, 2, 0, tzinfo=UTC)      # Monday 09:00 in Hà Nội
 

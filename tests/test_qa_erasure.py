@@ -17,7 +17,7 @@ from content.models import Item
 from content.qa import workflow as qa
 from content.qa.column import column_item, columns_to_fix
 from content.text import UTC
-from tests.conftest import make_settings
+from tests.helpers import make_settings
 
 T0 = datetime(2025, 3, 3, 2, 0, tzinfo=UTC)
 PII = ("Nguyễn Thị Hoa", "thôn Đông", "xóm 3", "0912 345 678", "001089012345", "12/03/1985", "29A-123.45")

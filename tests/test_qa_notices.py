@@ -15,7 +15,7 @@ from bot.qa.service import Actor, QAService
 from content.qa import workflow as qa
 from content.qa.models import Question, QuestionEvent
 from content.text import UTC
-from tests.conftest import make_settings
+from tests.helpers import make_settings
 from tests.fakes.telegram_api import FakeBotAPI
 from tests.qa_helpers import qa_settings
 
@@ -103,7 +103,7 @@ def test_a_blocked_bot_is_not_retried_and_status_shows_the_answer(tmp_path, db):
 def test_cli_resend(tmp_path):  # noqa: ANN001
     from content import db as dbmod
     from content.config import load
-    from tests.cli import run_loa, write_config
+    from tests.helpers import run_loa, write_config
 
     with FakeBotAPI() as tg:
         cfg = write_config(tmp_path, f'[channels.telegram]\ntoken_env = "LOA_TELEGRAM_TOKEN"\nbase_url = "{tg.base_url}"\n'

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 
-from tests.cli import LOA, run_loa
+from tests.helpers import LOA, run_loa
 from tests.fakes import telegram_updates as U
 from tests.fakes.telegram_api import FakeBotAPI
 from tests.fakes.zalo_api import FakeZaloAPI

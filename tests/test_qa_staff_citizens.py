@@ -99,7 +99,7 @@ def test_help_unknown_commands_emoji_forwarded_and_foreign_buttons(tmp_path, db)
 
 
 def test_qa_show_keeps_placeholders_with_vietnamese_field_names(tmp_path):  # noqa: ANN001
-    from tests.cli import run_loa, write_config
+    from tests.helpers import run_loa, write_config
 
     cfg = write_config(tmp_path)
     from content import db as dbmod

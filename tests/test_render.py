@@ -13,6 +13,7 @@ import pytest
 from content.config import Settings, from_mapping
 from content.render import telegram_html as tg
 from content.render.item import (Article, Rendering, article_slug, portal_link, render, slugify)
+from tests.helpers import render_settings
 
 HOSTILE_TITLE = 'Cải cách <script>alert("t")</script> thủ tục'
 HOSTILE_BODY = (
@@ -30,16 +31,6 @@ Từ 7h30 đến 17h00, thứ Hai đến thứ Sáu. Năm 2024, tỷ lệ hồ s
 - Gọi đường dây nóng 0221 3 946 101.
 - Tham khảo **Nghị định số 61/2018/NĐ-CP** tại [Cổng Dịch vụ công](https://dichvucong.gov.vn).
 """
-
-
-def settings(**channels):
-    return from_mapping({
-        "unit": {"name": "Ủy ban nhân dân xã Ngọc Lâm", "radio_station": "Đài truyền thanh xã Ngọc Lâm",
-                 "hotline": {"phone": "0221 3 946 101; 0912 345 678", "email": "ubnd.ngoclam@example.gov.vn",
-                             "address": "Thôn Ngọc Lâm, xã Ngọc Lâm",
-                             "hours": "7h30–17h00, thứ Hai đến thứ Sáu"}},
-        "channels": {"portal": {"base_url": "https://ngoclam.example.gov.vn/"}, **channels},
-    }, env={})
 
 
 def article(**kw) -> Article:
@@ -103,14 +94,14 @@ def assert_safe_html(html: str) -> None:
 
 def test_unknown_channel() -> None:
     with pytest.raises(ValueError):
-        render(article(), "fax", settings())
+        render(article(), "fax", render_settings())
 
 
 @pytest.mark.parametrize("channel", ["portal", "telegram", "zalo", "radio", "hotline"])
 def test_every_channel_gives_nfc_output_from_decomposed_input(channel: str) -> None:
     a = article(title=unicodedata.normalize("NFD", "Cải cách thủ tục hành chính"),
                 body=unicodedata.normalize("NFD", BODY))
-    r = render(a, channel, settings())
+    r = render(a, channel, render_settings())
     assert isinstance(r, Rendering) and r.channel == channel and r.parts
     for part in r.parts:
         assert part == unicodedata.normalize("NFC", part)
@@ -132,7 +123,7 @@ def test_article_slug_and_portal_link() -> None:
     assert article_slug(12, "Cải cách thủ tục hành chính") == "12-cai-cach-thu-tuc-hanh-chinh"
     assert article_slug(None, "“”") == "bai-viet"
     assert len(slugify("chữ " * 100)) <= 80
-    assert (portal_link(settings(), 12, "Cải cách thủ tục hành chính")
+    assert (portal_link(render_settings(), 12, "Cải cách thủ tục hành chính")
             == "https://ngoclam.example.gov.vn/bai-viet/12-cai-cach-thu-tuc-hanh-chinh.html")
     assert portal_link(Settings(env={}), 12, "x") is None
 
@@ -141,7 +132,7 @@ def test_article_slug_and_portal_link() -> None:
 
 
 def test_portal_fragment_and_page() -> None:
-    r = render(article(summary="Từ 15/5/2025, xã nhận hồ sơ trực tuyến."), "portal", settings())
+    r = render(article(summary="Từ 15/5/2025, xã nhận hồ sơ trực tuyến."), "portal", render_settings())
     assert r.format == "html" and len(r.parts) == 1
     e = r.extras
     assert e["slug"] == "12-cai-cach-thu-tuc-hanh-chinh"
@@ -171,7 +162,7 @@ def test_portal_fragment_and_page() -> None:
 
 
 def test_portal_summary_derived_from_body_and_image_asset() -> None:
-    r = render(article(image="var/media/anh bia.JPG", theme=""), "portal", settings())
+    r = render(article(image="var/media/anh bia.JPG", theme=""), "portal", render_settings())
     assert r.extras["summary"].startswith("Thực hiện Kế hoạch số 11/KH-UBND")
     assert len(r.extras["summary"]) <= 300
     assert r.extras["tags"] == []
@@ -182,7 +173,7 @@ def test_portal_summary_derived_from_body_and_image_asset() -> None:
 
 def test_portal_sanitises_hostile_title_and_body() -> None:
     r = render(article(title=HOSTILE_TITLE, body=HOSTILE_BODY, theme='<b onclick="x">chủ đề</b>'),
-               "portal", settings())
+               "portal", render_settings())
     for html in (r.parts[0], r.extras["page"]):
         assert_safe_html(html)
         assert "<script" not in html and "<iframe" not in html and "<img" not in html
@@ -198,7 +189,7 @@ def test_portal_sanitises_hostile_title_and_body() -> None:
 
 
 def test_telegram_single_message() -> None:
-    r = render(article(), "telegram", settings())
+    r = render(article(), "telegram", render_settings())
     assert r.format == "html" and len(r.parts) == 1
     text = r.parts[0]
     assert text.startswith("<b>Cải cách thủ tục hành chính</b>\n\n")
@@ -211,7 +202,7 @@ def test_telegram_single_message() -> None:
 
 def test_telegram_long_body_with_photo_caption() -> None:
     body = "\n\n".join(f"Đoạn {i}: " + "Người dân nộp hồ sơ trực tuyến tại nhà. " * 12 for i in range(60))
-    r = render(article(body=body, image="var/media/a.jpg"), "telegram", settings(), max_len=4096)
+    r = render(article(body=body, image="var/media/a.jpg"), "telegram", render_settings(), max_len=4096)
     assert r.extras["photo"] == "var/media/a.jpg" and r.extras["caption_maxlen"] == 1024
     lengths = [tg.visible_length(p) for p in r.parts]
     assert lengths[0] <= 1024 and all(n <= 4096 for n in lengths[1:])
@@ -225,13 +216,13 @@ def test_telegram_long_body_with_photo_caption() -> None:
 
 def test_telegram_respects_adapter_max_len() -> None:
     body = "\n\n".join("Câu văn khá dài để thử giới hạn. " * 5 for _ in range(20))
-    r = render(article(body=body), "telegram", settings(), max_len=700)
+    r = render(article(body=body), "telegram", render_settings(), max_len=700)
     assert len(r.parts) > 1 and all(tg.visible_length(p) <= 700 for p in r.parts)
 
 
 def test_telegram_hostile_input() -> None:
     r = render(article(title=HOSTILE_TITLE, body=HOSTILE_BODY, link="javascript:alert(9)"),
-               "telegram", settings())
+               "telegram", render_settings())
     for p in r.parts:
         assert tg.problems(p) == []
         assert "<script" not in p and "<img" not in p and '<a href="javascript' not in p
@@ -243,7 +234,7 @@ def test_telegram_hostile_input() -> None:
 
 
 def test_zalo_text_and_article_extras() -> None:
-    r = render(article(image="var/media/a.jpg"), "zalo", settings())
+    r = render(article(image="var/media/a.jpg"), "zalo", render_settings())
     assert r.format == "text" and len(r.parts) == 1
     text = r.parts[0]
     assert text.startswith("Cải cách thủ tục hành chính\n\n")
@@ -259,7 +250,7 @@ def test_zalo_text_and_article_extras() -> None:
 @pytest.mark.parametrize("max_len", [None, 500, 1000])
 def test_zalo_long_body_is_cut_at_a_boundary_and_keeps_the_link(max_len) -> None:
     body = "\n\n".join(f"Đoạn số {i} nói về thủ tục hành chính trực tuyến cho người dân." * 3 for i in range(80))
-    r = render(article(body=body), "zalo", settings(), max_len=max_len)
+    r = render(article(body=body), "zalo", render_settings(), max_len=max_len)
     text = r.parts[0]
     assert len(text) <= (max_len or 2000)
     assert text.endswith("12-cai-cach-thu-tuc-hanh-chinh.html")
@@ -273,7 +264,7 @@ def test_zalo_long_body_is_cut_at_a_boundary_and_keeps_the_link(max_len) -> None
 
 
 def test_radio_script() -> None:
-    r = render(article(), "radio", settings())
+    r = render(article(), "radio", render_settings())
     assert r.format == "text" and len(r.parts) == 1
     script = r.parts[0]
     assert script.startswith("Đây là Đài truyền thanh xã Ngọc Lâm.\nKính thưa bà con nhân dân!")
@@ -298,7 +289,7 @@ def test_radio_script() -> None:
 
 @pytest.mark.parametrize("wpm", [120, 150])
 def test_radio_duration(wpm) -> None:
-    st = settings(radio={"words_per_minute": wpm})
+    st = render_settings(radio={"words_per_minute": wpm})
     r = render(article(), "radio", st)
     words = len([w for w in r.parts[0].replace("-", " ").split() if any(c.isalnum() for c in w)])
     assert r.extras["words"] == words
@@ -310,7 +301,7 @@ def test_radio_docx_opens_with_python_docx() -> None:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    r = render(article(), "radio", settings())
+    r = render(article(), "radio", render_settings())
     data = r.extras["docx"]
     assert data[:2] == b"PK"
     doc = Document(io.BytesIO(data))
@@ -334,7 +325,7 @@ def test_radio_docx_opens_with_python_docx() -> None:
     assert all(run.font.size.pt == 14 for run in script[0].runs)
     assert texts[-1].endswith("Cảm ơn bà con đã chú ý lắng nghe.")
     assert doc.core_properties.language == "vi-VN"
-    assert render(article(), "radio", settings()).extras["docx"] == data     # byte-stable
+    assert render(article(), "radio", render_settings()).extras["docx"] == data     # byte-stable
     assert r.extras["txt_name"] == "2025-05-15-12-cai-cach-thu-tuc-hanh-chinh.txt"
     assert r.extras["docx_name"] == "2025-05-15-12-cai-cach-thu-tuc-hanh-chinh.docx"
 
@@ -350,7 +341,7 @@ def test_radio_unit_abbreviation_file(tmp_path) -> None:
 
 
 def test_radio_hostile_input_reads_no_markup() -> None:
-    r = render(article(title=HOSTILE_TITLE, body=HOSTILE_BODY), "radio", settings())
+    r = render(article(title=HOSTILE_TITLE, body=HOSTILE_BODY), "radio", render_settings())
     for banned in ("<", ">", "javascript", "onerror", "(", ")", "[", "]"):
         assert banned not in r.parts[0]
 
@@ -359,7 +350,7 @@ def test_radio_hostile_input_reads_no_markup() -> None:
 
 
 def test_hotline_notice_page() -> None:
-    r = render(article(title="Đường dây nóng tiếp nhận phản ánh, kiến nghị", body=""), "hotline", settings())
+    r = render(article(title="Đường dây nóng tiếp nhận phản ánh, kiến nghị", body=""), "hotline", render_settings())
     assert r.format == "html" and len(r.parts) == 1
     page = r.parts[0]
     tree = Tree(page)
@@ -384,24 +375,24 @@ def test_hotline_notice_page() -> None:
 def test_hotline_notice_paper_has_no_links() -> None:
     body = ("Đường dây nóng tiếp nhận phản ánh về thủ tục trên [Cổng Dịch vụ công](https://dichvucong.gov.vn).\n\n"
             "[Xem chi tiết](https://ngoclam.example.gov.vn/bai-viet/9.html)")
-    r = render(article(body=body, link=None), "hotline", settings())
+    r = render(article(body=body, link=None), "hotline", render_settings())
     page = r.parts[0]
     assert "Xem chi tiết" not in page.replace("Quét mã để xem chi tiết", "") and "<a " not in page
     assert "trên Cổng Dịch vụ công." in page
     assert r.extras["qr_url"] == "https://dichvucong.gov.vn"
-    bare = render(article(body="Không có liên kết.", link=None), "hotline", settings())
+    bare = render(article(body="Không có liên kết.", link=None), "hotline", render_settings())
     assert bare.extras["qr_url"] is None and "<svg" not in bare.parts[0]
 
 
 def test_hotline_sms_accented_and_unaccented() -> None:
-    r = render(article(body=""), "hotline", settings())
+    r = render(article(body=""), "hotline", render_settings())
     sms = r.extras["sms"]
     assert "0221 3 946 101" in sms and "ubnd.ngoclam@example.gov.vn" in sms
     assert r.extras["sms_encoding"] == "UCS-2"
     assert r.extras["sms_length"] == len(sms)
     assert r.extras["sms_segments"] == -(-len(sms) // 67)
 
-    r2 = render(article(body=""), "hotline", settings(hotline={"sms_unaccented": True}))
+    r2 = render(article(body=""), "hotline", render_settings(hotline={"sms_unaccented": True}))
     plain = r2.extras["sms"]
     assert plain.startswith("UBND xa Ngoc Lam: Duong day nong tiep nhan phan anh, kien nghi")
     assert "7h30-17h00, thu Hai den thu Sau" in plain
@@ -411,7 +402,7 @@ def test_hotline_sms_accented_and_unaccented() -> None:
 
 
 def test_hotline_hostile_intro_and_custom_lists() -> None:
-    st = settings(hotline={"requirements": ["Số căn cước"], "refusals": ["Thư nặc danh gửi {unit}"]})
+    st = render_settings(hotline={"requirements": ["Số căn cước"], "refusals": ["Thư nặc danh gửi {unit}"]})
     r = render(article(title=HOSTILE_TITLE, body=HOSTILE_BODY), "hotline", st)
     assert_safe_html(r.parts[0])
     assert "<li>Số căn cước</li>" in r.parts[0]

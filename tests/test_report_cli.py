@@ -9,8 +9,8 @@ import pytest
 from docx import Document
 
 from content import db as dbmod
-from tests.cli import run_loa, write_config
-from tests.test_report_data import seed
+from tests.helpers import run_loa, write_config
+from tests.helpers import seed
 
 pytestmark = pytest.mark.slow
 

@@ -20,7 +20,7 @@ from schedules.reports.build import draft_report, make_report
 from schedules.reports.charts import bar_chart
 from schedules.reports.data import QAFigures
 from schedules.reports.period import parse_period
-from tests.test_report_data import HOSTILE_TITLE, NOW, seed
+from tests.helpers import HOSTILE_TITLE, NOW, seed
 
 VOID = {"meta", "br", "rect", "link", "img", "input", "hr"}
 

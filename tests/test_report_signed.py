@@ -30,8 +30,8 @@ from schedules.reports.docx import render_docx
 from schedules.reports.md import render_md
 from schedules.reports.period import parse_period
 from schedules.reports.text import Heading, Letterhead, Para, Report, compose, same_body, signer_block
-from tests.conftest import make_settings
-from tests.test_report_data import NOW, make_plan, seed
+from tests.helpers import make_settings
+from tests.helpers import NOW, report_plan, seed
 
 UTC = timezone.utc
 SOFFICE = shutil.which("soffice")
@@ -85,7 +85,7 @@ def test_theme_table_counts_an_item_that_filled_a_slot(db, tmp_path):
 
 def _gia_lai_plan(s):  # noqa: ANN001, ANN202
     """A province department's plan, as the Gia Lai sample is: issued and signed by the Sở."""
-    plan = replace(make_plan(), number="136/KH-STTTT", issuer="Sở Thông tin và Truyền thông tỉnh Gia Lai",
+    plan = replace(report_plan(), number="136/KH-STTTT", issuer="Sở Thông tin và Truyền thông tỉnh Gia Lai",
                    place="Gia Lai", signer=Signer(name="Nguyễn Ngọc Hùng", position="Giám đốc"))
     rec = PlanRecord(key="gia-lai", number=plan.number, issuer=plan.issuer, title=plan.title, year=2024,
                      period_start=date(2024, 1, 1), period_end=date(2024, 12, 31), data=plan.to_dict())

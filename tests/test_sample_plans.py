@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import BUNDLED_PLANS, SHARED_PLANS
+from tests.helpers import BUNDLED_PLANS, SHARED_PLANS
 
 
 def test_bundled_plans_match_the_shared_ones():

@@ -14,7 +14,7 @@ from channels.registry import build_channels
 from channels.sending import SendQueue
 from channels.staff import StaffChat
 from schedules.runner import Runner
-from tests.conftest import make_settings
+from tests.helpers import make_settings
 from tests.fakes.telegram_api import FakeBotAPI
 
 STAFF = "-100777"

@@ -27,11 +27,11 @@ from content.items.states import TransitionRefused
 from content.items.when import PastTimeError
 from content.items.workflow import NewItem
 from content.models import Item
-from tests.conftest import make_settings
+from tests.helpers import make_settings
 from tests.fakes.telegram_api import FakeBotAPI
 from tests.fakes.wordpress_api import FakeWordPress
 from tests.fakes.zalo_api import FakeZaloAPI
-from tests.test_channel_contract import zalo_config, zalo_env
+from tests.helpers import zalo_config, zalo_env
 
 T0 = datetime(2024, 3, 4, 1, 0, tzinfo=timezone.utc)        # 08:00 in Hà Nội
 LAN = Actor("lan", "cli")

@@ -22,7 +22,7 @@ from content.db import open_db
 from content.items.workflow import NewItem, create_item
 from content.config import load
 from content.text import now_utc
-from tests.cli import LOA
+from tests.helpers import LOA
 
 pytest.importorskip("tests.fakes.telegram_api")
 from tests.fakes.telegram_api import FakeBotAPI  # noqa: E402

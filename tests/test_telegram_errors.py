@@ -13,7 +13,7 @@ from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, Re
 from bot.qa.relay import Relay, passing, relay_from_settings
 from channels.adapters.telegram_errors import about_chat, classify, refused_for_message, safe_to_resend
 from channels.base import PermanentError, RateLimited, RetryableError, UnknownOutcome
-from tests.conftest import make_settings
+from tests.helpers import make_settings
 from tests.fakes.telegram_api import FakeBotAPI
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")

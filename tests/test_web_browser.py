@@ -11,44 +11,21 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import socket
 import subprocess
 import time
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import requests
 
-from tests.cli import LOA, run_loa
-from tests.conftest import PLANS_DIR
+from tests.helpers import LOA, run_loa
+from tests.helpers import PLANS_DIR
 from tests.fakes.telegram_api import FakeBotAPI
+from tests.helpers import ARGS, CHROMIUM, PASSWORD, SHOTS, _free_port, _login, _playwright
 
 pytestmark = pytest.mark.slow
-CHROMIUM = os.environ.get("LOA_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-SHOTS = Path(__file__).resolve().parents[1] / "var" / "screenshots"
-PASSWORD = "mat-khau-du-dai-1"
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def _playwright():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("Playwright is not installed (pip install playwright)")
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set LOA_CHROMIUM)")
-    return sync_playwright
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _next_tuesday(today) -> datetime:  # noqa: ANN001
@@ -105,14 +82,6 @@ def site(tmp_path):
         finally:
             proc.terminate()
             proc.wait(20)
-
-
-def _login(page, base: str, user: str) -> None:  # noqa: ANN001
-    page.goto(f"{base}/login")
-    page.fill("#f-username", user)
-    page.fill("#f-password", PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_url(f"{base}/")
 
 
 def _shots(browser, base: str, user: str, paths: dict[str, str]) -> None:  # noqa: ANN001

@@ -20,9 +20,9 @@ import pytest
 import requests
 from docx import Document
 
-from tests.cli import LOA, run_loa
+from tests.helpers import LOA, run_loa
 from tests.fakes.telegram_api import FakeBotAPI
-from tests.test_web_browser import ARGS, CHROMIUM, PASSWORD, SHOTS, _free_port, _login, _playwright
+from tests.helpers import ARGS, CHROMIUM, PASSWORD, SHOTS, _free_port, _login, _playwright
 
 pytestmark = pytest.mark.slow
 PDF = Path(__file__).resolve().parent / "data" / "plan_corpus" / "built" / "ngoc-lam-ubnd-xa-2024.pdf"
@@ -78,7 +78,7 @@ def site(tmp_path):
 def _seed_quarter(path: Path) -> None:
     """What went out in the first quarter of 2024 (tests.test_report_data.seed): 7 posts, 4 items."""
     from content.db import open_db
-    from tests.test_report_data import seed
+    from tests.helpers import seed
 
     db = open_db(f"sqlite:///{path}")
     with db.session() as s:

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.cli import LOA, run_loa
+from tests.helpers import LOA, run_loa
 from tests.fakes import telegram_updates as U
 from tests.fakes.telegram_api import FakeBotAPI
-from tests.test_web_browser import ARGS, CHROMIUM, PASSWORD, SHOTS, _free_port, _login, _playwright
+from tests.helpers import ARGS, CHROMIUM, PASSWORD, SHOTS, _free_port, _login, _playwright
 
 pytestmark = pytest.mark.slow
 CITIZEN, STAFF_CHAT = 7001, -100888

@@ -15,9 +15,9 @@ from channels.state import StateStore
 from content import audit
 from content.text import UTC
 from schedules.models import FeedState
-from tests.conftest import make_settings
+from tests.helpers import make_settings
 from tests.fakes.telegram_api import FakeBotAPI
-from tests.test_report_data import seed
+from tests.helpers import seed
 from tests.web_helpers import Clock, add_accounts, csrf, login, make_client
 
 NOW = datetime(2024, 4, 5, 3, 0, tzinfo=UTC)

@@ -12,7 +12,7 @@ import time
 import pytest
 import requests
 
-from tests.cli import LOA, run_loa, write_config
+from tests.helpers import LOA, run_loa, write_config
 
 pytestmark = pytest.mark.slow
 

@@ -13,7 +13,7 @@ from docx import Document
 
 from content import audit
 from content.text import UTC
-from tests.test_report_data import seed
+from tests.helpers import seed
 from tests.web_helpers import Clock, add_accounts, login, make_client
 
 

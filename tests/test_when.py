@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from content.items.when import PastTimeError, WhenError, confirm_past, default_hour_for, parse_when
-from tests.conftest import make_settings
+from tests.helpers import make_settings
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2024, 3, 1, 10, 0, tzinfo=VN)          # Friday 01/03/2024 10:00 in Hà Nội

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from docx import Document
 
-from tests.cli import run_loa, write_config
-from tests.conftest import PLANS_DIR
+from tests.helpers import run_loa, write_config
+from tests.helpers import PLANS_DIR
 
 pytestmark = pytest.mark.slow
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

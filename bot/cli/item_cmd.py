@@ -42,7 +42,7 @@ def _steering(ctx: typer.Context, *, live: bool = False):  # noqa: ANN202
     obj = ctx.obj
     channels = None
     if live:
-        from bot.cli.wiring import live_channels
+        from bot.wiring import live_channels
 
         channels = live_channels(obj.settings, obj.db)
     return Steering(obj.db, obj.settings, channels)
@@ -322,7 +322,7 @@ def preview(
                                                                  "kịch bản .docx); mặc định var/preview."),
 ) -> None:
     """Xem trước bài trên từng kênh, trước khi duyệt: chữ đọc được ở đây, trang HTML ghi ra tệp."""
-    from bot.cli.wiring import body_limits, link_for
+    from bot.wiring import body_limits, link_for
     from content.files import write_atomic
     from content.render.plain import html_to_text
 

@@ -60,7 +60,7 @@ def publish(
     settings = obj.settings
     start = _when(now, settings.tz, "--now") or now_utc()
     db = obj.db
-    from bot.cli.wiring import live_channels
+    from bot.wiring import live_channels
 
     channels = live_channels(settings, db)
     began = time.monotonic()

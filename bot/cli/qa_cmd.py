@@ -216,7 +216,7 @@ def erase(ctx: typer.Context, code: str, yes: bool = typer.Option(False, "--yes"
 def _fix_columns(ctx: typer.Context, by: Optional[str]) -> list[str]:
     """Take the erased question out of the weekly column it went into (page re-rendered where
     the channel allows; what must be done by hand is listed)."""
-    from bot.cli.wiring import live_channels
+    from bot.wiring import live_channels
     from bot.qa.erasure import fix_columns
 
     channels = live_channels(ctx.obj.settings, ctx.obj.db)

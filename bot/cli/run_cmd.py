@@ -13,7 +13,7 @@ import typer
 
 from bot.cli.common import Fail, console
 from bot.cli.web_cmd import serve_console, web_config
-from bot.cli.wiring import live_channels
+from bot.wiring import live_channels
 from bot.web.config import web_configured
 from content.qa.column import column_item
 from content.items.when import parse_local

@@ -92,7 +92,7 @@ def make_console_app(settings: Settings, db: Database, *, clock: Callable[[], da
         if channels is not None:
             return channels
         if "c" not in built:
-            from bot.cli.wiring import live_channels as build
+            from bot.wiring import live_channels as build
 
             built["c"] = build(settings, db)
         return built["c"]

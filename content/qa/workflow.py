@@ -74,11 +74,6 @@ class Incoming:
     forwarded_from: str = ""     # a forwarded message: its origin as Telegram tells it (staff only)
 
 
-def option(settings: Settings, key: str, default: int) -> int:
-    """Deprecated: read `settings.qa.<key>` (typed in content/config.py). Kept for one step."""
-    return getattr(settings.qa, key, default)
-
-
 def is_complaint(text: str) -> bool:
     """Complaints and denunciations (khiếu nại, tố cáo) follow their own legal procedure."""
     return bool(_COMPLAINT.search(unicodedata.normalize("NFC", text)))

@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.cli.wiring import body_limits
+from bot.wiring import body_limits
 from bot.web.common import Console, actor, console, flash, form, int_or_none, redirect, text
 from bot.web.permissions import require
 from bot.web.uploads import UploadError, store_image, stored_path

@@ -1,4 +1,4 @@
-"""Glue between CLI commands and the channel layer: which adapters are live, queueing an
+"""Glue between the staff front ends (the CLI, the web console) and the channel layer: which adapters are live, queueing an
 approved item, and the per-channel limits that previews and the publisher share."""
 
 from __future__ import annotations
