@@ -14,9 +14,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The tests run in parallel (pytest-xdist). Most of their time is spent waiting — on `loa`
+# processes, sockets, timers, Chromium — so more workers than cores pays; TEST_WORKERS=0 runs
+# them in this one process. Each worker has its own SQLite files and PostgreSQL schema.
+TEST_WORKERS ?= 4
+
 test: $(STAMP)
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --durations=10
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

@@ -1,8 +1,9 @@
 """Shared fixtures: real SQLite files and, when reachable, a real PostgreSQL server.
 
 `db` is parametrized over both back ends. PostgreSQL comes from LOA_TEST_PG_URL (set by
-.ci/run) or the local default; each test gets its own schema, dropped afterwards. When no
-server answers, the PostgreSQL variants skip with the reason.
+.ci/run) or the local default; each test process (each pytest-xdist worker) migrates a schema of
+its own once, and every test finds it empty. When no server answers, the PostgreSQL variants
+skip with the reason.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import pytest
 
