@@ -3,21 +3,20 @@ approved item, and the per-channel limits that previews and the publisher share.
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from channels.models import Post
+from channels.posts import schedule_item
+from channels.registry import adapter_class, build_channels, channel_status
 from channels.state import StateStore
 from content.db import Database
 from content.models import Item
 from content.config import Settings
 from content.kinds import PUBLISHABLE
+from content.render.item import item_link
 from content.text import now_utc
 
 
 def live_channels(settings: Settings, db: Database):
-    from channels.registry import build_channels
-
     return build_channels(settings, StateStore(db))
 
 
@@ -25,9 +24,6 @@ def queue_item(session: Session, item: Item, settings: Settings, channels: dict)
     """Create the item's posts; return (posts queued, [(channel, why it cannot publish)]).
     `channels` comes from `live_channels`, built before the caller's transaction opens (building
     adapters reads channel state, and SQLite allows one writer transaction at a time)."""
-    from channels.publisher import schedule_item
-    from channels.registry import channel_status
-
     status = {st.name: st for st in channel_status(settings)}
     missing = [(name, status[name].reason_vi if name in status else "chưa cấu hình")
                for name in item.channels if name not in channels]
@@ -35,17 +31,7 @@ def queue_item(session: Session, item: Item, settings: Settings, channels: dict)
     return len(posts), missing
 
 
-def cancel_posts(session: Session, item: Item) -> int:
-    posts = session.scalars(select(Post).where(Post.item_id == item.id,
-                                               Post.state.in_(("pending", "failed", "unknown")))).all()
-    for p in posts:
-        p.state = "cancelled"
-    return len(posts)
-
-
 def body_limits(settings: Settings) -> dict[str, int | None]:
-    from channels.registry import adapter_class
-
     limits: dict[str, int | None] = {}
     for name in PUBLISHABLE:
         try:
@@ -57,6 +43,4 @@ def body_limits(settings: Settings) -> dict[str, int | None]:
 
 def link_for(settings: Settings, item: Item) -> str | None:
     """The portal address the item's posts point to (the same rule as the publisher's)."""
-    from content.render.item import item_link
-
     return item_link(settings, item.id, item.title, item.channels)

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from content.db import Base, UTCDateTime
 from content.text import now_utc
 
-ITEM_STATES = ("draft", "approved", "scheduled", "published", "rejected", "cancelled", "withdrawn")
 SLOT_KINDS = ("publish", "task_deadline", "task_window", "report_due", "holiday")
 
 

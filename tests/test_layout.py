@@ -12,9 +12,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("content", "channels", "schedules", "bot")
-# The front ends import what one command or page needs when it runs, so `loa --help` and a
-# light command start in a fraction of a second without SQLAlchemy, PTB or uvicorn.
-LAZY_FRONT_ENDS = ("bot/cli/", "bot/web/", "bot/wiring.py")
+# The command line imports what one command needs when it runs, so `loa --help` and a light
+# command start in a fraction of a second without SQLAlchemy, PTB, python-docx or uvicorn (the
+# one justified kind of function-local import). The web console and everything below import at
+# the top.
+LAZY_FRONT_ENDS = ("bot/cli/",)
 
 
 def _modules(*tops: str) -> list[Path]:

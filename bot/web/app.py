@@ -27,6 +27,7 @@ from bot.web.templating import Pages, load_static, static_response
 from bot.web.uploads import UploadError
 from bot.web.views import audit, auth, items, log, pages, plans, qa, reports
 from bot.web.views import channels as channel_pages
+from bot.wiring import live_channels as build_live_channels
 from content.db import Database
 from content.errors import LoaError
 from content.config import Settings
@@ -92,9 +93,7 @@ def make_console_app(settings: Settings, db: Database, *, clock: Callable[[], da
         if channels is not None:
             return channels
         if "c" not in built:
-            from bot.wiring import live_channels as build
-
-            built["c"] = build(settings, db)
+            built["c"] = build_live_channels(settings, db)
         return built["c"]
 
     the_console = Console(settings=settings, db=db, pages=pages_, clock=clock, web=web, channels=live_channels,

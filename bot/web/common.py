@@ -16,6 +16,7 @@ import logging
 
 from bot.web.config import WebConfig
 from bot.web.templating import Pages
+from content.audit import Actor, record
 from content.db import Database
 from content.config import Settings
 from content.users import add_flash
@@ -39,8 +40,6 @@ class Console:
 
     def audit_refusal(self, request: Request, exc: Exception) -> None:
         """A refused action goes to the audit trail with the account's name."""
-        from content.audit import Actor, record
-
         info = request.state.session
         logger.warning("refused: %s tried %s on %s %s", info.username if info else "?",
                        getattr(exc, "action", "?"), request.method, request.url.path)

@@ -20,7 +20,7 @@ from starlette.responses import Response
 
 from bot.wiring import body_limits
 from bot.web.common import Console, actor, console, flash, form, int_or_none, redirect, text
-from bot.web.permissions import require
+from bot.web.permissions import allowed, require
 from bot.web.uploads import UploadError, store_image, stored_path
 from channels.log import sent_count
 from channels.steering import Changes, StaleItem, Steering
@@ -28,7 +28,7 @@ from content.audit import Actor
 from content.errors import LoaError
 from content.items import workflow as items_mod
 from content.items.lists import list_items, plan_choices
-from content.items.states import STATE_NAMES
+from content.items.states import STATE_NAMES, TransitionRefused
 from content.items.when import default_hour_for, parse_when
 from content.items.workflow import ItemError, NewItem
 from content.models import Item
@@ -333,8 +333,6 @@ def set_image(c: Console, item_id: int, path: str) -> None:
 
 def consequences(c: Console, item: Item, role: str | None) -> list[str]:
     """What the actions this person may take here would do beyond the obvious (said beforehand)."""
-    from bot.web.permissions import allowed
-    from content.items.states import TransitionRefused
 
     out: list[str] = []
     st = steering(c, with_channels=True)

@@ -13,6 +13,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.qa import texts as T
+from bot.qa.relay import relay_from_settings
+from bot.qa.service import Actor, QAService
 from bot.web.common import actor, console, flash, form, redirect, text
 from bot.web.permissions import require
 from content.audit import Actor as AuditActor, record
@@ -118,8 +120,6 @@ async def qa_action(request: Request) -> Response:
 
 async def _act(request: Request, action: str, code: str, arg: str) -> str:
     """The Telegram staff group's own action, as this account (one record, one notice to the citizen)."""
-    from bot.qa.relay import relay_from_settings
-    from bot.qa.service import Actor, QAService
 
     c = console(request)
     info = request.state.session
