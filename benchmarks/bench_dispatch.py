@@ -54,6 +54,7 @@ def _settings(tmp: Path):  # noqa: ANN202
 
     return from_mapping({
         "database": {"url": "sqlite:///loa.db"},
+        "unit": {"name": "Ủy ban nhân dân xã Ngọc Lâm"},
         "channels": {"telegram": {"token_env": "LOA_BENCH_NO_TOKEN",
                                   "chat_ids": [f"-100{i}" for i in range(CHATS)]}},
         "schedule": {"poll_seconds": 2, "weekly": "sun 23:59"},
