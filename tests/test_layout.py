@@ -1,6 +1,7 @@
-"""The house rules of the layout that `lint-imports` cannot see — and a check that its contracts
-do catch a back-edge: every package says what it decides, Loa's own modules are imported at the top (a function-local import hides a cycle),
-test modules share helpers only through tests/helpers.py, and raw config is read in one place."""
+"""The house rules of the layout that `lint-imports` cannot see — every package says what it
+decides, Loa's own modules are imported at the top (a function-local import hides a cycle), test
+modules share helpers only through tests/helpers.py, raw config is read in one place — and a
+check that the import-linter contracts do catch a back-edge."""
 
 from __future__ import annotations
 
