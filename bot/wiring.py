@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from channels.posts import schedule_item
+from channels.publisher import schedule_item
 from channels.registry import adapter_class, build_channels, channel_status
 from channels.state import StateStore
 from content.db import Database

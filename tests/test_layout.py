@@ -1,11 +1,16 @@
-"""The house rules of the layout that `lint-imports` cannot see: every package says what it
-decides, Loa's own modules are imported at the top (a function-local import hides a cycle),
-test modules share helpers only through tests/helpers.py, and raw config is read in one place."""
+"""The house rules of the layout that `lint-imports` cannot see — every package says what it
+decides, Loa's own modules are imported at the top (a function-local import hides a cycle), test
+modules share helpers only through tests/helpers.py, raw config is read in one place — and a
+check that the import-linter contracts do catch a back-edge."""
 
 from __future__ import annotations
 
 import ast
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -69,3 +74,22 @@ def test_raw_config_is_read_only_by_content_config():
     bad = [f"{_rel(p)}:{i}: {line.strip()}" for p in _modules(*PACKAGES) if _rel(p) != "content/config.py"
            for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if raw.search(line)]
     assert not bad, "\n".join(bad)
+
+
+def test_the_layers_contract_catches_a_back_edge(tmp_path: Path):
+    """`make test` runs lint-imports: a copy of the code with one upward import (content → bot)
+    and one post-state write from the CLI must break the contracts, naming the imports."""
+    for top in PACKAGES:
+        shutil.copytree(ROOT / top, tmp_path / top, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    with open(tmp_path / "content" / "text.py", "a", encoding="utf-8") as f:
+        f.write("\nimport bot.wiring  # noqa: E402,F401\n")
+    with open(tmp_path / "bot" / "cli" / "item_cmd.py", "a", encoding="utf-8") as f:
+        f.write("\nfrom channels.posts import finish  # noqa: E402,F401\n")
+    lint = Path(sys.executable).with_name("lint-imports")
+    done = subprocess.run([str(lint), "--no-cache"], cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    assert done.returncode != 0, done.stdout
+    assert "Layers: bot → schedules → channels → content BROKEN" in done.stdout
+    assert "content.text -> bot.wiring" in done.stdout
+    assert "bot.cli.item_cmd -> channels.posts" in done.stdout
