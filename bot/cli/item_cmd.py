@@ -21,7 +21,6 @@ from content.items import workflow as items_mod
 from content.items.body import read_body_file
 from content.items.workflow import STATE_NAMES, NewItem
 from content.models import Item, PlanRecord
-from content.render.item import render
 from content.kinds import PUBLISHABLE
 from content.kinds import CHANNEL_NAMES
 
@@ -324,6 +323,7 @@ def preview(
     """Xem trước bài trên từng kênh, trước khi duyệt: chữ đọc được ở đây, trang HTML ghi ra tệp."""
     from bot.wiring import body_limits, link_for
     from content.files import write_atomic
+    from content.render.item import render   # Jinja2, markdown-it, nh3: only for previews
     from content.render.plain import html_to_text
 
     obj = ctx.obj

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 from datetime import datetime, timedelta
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 from rich.table import Table
@@ -14,9 +14,11 @@ from rich.table import Table
 from bot.cli.common import Fail, console, print_json
 from channels import log as publog
 from channels.models import POST_STATES
-from channels.publisher import Publisher, Summary
 from content.kinds import CHANNEL_NAMES
 from content.text import fmt_datetime, now_utc, where_name
+
+if TYPE_CHECKING:
+    from channels.publisher import Summary
 
 post_app = typer.Typer(no_args_is_help=True, help="Xem và gửi lại từng bài đăng trên các kênh.")
 
@@ -61,6 +63,7 @@ def publish(
     start = _when(now, settings.tz, "--now") or now_utc()
     db = obj.db
     from bot.wiring import live_channels
+    from channels.publisher import Publisher   # the renderers and adapters: only when publishing
 
     channels = live_channels(settings, db)
     began = time.monotonic()

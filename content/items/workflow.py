@@ -22,7 +22,7 @@ from content.items import states
 from content.items.states import STATE_NAMES
 from content.calendar.store import DEAD_ITEM_STATES
 from content.models import Item, PlanRecord, Slot
-from content.render.item import Article
+from content.render.article import Article
 from content.config import Settings
 from content.kinds import PUBLISHABLE
 from content.text import as_utc, nfc

@@ -17,16 +17,15 @@ hotline — sms, sms_encoding, sms_segments, sms_length, phones, file_name.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path, PurePath
-from typing import Any, Callable, Mapping
+from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from content.render import lexicon
+from content.render.article import Article, Rendering  # noqa: F401 - part of this module's face
 from content.render import printable
 from content.render import site as site_mod
 from content.render.printable import fmt_duration, radio_docx  # noqa: F401 - part of this module's face
@@ -46,31 +45,6 @@ ZALO_DESCRIPTION_MAX = 300
 ZALO_TITLE_MAX = 150
 ZALO_AUTHOR_MAX = 50
 DEFAULT_WPM = 120
-
-
-@dataclass(frozen=True)
-class Article:
-    """What rendering needs to know about an item (no ORM, no I/O)."""
-
-    title: str
-    body: str                    # Markdown, NFC
-    date: date                   # shown dd/mm/yyyy
-    id: int | None = None
-    summary: str = ""            # lead; derived from the body when empty
-    theme: str = ""              # theme text, used as the portal tag
-    image: str | None = None     # path of an attached image
-    link: str | None = None      # the portal URL of this article, when known
-    at: datetime | None = None   # the publication time (aware), when known
-    source: str = ""             # where the item came from: "qa" is the citizens' Q&A column
-
-
-@dataclass(frozen=True)
-class Rendering:
-    channel: str
-    title: str
-    parts: tuple[str, ...]        # message bodies in sending order (Telegram splits; others one)
-    format: str = "text"          # "html" | "text"
-    extras: Mapping[str, Any] = field(default_factory=dict)
 
 
 _env = Environment(
