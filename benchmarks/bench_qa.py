@@ -112,7 +112,9 @@ def run() -> list[str]:
             f"({MESSAGES / elapsed:.0f} msg/s); codes {codes}, rate-limited {limited}, lost {MESSAGES - codes - limited}",
             f"questions stored {stored} (= codes: {stored == codes})",
             f"update → reply: p50 {p(0.5):.0f} ms, p99 {p(0.99):.0f} ms, max {latencies[-1] * 1000:.0f} ms "
-            f"(mean {statistics.mean(latencies) * 1000:.0f} ms; target: none lost)",
+            f"(mean {statistics.mean(latencies) * 1000:.0f} ms; target: none lost); first reply {latencies[0] * 1000:.0f} ms, "
+            f"30th {latencies[29] * 1000:.0f} ms, 300th {latencies[299] * 1000:.0f} ms "
+            f"(floor {floor[0] * 1000:.0f}, {floor[29] * 1000:.0f}, {floor[299] * 1000:.0f} ms)",
             f"floor (Telegram's limits): p50 {f(0.5):.0f} ms, p99 {f(0.99):.0f} ms → measured/floor "
             f"p50 {p(0.5) / f(0.5):.2f}×, p99 {p(0.99) / f(0.99):.2f}× (goal ≤ {GOAL}×)",
             f"Telegram 429 answers: {refused}; staff cards posted during the burst: {cards} "
