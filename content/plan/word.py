@@ -1,8 +1,9 @@
 """.docx → text lines, read straight from the package's XML with zipfile + lxml.
 
 Why not python-docx: its `paragraph.style` looks the default style up by scanning every
-style, twice per paragraph — 95% of the time spent reading a plan. Here `styles.xml` and
-`numbering.xml` are read once and the body is walked once.
+style, twice per paragraph — 95% of the time spent reading a plan. Here `numbering.xml` is
+read once, `styles.xml` once and only if a paragraph names a style (Word's default styles.xml
+is often ten times the size of the text), and the body is walked once.
 
 What comes out, in this order:
 - the page headers of the document's sections (some units put the letterhead there),
@@ -23,6 +24,7 @@ import posixpath
 import re
 import zipfile
 from functools import cache
+from typing import Callable
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -71,7 +73,7 @@ def docx_lines(data: bytes) -> list[str]:
             raise DocxError("no body")
         folder = posixpath.dirname(main)
         rels = _rels(z, names, main)
-        reader = _Reader(_styles(z, names, folder), _numbering(z, names, folder))
+        reader = _Reader(lambda: _styles(z, names, folder), _numbering(z, names, folder))
         head, foot = _header_footer_parts(body, rels, folder)
         lines: list[str] = []
         seen: set[str] = set()
@@ -183,8 +185,9 @@ def _numbering(z: zipfile.ZipFile, names: set[str], folder: str) -> dict[tuple[s
 class _Reader:
     """Walks WordprocessingML, writing lines; keeps the list counters of one document."""
 
-    def __init__(self, styles: dict[str, str], formats: dict[tuple[str, str], str]) -> None:
-        self.styles = styles
+    def __init__(self, styles: Callable[[], dict[str, str]], formats: dict[tuple[str, str], str]) -> None:
+        self._load_styles = styles
+        self._styles: dict[str, str] | None = None
         self.formats = formats
         self.counters: dict[tuple[str, str], int] = {}
 
@@ -237,6 +240,13 @@ class _Reader:
                 col += span
             lines.append("\t".join(cells))
         lines.append("")
+
+    @property
+    def styles(self) -> dict[str, str]:
+        """Paragraph style id → name, read when a paragraph first names a style."""
+        if self._styles is None:
+            self._styles = self._load_styles()
+        return self._styles
 
     def prefix(self, p, text: str) -> str:  # noqa: ANN001
         ppr = p.find(_w("pPr"))
