@@ -137,7 +137,7 @@ class SendQueue:
             best: tuple[int, tuple[str, str]] | None = None
             for priority in sorted(self._waiting):
                 for key, q in self._waiting[priority].items():
-                    if self.pacer.target_time(key[0], key[1], now) <= now and global_time(key[0]) <= now:
+                    if global_time(key[0]) <= now and self.pacer.target_time(key[0], key[1], now) <= now:
                         if best is None or q[0].seq < self._waiting[best[0]][best[1]][0].seq:
                             best = (priority, key)
                 if best is not None:
@@ -156,12 +156,18 @@ class SendQueue:
         self._arm(now)
 
     def _arm(self, now: float) -> None:
-        earliest = float("inf")
+        # The earliest moment a waiting message may go: per channel, the global rate's earliest
+        # time from the soonest target (the global rate's answer never decreases with the time
+        # asked, so one question per channel is enough — a burst leaves hundreds of targets waiting).
+        soonest: dict[str, float] = {}
         for buckets in self._waiting.values():
             for channel, target in buckets:
-                earliest = min(earliest, self.pacer.next_time(channel, target, now))
-        if earliest == float("inf"):
+                t = self.pacer.target_time(channel, target, now)
+                if t < soonest.get(channel, float("inf")):
+                    soonest[channel] = t
+        if not soonest:
             return
+        earliest = min(self.pacer.global_time(channel, t, now) for channel, t in soonest.items())
         loop = asyncio.get_running_loop()
         timer = self._timer
         if timer is not None and not timer.done() and timer.get_loop() is loop and self._timer_at <= earliest:
