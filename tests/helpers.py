@@ -11,10 +11,12 @@ import multiprocessing
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import time
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -117,6 +119,53 @@ def _child(argv: list[str], cwd: str, env: dict[str, str], out: str, err: str) -
         atexit._run_exitfuncs()     # what the interpreter does at exit (multiprocessing skips it)
         sys.stdout.flush()
         sys.stderr.flush()
+
+
+def wait_until(pred, timeout: float = 30.0) -> bool:  # noqa: ANN001
+    """Poll `pred` every 0.2 s until it is true (True) or `timeout` seconds pass (False): for
+    what a `loa` process in another process does."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if pred():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def stop_loa(proc: subprocess.Popen, log: Path) -> None:
+    """SIGTERM a running `loa run`/`loa serve`; it must finish cleanly (its log on failure)."""
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(30) == 0, log.read_text()
+
+
+def qa_run_config(tmp_path: Path, tg: Any, zalo: FakeZaloAPI | None = None, *, staff_chat: int, staff_user: int,
+                  qa: str = "") -> Path:
+    """config.toml for `loa run` with the citizens' Q&A on the fake Bot API (and the fake Zalo
+    OA when given): SQLite, a static portal and radio; `qa` adds lines to [qa]."""
+    cfg = tmp_path / "config.toml"
+    text = ('timezone = "Asia/Ho_Chi_Minh"\n[database]\nurl = "sqlite:///loa.db"\n'
+            '[unit]\nname = "Ủy ban nhân dân xã Ngọc Lâm"\nradio_station = "Đài truyền thanh xã Ngọc Lâm"\n'
+            '[unit.hotline]\nphone = "0221 3 946 101"\n'
+            '[channels.portal]\nkind = "static"\npath = "site"\n[channels.radio]\npath = "radio"\n'
+            f'[channels.telegram]\ntoken_env = "LOA_TELEGRAM_TOKEN"\nbase_url = "{tg.base_url}"\nchat_ids = []\n'
+            f'staff_chat_id = "{staff_chat}"\nstaff_user_ids = [{staff_user}]\n'
+            '[qa]\npoll_timeout = 1\nwebhook_port = 0\n' + qa)
+    if zalo is not None:
+        text += (f'[channels.zalo]\napp_id = "{zalo.app_id}"\nbase_url = "{zalo.base_url}"\n'
+                 f'oauth_url = "{zalo.oauth_url}"\narticles = false\n')
+    cfg.write_text(text, encoding="utf-8")
+    return cfg
+
+
+def qa_run_env(cfg: Path, tg: Any, zalo: FakeZaloAPI | None = None) -> dict[str, str]:
+    """The environment of a `loa` process for `qa_run_config`: this one's without LOA_*, plus
+    the config and the fakes' secrets."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LOA_")}
+    env.update({"LOA_CONFIG": str(cfg), "LOA_TELEGRAM_TOKEN": tg.token})
+    if zalo is not None:
+        env.update({"LOA_ZALO_ACCESS_TOKEN": "AT-1", "LOA_ZALO_REFRESH_TOKEN": "RT-1",
+                    "LOA_ZALO_SECRET_KEY": zalo.secret_key, "LOA_ZALO_OA_SECRET_KEY": "OA-SECRET"})
+    return env
 
 
 def write_config(tmp_path: Path, extra: str = "") -> Path:

@@ -14,14 +14,13 @@ the fake Bot API and signed Zalo webhooks on 127.0.0.1 — each one held.
 
 from __future__ import annotations
 
-import os
 import re
-import signal
 import socket
 import sqlite3
 import subprocess
 import time
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -29,7 +28,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 
-from tests.helpers import LOA, run_loa
+from tests.helpers import LOA, qa_run_config, qa_run_env, run_loa, stop_loa, wait_until
 from tests.fakes import telegram_updates as U
 from tests.fakes.telegram_api import FakeBotAPI
 from tests.fakes.zalo_api import FakeZaloAPI
@@ -43,48 +42,13 @@ QUESTION = ("Tôi là Đỗ Thị Hằng, ở thôn Đông, xóm 3, SĐT 0912 34
 ANSWER = "Ông/bà mang giấy đăng ký xe và CCCD đến công an xã để làm thủ tục sang tên."
 
 
-def _wait(pred, timeout=30.0):  # noqa: ANN001, ANN202
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return True
-        time.sleep(0.2)
-    return False
-
-
-def _config(tmp_path: Path, tg: FakeBotAPI, zalo: FakeZaloAPI | None = None) -> Path:
-    cfg = tmp_path / "config.toml"
-    text = ('timezone = "Asia/Ho_Chi_Minh"\n[database]\nurl = "sqlite:///loa.db"\n'
-            '[unit]\nname = "Ủy ban nhân dân xã Ngọc Lâm"\nradio_station = "Đài truyền thanh xã Ngọc Lâm"\n'
-            '[unit.hotline]\nphone = "0221 3 946 101"\n'
-            '[channels.portal]\nkind = "static"\npath = "site"\n[channels.radio]\npath = "radio"\n'
-            f'[channels.telegram]\ntoken_env = "LOA_TELEGRAM_TOKEN"\nbase_url = "{tg.base_url}"\nchat_ids = []\n'
-            f'staff_chat_id = "{STAFF_CHAT}"\nstaff_user_ids = [{STAFF_USER}]\n'
-            '[qa]\npoll_timeout = 1\nwebhook_port = 0\ncard_retry_seconds = 1\n')
-    if zalo is not None:
-        text += (f'[channels.zalo]\napp_id = "{zalo.app_id}"\nbase_url = "{zalo.base_url}"\n'
-                 f'oauth_url = "{zalo.oauth_url}"\narticles = false\n')
-    cfg.write_text(text, encoding="utf-8")
-    return cfg
-
-
-def _env(cfg: Path, tg: FakeBotAPI, zalo: FakeZaloAPI | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LOA_")}
-    env.update({"LOA_CONFIG": str(cfg), "LOA_TELEGRAM_TOKEN": tg.token})
-    if zalo is not None:
-        env.update({"LOA_ZALO_ACCESS_TOKEN": "AT-1", "LOA_ZALO_REFRESH_TOKEN": "RT-1",
-                    "LOA_ZALO_SECRET_KEY": zalo.secret_key, "LOA_ZALO_OA_SECRET_KEY": "OA-SECRET"})
-    return env
+_config = partial(qa_run_config, staff_chat=STAFF_CHAT, staff_user=STAFF_USER, qa="card_retry_seconds = 1\n")
 
 
 def _start(tmp_path: Path, env: dict[str, str], log: Path) -> subprocess.Popen:
     return subprocess.Popen([str(LOA), "-v", "run"], cwd=tmp_path, env=env, stdout=open(log, "a"),
                             stderr=subprocess.STDOUT)
 
-
-def _stop(proc: subprocess.Popen, log: Path) -> None:
-    proc.send_signal(signal.SIGTERM)
-    assert proc.wait(30) == 0, log.read_text()
 
 
 def _staff(tg: FakeBotAPI) -> list[dict]:
@@ -140,41 +104,41 @@ def test_telegram_attacks_through_loa_run(tmp_path):  # noqa: ANN001
     with FakeBotAPI() as tg:
         cfg = _config(tmp_path, tg)
         log = tmp_path / "run.log"
-        env = _env(cfg, tg)
+        env = qa_run_env(cfg, tg)
         proc = _start(tmp_path, env, log)
         try:
-            assert _wait(lambda: "Bot hỏi – đáp đang chạy" in log.read_text()), log.read_text()
+            assert wait_until(lambda: "Bot hỏi – đáp đang chạy" in log.read_text()), log.read_text()
             # 4. a second poller on the same SQLite file is refused, in Vietnamese
             r = run_loa("serve", cwd=tmp_path, config=cfg, env={"LOA_TELEGRAM_TOKEN": tg.token}, timeout=60)
             assert r.code == 2 and "đang nhận tin nhắn của bot Telegram" in r.err, (r.out, r.err)
             # 1. a long question, then a short one: both cards reach the staff chat
             long_text = ("Xin hỏi về thủ tục chuyển nhượng quyền sử dụng đất <lô A & lô B>. " * 60)[:3988]
             tg.push_update(U.message(CITIZEN, long_text))
-            assert _wait(lambda: any(m["chat_id"] == str(CITIZEN) for m in tg.sent)), log.read_text()
+            assert wait_until(lambda: any(m["chat_id"] == str(CITIZEN) for m in tg.sent)), log.read_text()
             tg.push_update(U.message(OTHER, "Cấp lại giấy khai sinh cần gì?"))
-            assert _wait(lambda: len(_staff(tg)) >= 2), log.read_text()
+            assert wait_until(lambda: len(_staff(tg)) >= 2), log.read_text()
             assert "chuyển nhượng" in _staff(tg)[0]["text"] and "giấy khai sinh" in _staff(tg)[1]["text"]
             # 2. the same update delivered twice makes one question
             tg.push_update({**U.message(CITIZEN, QUESTION), "update_id": 9000})
-            assert _wait(lambda: len(_codes(tmp_path)) == 3), log.read_text()
+            assert wait_until(lambda: len(_codes(tmp_path)) == 3), log.read_text()
             tg.redeliver(9000)
-            assert _wait(lambda: tg.deliveries.get(9000) == 2)
+            assert wait_until(lambda: tg.deliveries.get(9000) == 2)
             time.sleep(2)
             assert len(_codes(tmp_path)) == 3
             code = _codes(tmp_path)[2]
             # 5. answered, consented, marked public
-            assert _wait(lambda: any(code in (m["text"] or "") for m in _staff(tg))), log.read_text()
+            assert wait_until(lambda: any(code in (m["text"] or "") for m in _staff(tg))), log.read_text()
             card = next(m for m in _staff(tg) if code in (m["text"] or ""))
             qid = int(code.rsplit("-", 1)[1])
             ack = next(m for m in tg.sent if m["chat_id"] == str(CITIZEN) and code in (m["text"] or ""))
             tg.push_update(U.callback(CITIZEN, CITIZEN, f"qa:c:{qid}:y", ack["message_id"]))
             tg.push_update(U.message(STAFF_CHAT, ANSWER, from_id=STAFF_USER, reply_to=card["message_id"]))
-            assert _wait(lambda: any("sang tên" in (m["text"] or "") and "trả lời câu hỏi" in (m["text"] or "")
+            assert wait_until(lambda: any("sang tên" in (m["text"] or "") and "trả lời câu hỏi" in (m["text"] or "")
                                      for m in tg.sent if m["chat_id"] == str(CITIZEN))), log.read_text()
             tg.push_update(U.callback(STAFF_CHAT, STAFF_USER, f"qa:s:public:{qid}", card["message_id"]))
-            assert _wait(lambda: any("Đã đánh dấu công khai" in (m["text"] or "") for m in _staff(tg)))
+            assert wait_until(lambda: any("Đã đánh dấu công khai" in (m["text"] or "") for m in _staff(tg)))
         finally:
-            _stop(proc, log)
+            stop_loa(proc, log)
     assert len([m for m in tg.sent if m["chat_id"] == str(CITIZEN) and code in (m["text"] or "")
                 and "tiếp nhận" in (m["text"] or "")]) == 1                        # one acknowledgement
     assert len([m for m in _staff(tg) if f"Câu hỏi mới {code}" in (m["text"] or "")]) == 1   # one card
@@ -223,15 +187,15 @@ def test_zalo_attacks_through_loa_run(tmp_path):  # noqa: ANN001
     with FakeBotAPI() as tg, FakeZaloAPI() as zalo:
         cfg = _config(tmp_path, tg, zalo)
         log = tmp_path / "run.log"
-        env = _env(cfg, tg, zalo)
+        env = qa_run_env(cfg, tg, zalo)
         found = lambda: re.findall(r"webhook Zalo (http://\S+?)\.?$", log.read_text(), re.M)  # noqa: E731
         proc = _start(tmp_path, env, log)
         try:
-            assert _wait(found), log.read_text()
+            assert wait_until(found), log.read_text()
             url = found()[-1]
             raw, headers = signed(zalo.app_id, event(zalo.app_id, "Xin hỏi lệ phí đăng ký kết hôn?", msg_id="z-1"))
             assert requests.post(url, data=raw, headers=headers, timeout=5).status_code == 200
-            assert _wait(lambda: len(_codes(tmp_path)) == 1 and zalo.messages), log.read_text()
+            assert wait_until(lambda: len(_codes(tmp_path)) == 1 and zalo.messages), log.read_text()
             # stale and future timestamps, and none
             for at in (time.time() - 25 * 3600, time.time() + 3600):
                 old, h = signed(zalo.app_id, event(zalo.app_id, "Hỏi cũ?", msg_id=f"z-{at}", at=at))
@@ -243,17 +207,17 @@ def test_zalo_attacks_through_loa_run(tmp_path):  # noqa: ANN001
             grown = _rss_kb(proc.pid) - before
             assert grown < 20 * 1024, f"RSS grew by {grown} kB"
         finally:
-            _stop(proc, log)
+            stop_loa(proc, log)
         # a restart: the same signed event replayed makes no second question
         proc = _start(tmp_path, env, log)
         try:
-            assert _wait(lambda: len(found()) >= 2), log.read_text()
+            assert wait_until(lambda: len(found()) >= 2), log.read_text()
             url = found()[-1]
             r = requests.post(url, data=raw, headers=headers, timeout=5)
             assert r.status_code == 200 and r.json().get("duplicate") is True
             time.sleep(1)
         finally:
-            _stop(proc, log)
+            stop_loa(proc, log)
     assert len(_codes(tmp_path)) == 1 and len(zalo.messages) == 1
     logged = log.read_text()
     assert logged.count("refused a request") <= 4                 # rate-limited, not one line per request

@@ -8,19 +8,17 @@ and the radio."""
 
 from __future__ import annotations
 
-import os
 import re
-import signal
 import subprocess
-import time
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import requests
 
-from tests.helpers import LOA, run_loa
+from tests.helpers import LOA, qa_run_config, qa_run_env, run_loa, stop_loa, wait_until
 from tests.fakes import telegram_updates as U
 from tests.fakes.telegram_api import FakeBotAPI
 from tests.fakes.zalo_api import FakeZaloAPI
@@ -34,43 +32,7 @@ ANSWER = "Ông/bà mang tờ khai và bản sao CCCD đến Bộ phận một c�
 PII = ("Nguyễn Văn An", "0912 345 678", "001089012345", "số nhà 12")
 
 
-def _wait(pred, timeout=30.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return True
-        time.sleep(0.2)
-    return False
-
-
-def _config(tmp_path: Path, tg: FakeBotAPI, zalo: FakeZaloAPI | None = None) -> Path:
-    cfg = tmp_path / "config.toml"
-    text = ('timezone = "Asia/Ho_Chi_Minh"\n[database]\nurl = "sqlite:///loa.db"\n'
-            '[unit]\nname = "Ủy ban nhân dân xã Ngọc Lâm"\nradio_station = "Đài truyền thanh xã Ngọc Lâm"\n'
-            '[unit.hotline]\nphone = "0221 3 946 101"\n'
-            '[channels.portal]\nkind = "static"\npath = "site"\n[channels.radio]\npath = "radio"\n'
-            f'[channels.telegram]\ntoken_env = "LOA_TELEGRAM_TOKEN"\nbase_url = "{tg.base_url}"\nchat_ids = []\n'
-            f'staff_chat_id = "{STAFF_CHAT}"\nstaff_user_ids = [{STAFF_USER}]\n'
-            '[qa]\npoll_timeout = 1\nwebhook_port = 0\n')
-    if zalo is not None:
-        text += (f'[channels.zalo]\napp_id = "{zalo.app_id}"\nbase_url = "{zalo.base_url}"\n'
-                 f'oauth_url = "{zalo.oauth_url}"\narticles = false\n')
-    cfg.write_text(text, encoding="utf-8")
-    return cfg
-
-
-def _env(cfg: Path, tg: FakeBotAPI, zalo: FakeZaloAPI | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LOA_")}
-    env.update({"LOA_CONFIG": str(cfg), "LOA_TELEGRAM_TOKEN": tg.token})
-    if zalo is not None:
-        env.update({"LOA_ZALO_ACCESS_TOKEN": "AT-1", "LOA_ZALO_REFRESH_TOKEN": "RT-1",
-                    "LOA_ZALO_SECRET_KEY": zalo.secret_key, "LOA_ZALO_OA_SECRET_KEY": "OA-SECRET"})
-    return env
-
-
-def _stop(proc: subprocess.Popen, log: Path) -> None:
-    proc.send_signal(signal.SIGTERM)
-    assert proc.wait(30) == 0, log.read_text()
+_config = partial(qa_run_config, staff_chat=STAFF_CHAT, staff_user=STAFF_USER)
 
 
 def _staff_answers(tg: FakeBotAPI, code: str, log: Path) -> dict:
@@ -78,7 +40,7 @@ def _staff_answers(tg: FakeBotAPI, code: str, log: Path) -> dict:
     staff = lambda: [m for m in tg.sent if m["chat_id"] == str(STAFF_CHAT)]  # noqa: E731
     # The staff chat may also hear from the scheduler (e.g. a weekly edition caught up on
     # start), so the card is the staff message that carries the code.
-    assert _wait(lambda: any(code in (m["text"] or "") for m in staff())), log.read_text()
+    assert wait_until(lambda: any(code in (m["text"] or "") for m in staff())), log.read_text()
     card = next(m for m in staff() if code in (m["text"] or ""))
     tg.push_update(U.message(STAFF_CHAT, ANSWER, from_id=STAFF_USER, reply_to=card["message_id"]))
     return card
@@ -87,7 +49,7 @@ def _staff_answers(tg: FakeBotAPI, code: str, log: Path) -> dict:
 def _mark_public(tg: FakeBotAPI, code: str, card: dict, log: Path) -> None:
     qid = int(code.rsplit("-", 1)[1])
     tg.push_update(U.callback(STAFF_CHAT, STAFF_USER, f"qa:s:public:{qid}", card["message_id"]))
-    assert _wait(lambda: any("công khai" in (m["text"] or "") for m in tg.sent
+    assert wait_until(lambda: any("công khai" in (m["text"] or "") for m in tg.sent
                              if m["chat_id"] == str(STAFF_CHAT) and m["message_id"] != card["message_id"])), \
         log.read_text()
 
@@ -128,21 +90,21 @@ def test_question_to_answer_to_column_through_loa_run(tmp_path):
     with FakeBotAPI() as tg:
         cfg = _config(tmp_path, tg)
         log = tmp_path / "run.log"
-        proc = subprocess.Popen([str(LOA), "run"], cwd=tmp_path, env=_env(cfg, tg),
+        proc = subprocess.Popen([str(LOA), "run"], cwd=tmp_path, env=qa_run_env(cfg, tg),
                                 stdout=open(log, "w"), stderr=subprocess.STDOUT)
         to = lambda chat: [m for m in tg.sent if m["chat_id"] == str(chat)]  # noqa: E731
         try:
             tg.push_update(U.message(CITIZEN, QUESTION))
-            assert _wait(lambda: to(CITIZEN)), log.read_text()
+            assert wait_until(lambda: to(CITIZEN)), log.read_text()
             ack = to(CITIZEN)[0]
             code = next(w for w in ack["text"].split() if w.startswith("HD-")).strip(".,:;")
             qid = int(code.rsplit("-", 1)[1])
             tg.push_update(U.callback(CITIZEN, CITIZEN, f"qa:c:{qid}:y", ack["message_id"]))
             card = _staff_answers(tg, code, log)
-            assert _wait(lambda: any("Bộ phận một cửa" in (m["text"] or "") for m in to(CITIZEN)))
+            assert wait_until(lambda: any("Bộ phận một cửa" in (m["text"] or "") for m in to(CITIZEN)))
             _mark_public(tg, code, card, log)
         finally:
-            _stop(proc, log)
+            stop_loa(proc, log)
     _weekly_pass_publishes_the_column(tmp_path, cfg)
 
 
@@ -150,11 +112,11 @@ def test_zalo_question_to_answer_to_column_through_loa_run(tmp_path):
     with FakeBotAPI() as tg, FakeZaloAPI() as zalo:
         cfg = _config(tmp_path, tg, zalo)
         log = tmp_path / "run.log"
-        proc = subprocess.Popen([str(LOA), "run"], cwd=tmp_path, env=_env(cfg, tg, zalo),
+        proc = subprocess.Popen([str(LOA), "run"], cwd=tmp_path, env=qa_run_env(cfg, tg, zalo),
                                 stdout=open(log, "w"), stderr=subprocess.STDOUT)
         try:
             found = lambda: re.search(r"webhook Zalo (http://\S+?)\.?$", log.read_text(), re.M)  # noqa: E731
-            assert _wait(found), log.read_text()
+            assert wait_until(found), log.read_text()
             url = found().group(1)
 
             def post(text: str, msg_id: str) -> None:
@@ -165,19 +127,19 @@ def test_zalo_question_to_answer_to_column_through_loa_run(tmp_path):
             raw, headers = signed(zalo.app_id, event(zalo.app_id, QUESTION), secret="WRONG")
             assert requests.post(url, data=raw, headers=headers, timeout=5).status_code == 403
             post(QUESTION, "z1")
-            assert _wait(lambda: zalo.messages), log.read_text()
+            assert wait_until(lambda: zalo.messages), log.read_text()
             ack = zalo.messages[0]
             assert ack["user_id"] == USER
             code = re.search(r"HD-\d{4}-\d{6}", ack["text"]).group(0)
             post(f"Đồng ý {code}", "z2")
-            assert _wait(lambda: len(zalo.messages) >= 2), log.read_text()
+            assert wait_until(lambda: len(zalo.messages) >= 2), log.read_text()
             zalo.expire_access()          # hours pass: the answer needs a renewed token
             card = _staff_answers(tg, code, log)
             assert "Zalo" in card["text"]
-            assert _wait(lambda: any("Bộ phận một cửa" in m["text"] for m in zalo.messages)), log.read_text()
+            assert wait_until(lambda: any("Bộ phận một cửa" in m["text"] for m in zalo.messages)), log.read_text()
             _mark_public(tg, code, card, log)
         finally:
-            _stop(proc, log)
+            stop_loa(proc, log)
     assert zalo.messages[-1]["user_id"] == USER and len(zalo.refresh_calls) == 1
     assert len(zalo.messages) == 3, [m["text"] for m in zalo.messages]
     _weekly_pass_publishes_the_column(tmp_path, cfg, extra_pii=(USER,))

@@ -22,7 +22,7 @@ from content.db import open_db
 from content.items.workflow import NewItem, create_item
 from content.config import load
 from content.text import now_utc
-from tests.helpers import LOA
+from tests.helpers import LOA, wait_until
 
 pytest.importorskip("tests.fakes.telegram_api")
 from tests.fakes.telegram_api import FakeBotAPI  # noqa: E402
@@ -84,15 +84,6 @@ def _states(url: str) -> Counter:
     return out
 
 
-def _wait(pred, timeout: float) -> bool:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return True
-        time.sleep(0.2)
-    return False
-
-
 def _sent_per_post(fake: FakeBotAPI) -> Counter:
     return Counter((str(_field(m, "chat_id")), _field(m, "text")) for m in fake.sent)
 
@@ -114,7 +105,7 @@ def test_kill_9_mid_publish_then_restart(tmp_path):
         total = _seed(cfg)
         assert total == 500
         proc = _start(cfg, tmp_path)
-        assert _wait(lambda: len(fake.sent) >= 120, 60), "loa run did not start publishing"
+        assert wait_until(lambda: len(fake.sent) >= 120, 60), "loa run did not start publishing"
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         at_kill = _states(url)
@@ -123,7 +114,7 @@ def test_kill_9_mid_publish_then_restart(tmp_path):
 
         again = _start(cfg, tmp_path)
         try:
-            assert _wait(lambda: _states(url)["pending"] + _states(url)["sending"] == 0, 90)
+            assert wait_until(lambda: _states(url)["pending"] + _states(url)["sending"] == 0, 90)
         finally:
             again.send_signal(signal.SIGTERM)
             assert again.wait(30) == 0
@@ -137,14 +128,14 @@ def test_sigterm_finishes_in_flight_and_releases_the_rest(tmp_path):
         url = f"sqlite:///{tmp_path / 'loa.db'}"
         total = _seed(cfg)
         proc = _start(cfg, tmp_path)
-        assert _wait(lambda: len(fake.sent) >= 100, 60)
+        assert wait_until(lambda: len(fake.sent) >= 100, 60)
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(30) == 0
         stopped = _states(url)
         assert stopped["sending"] == 0 and stopped["pending"] > 0
         again = _start(cfg, tmp_path)
         try:
-            assert _wait(lambda: _states(url)["published"] == total, 90)
+            assert wait_until(lambda: _states(url)["published"] == total, 90)
         finally:
             again.send_signal(signal.SIGTERM)
             assert again.wait(30) == 0
@@ -176,10 +167,10 @@ def test_two_instances_on_postgres_never_duplicate_and_take_over(tmp_path, pg_ur
         a = _start(cfg, tmp_path, pg_url)
         b = _start(cfg, tmp_path, pg_url)
         try:
-            assert _wait(lambda: len(fake.sent) >= 150, 60)
+            assert wait_until(lambda: len(fake.sent) >= 150, 60)
             a.send_signal(signal.SIGKILL)
             a.wait()
-            assert _wait(lambda: _states(pg_url)["pending"] + _states(pg_url)["sending"] == 0, 120), \
+            assert wait_until(lambda: _states(pg_url)["pending"] + _states(pg_url)["sending"] == 0, 120), \
                 "the surviving instance did not take over"
         finally:
             b.send_signal(signal.SIGTERM)

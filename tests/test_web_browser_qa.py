@@ -9,16 +9,14 @@ cannot open /audit or /channels. Screenshots of /qa, a question, /plans after pa
 from __future__ import annotations
 
 import io
-import os
 import re
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 import requests
 
-from tests.helpers import LOA, run_loa
+from tests.helpers import LOA, qa_run_config, qa_run_env, run_loa, wait_until
 from tests.fakes import telegram_updates as U
 from tests.fakes.telegram_api import FakeBotAPI
 from tests.helpers import ARGS, CHROMIUM, PASSWORD, SHOTS, _free_port, _login, _playwright
@@ -28,15 +26,6 @@ CITIZEN, STAFF_CHAT = 7001, -100888
 BUILT = Path(__file__).resolve().parent / "data" / "plan_corpus" / "built"
 
 
-def _wait(pred, timeout: float = 20.0) -> bool:  # noqa: ANN001
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return True
-        time.sleep(0.2)
-    return False
-
-
 def test_question_answered_in_the_browser_plans_and_reports(tmp_path):
     sync_playwright = _playwright()
     pdfs = sorted(BUILT.glob("ngoc-lam*.pdf")) or sorted(BUILT.glob("*.pdf"))
@@ -44,28 +33,22 @@ def test_question_answered_in_the_browser_plans_and_reports(tmp_path):
         pytest.skip(f"no built PDF plans in {BUILT}")
     port = _free_port()
     with FakeBotAPI() as tg:
-        cfg = tmp_path / "config.toml"
-        cfg.write_text(
-            'timezone = "Asia/Ho_Chi_Minh"\n[database]\nurl = "sqlite:///loa.db"\n'
-            '[unit]\nname = "Ủy ban nhân dân xã Ngọc Lâm"\n[unit.hotline]\nphone = "0221 3 946 101"\n'
-            '[channels.portal]\nkind = "static"\npath = "site"\n[channels.radio]\npath = "radio"\n'
-            f'[channels.telegram]\ntoken_env = "LOA_TELEGRAM_TOKEN"\nbase_url = "{tg.base_url}"\nchat_ids = []\n'
-            f'staff_chat_id = "{STAFF_CHAT}"\nstaff_user_ids = [4242]\n'
-            f'[qa]\npoll_timeout = 1\nwebhook_port = 0\n[web]\nport = {port}\n', encoding="utf-8")
+        cfg = qa_run_config(tmp_path, tg, staff_chat=STAFF_CHAT, staff_user=4242)
+        with cfg.open("a", encoding="utf-8") as f:
+            f.write(f"[web]\nport = {port}\n")
         env = {"LOA_TELEGRAM_TOKEN": tg.token, "LOA_PW": PASSWORD}
         for user, name, role in (("bientap", "Nguyễn Văn Biên", "bien_tap"), ("quantri", "Lê Văn Quản", "quan_tri")):
             assert run_loa("user", "add", user, "--name", name, "--role", role, "--password-env", "LOA_PW",
                            cwd=tmp_path, config=cfg, env=env).code == 0
-        full_env = {k: v for k, v in os.environ.items() if not k.startswith("LOA_")}
-        full_env.update({"LOA_CONFIG": str(cfg), **env})
+        full_env = {**qa_run_env(cfg, tg), "LOA_PW": PASSWORD}
         log = tmp_path / "run.log"
         proc = subprocess.Popen([str(LOA), "run"], cwd=tmp_path, env=full_env, stdout=open(log, "w"),
                                 stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:
-            assert _wait(lambda: _up(base)), log.read_text()
+            assert wait_until(lambda: _up(base), 20), log.read_text()
             tg.push_update(U.message(CITIZEN, "Xin hỏi làm lại giấy khai sinh cho con cần giấy tờ gì?"))
-            assert _wait(lambda: any("HD-" in t for t in tg.texts(str(CITIZEN)))), log.read_text()
+            assert wait_until(lambda: any("HD-" in t for t in tg.texts(str(CITIZEN))), 20), log.read_text()
             code = re.search(r"HD-\d{4}-\d{6}", next(t for t in tg.texts(str(CITIZEN)) if "HD-" in t))[0]
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
