@@ -18,12 +18,14 @@ import sys
 import tempfile
 import time
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pytest
+import requests
 from docx import Document
 
 from channels.base import Message
@@ -515,3 +517,42 @@ def _login(page, base: str, user: str) -> None:  # noqa: ANN001
     page.fill("#f-password", PASSWORD)
     page.click("button[type=submit].primary")
     page.wait_for_url(f"{base}/")
+
+
+def add_staff(tmp_path: Path, cfg: Path, env: dict[str, str], *users: tuple[str, str, str]) -> None:
+    """Console accounts (username, name, role) with the password in env["LOA_PW"], by `loa user add`."""
+    for user, name, role in users:
+        r = run_loa("user", "add", user, "--name", name, "--role", role, "--password-env", "LOA_PW",
+                    cwd=tmp_path, config=cfg, env=env)
+        assert r.code == 0, r.err
+
+
+@contextmanager
+def console_in_browser(tmp_path: Path, cfg: Path, env: dict[str, str], port: int) -> Iterator[tuple[str, Any]]:
+    """`loa web` on 127.0.0.1:`port` with this config and environment, and a Chromium to drive
+    it: yields (base URL, browser); both are stopped afterwards."""
+    sync_playwright = _playwright()
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("LOA_")}
+    full_env.update({"LOA_CONFIG": str(cfg), **env})
+    log = tmp_path / "web.log"
+    proc = subprocess.Popen([str(LOA), "web"], cwd=tmp_path, env=full_env, stdout=open(log, "w"),
+                            stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if requests.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        else:
+            pytest.fail(log.read_text())
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            try:
+                yield base, browser
+            finally:
+                browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(20)

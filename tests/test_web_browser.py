@@ -9,20 +9,15 @@ Skipped, with the reason, where Playwright or Chromium cannot be had."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-import requests
 
-from tests.helpers import LOA, run_loa
-from tests.helpers import PLANS_DIR
+from tests.helpers import PLANS_DIR, run_loa
 from tests.fakes.telegram_api import FakeBotAPI
-from tests.helpers import ARGS, CHROMIUM, PASSWORD, SHOTS, _free_port, _login, _playwright
+from tests.helpers import PASSWORD, SHOTS, _free_port, _login, _playwright, add_staff, console_in_browser
 
 pytestmark = pytest.mark.slow
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -36,7 +31,7 @@ def _next_tuesday(today) -> datetime:  # noqa: ANN001
 
 @pytest.fixture
 def site(tmp_path):
-    sync_playwright = _playwright()
+    _playwright()              # skips here, before any work, where there is no Chromium
     port = _free_port()
     with FakeBotAPI() as tg:
         cfg = tmp_path / "config.toml"
@@ -50,38 +45,13 @@ def site(tmp_path):
             'chat_ids = ["@xangoclam"]\n'
             f'[web]\nhost = "127.0.0.1"\nport = {port}\n', encoding="utf-8")
         env = {"LOA_TELEGRAM_TOKEN": tg.token, "LOA_PW": PASSWORD}
-        for user, name, role in (("bientap", "Nguyễn Văn Biên", "bien_tap"), ("lanhdao", "Trần Thị Lãnh", "lanh_dao")):
-            r = run_loa("user", "add", user, "--name", name, "--role", role, "--password-env", "LOA_PW",
-                        cwd=tmp_path, config=cfg, env=env)
-            assert r.code == 0, r.err
+        add_staff(tmp_path, cfg, env, ("bientap", "Nguyễn Văn Biên", "bien_tap"), ("lanhdao", "Trần Thị Lãnh", "lanh_dao"))
         plan = PLANS_DIR / "ngoc-lam-ubnd-xa-2024.md"
         if plan.exists():
             assert run_loa("plan", "import", str(plan), cwd=tmp_path, config=cfg).code == 0
             assert run_loa("calendar", "build", cwd=tmp_path, config=cfg).code == 0
-        full_env = {k: v for k, v in os.environ.items() if not k.startswith("LOA_")}
-        full_env.update({"LOA_CONFIG": str(cfg), **env})
-        log = tmp_path / "web.log"
-        proc = subprocess.Popen([str(LOA), "web"], cwd=tmp_path, env=full_env, stdout=open(log, "w"),
-                                stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(100):
-                try:
-                    if requests.get(f"{base}/healthz", timeout=1).status_code == 200:
-                        break
-                except requests.ConnectionError:
-                    time.sleep(0.1)
-            else:
-                pytest.fail(log.read_text())
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-                try:
-                    yield {"base": base, "browser": browser, "tmp": tmp_path, "cfg": cfg, "tg": tg, "env": env}
-                finally:
-                    browser.close()
-        finally:
-            proc.terminate()
-            proc.wait(20)
+        with console_in_browser(tmp_path, cfg, env, port) as (base, browser):
+            yield {"base": base, "browser": browser, "tmp": tmp_path, "cfg": cfg, "tg": tg, "env": env}
 
 
 def _shots(browser, base: str, user: str, paths: dict[str, str]) -> None:  # noqa: ANN001

@@ -10,19 +10,14 @@ Skipped, with the reason, where Playwright or Chromium cannot be had."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
-import requests
 from docx import Document
 
-from tests.helpers import LOA, run_loa
 from tests.fakes.telegram_api import FakeBotAPI
-from tests.helpers import ARGS, CHROMIUM, PASSWORD, SHOTS, _free_port, _login, _playwright
+from tests.helpers import PASSWORD, SHOTS, _free_port, _login, _playwright, add_staff, console_in_browser
 
 pytestmark = pytest.mark.slow
 PDF = Path(__file__).resolve().parent / "data" / "plan_corpus" / "built" / "ngoc-lam-ubnd-xa-2024.pdf"
@@ -31,7 +26,7 @@ STAFF_CHAT = "-100777"
 
 @pytest.fixture
 def site(tmp_path):
-    sync_playwright = _playwright()
+    _playwright()              # skips here, before any work, where there is no Chromium
     port = _free_port()
     with FakeBotAPI() as tg:
         cfg = tmp_path / "config.toml"
@@ -44,35 +39,10 @@ def site(tmp_path):
             f'chat_ids = ["@xangoclam"]\nstaff_chat_id = "{STAFF_CHAT}"\n'
             f'[web]\nhost = "127.0.0.1"\nport = {port}\n', encoding="utf-8")
         env = {"LOA_TELEGRAM_TOKEN": tg.token, "LOA_PW": PASSWORD}
-        for user, name, role in (("bientap", "Nguyễn Văn Biên", "bien_tap"), ("quantri", "Lê Văn Quản", "quan_tri")):
-            r = run_loa("user", "add", user, "--name", name, "--role", role, "--password-env", "LOA_PW",
-                        cwd=tmp_path, config=cfg, env=env)
-            assert r.code == 0, r.err
+        add_staff(tmp_path, cfg, env, ("bientap", "Nguyễn Văn Biên", "bien_tap"), ("quantri", "Lê Văn Quản", "quan_tri"))
         _seed_quarter(tmp_path / "loa.db")
-        full_env = {k: v for k, v in os.environ.items() if not k.startswith("LOA_")}
-        full_env.update({"LOA_CONFIG": str(cfg), **env})
-        log = tmp_path / "web.log"
-        proc = subprocess.Popen([str(LOA), "web"], cwd=tmp_path, env=full_env, stdout=open(log, "w"),
-                                stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(100):
-                try:
-                    if requests.get(f"{base}/healthz", timeout=1).status_code == 200:
-                        break
-                except requests.ConnectionError:
-                    time.sleep(0.1)
-            else:
-                pytest.fail(log.read_text())
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-                try:
-                    yield {"base": base, "browser": browser, "tmp": tmp_path, "tg": tg}
-                finally:
-                    browser.close()
-        finally:
-            proc.terminate()
-            proc.wait(20)
+        with console_in_browser(tmp_path, cfg, env, port) as (base, browser):
+            yield {"base": base, "browser": browser, "tmp": tmp_path, "tg": tg}
 
 
 def _seed_quarter(path: Path) -> None:

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.helpers import LOA, qa_run_config, qa_run_env, run_loa, wait_until
+from tests.helpers import LOA, qa_run_config, qa_run_env, wait_until
 from tests.fakes import telegram_updates as U
 from tests.fakes.telegram_api import FakeBotAPI
-from tests.helpers import ARGS, CHROMIUM, PASSWORD, SHOTS, _free_port, _login, _playwright
+from tests.helpers import ARGS, CHROMIUM, PASSWORD, SHOTS, _free_port, _login, _playwright, add_staff
 
 pytestmark = pytest.mark.slow
 CITIZEN, STAFF_CHAT = 7001, -100888
@@ -37,9 +37,7 @@ def test_question_answered_in_the_browser_plans_and_reports(tmp_path):
         with cfg.open("a", encoding="utf-8") as f:
             f.write(f"[web]\nport = {port}\n")
         env = {"LOA_TELEGRAM_TOKEN": tg.token, "LOA_PW": PASSWORD}
-        for user, name, role in (("bientap", "Nguyễn Văn Biên", "bien_tap"), ("quantri", "Lê Văn Quản", "quan_tri")):
-            assert run_loa("user", "add", user, "--name", name, "--role", role, "--password-env", "LOA_PW",
-                           cwd=tmp_path, config=cfg, env=env).code == 0
+        add_staff(tmp_path, cfg, env, ("bientap", "Nguyễn Văn Biên", "bien_tap"), ("quantri", "Lê Văn Quản", "quan_tri"))
         full_env = {**qa_run_env(cfg, tg), "LOA_PW": PASSWORD}
         log = tmp_path / "run.log"
         proc = subprocess.Popen([str(LOA), "run"], cwd=tmp_path, env=full_env, stdout=open(log, "w"),
