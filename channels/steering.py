@@ -159,6 +159,14 @@ class Steering:
     def _sent(posts: list[Post]) -> bool:
         return any(p.state in ("published", "withdrawn") or p.parts_done > 0 for p in posts)
 
+    def _take(self, s: Session, item_id: int, expected_version: int | None, now: datetime) -> tuple[Item, list[Post]]:
+        """The item, at the version staff saw, and its posts, locked for a change — refused while
+        one of its posts is being sent."""
+        item = self._item(s, item_id, expected_version)
+        posts = self._posts(s, item_id)
+        self._check_busy(item, posts, now)
+        return item, posts
+
     def _check_busy(self, item: Item, posts: list[Post], now: datetime) -> None:
         busy = [p for p in posts if p.state == "sending" and p.lease_until and as_utc(p.lease_until) > now]
         if busy:
@@ -260,9 +268,7 @@ class Steering:
         now = self.clock()
         self._check_past(changes.publish_at, confirm_past, now)
         with self.db.session() as s:
-            item = self._item(s, item_id, expected_version)
-            posts = self._posts(s, item_id)
-            self._check_busy(item, posts, now)
+            item, posts = self._take(s, item_id, expected_version, now)
             before, was = snapshot(item), item.state
             items.edit(item, now=now, title=changes.title, body=changes.body, channels=changes.channels,
                        publish_at=changes.publish_at, summary=changes.summary, sent=self._sent(posts))
@@ -297,9 +303,7 @@ class Steering:
     def reject(self, item_id: int, actor: Actor, reason: str, *, expected_version: int | None = None) -> Result:
         now = self.clock()
         with self.db.session() as s:
-            item = self._item(s, item_id, expected_version)
-            posts = self._posts(s, item_id)
-            self._check_busy(item, posts, now)
+            item, posts = self._take(s, item_id, expected_version, now)
             before = snapshot(item)
             items.reject(item, reason=reason, now=now, sent=self._sent(posts))
             result = Result(item.id, item.state, item.version, done=[f"Đã từ chối bài số {item.id}."])
@@ -309,9 +313,7 @@ class Steering:
     def cancel(self, item_id: int, actor: Actor, *, expected_version: int | None = None) -> Result:
         now = self.clock()
         with self.db.session() as s:
-            item = self._item(s, item_id, expected_version)
-            posts = self._posts(s, item_id)
-            self._check_busy(item, posts, now)
+            item, posts = self._take(s, item_id, expected_version, now)
             before = snapshot(item)
             items.cancel(item, now=now, sent=self._sent(posts))
             result = Result(item.id, item.state, item.version, done=[f"Đã hủy bài số {item.id}."])
@@ -433,9 +435,7 @@ class Steering:
 
         def begin() -> Result:
             with self.db.session() as s:
-                item = self._item(s, item_id, expected_version)
-                posts = self._posts(s, item_id)
-                self._check_busy(item, posts, now)
+                item, posts = self._take(s, item_id, expected_version, now)
                 before = snapshot(item)
                 items.withdraw(item, reason=reason, now=now, sent=self._sent(posts))
                 result = Result(item.id, item.state, item.version)
@@ -461,9 +461,7 @@ class Steering:
 
         def begin() -> Result:
             with self.db.session() as s:
-                item = self._item(s, item_id, expected_version)
-                posts = self._posts(s, item_id)
-                self._check_busy(item, posts, now)
+                item, posts = self._take(s, item_id, expected_version, now)
                 before = snapshot(item)
                 old_title = item.title
                 items.correct(item, now=now, title=title, body=body, summary=summary, sent=self._sent(posts))
