@@ -48,14 +48,17 @@ class Decision:
         return None if self.delay is None else now + timedelta(seconds=self.delay)
 
 
+_DEFAULTS = config.PublisherSettings()     # the defaults live in one place: content/config.py
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
-    """`[publisher]` max_attempts (5), retry_initial (30 s), retry_min (5 s), retry_max (1 h)."""
+    """`[publisher]` max_attempts, retry_initial, retry_min, retry_max (defaults: content/config.py)."""
 
-    max_attempts: int = 5
-    initial: float = 30.0
-    minimum: float = 5.0
-    maximum: float = 3600.0
+    max_attempts: int = _DEFAULTS.max_attempts
+    initial: float = _DEFAULTS.retry_initial
+    minimum: float = _DEFAULTS.retry_min
+    maximum: float = _DEFAULTS.retry_max
 
     @classmethod
     def from_config(cls, publisher: "config.PublisherSettings") -> "RetryPolicy":
