@@ -19,7 +19,7 @@ import tempfile
 import time
 import unicodedata
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterator
@@ -121,6 +121,20 @@ def _child(argv: list[str], cwd: str, env: dict[str, str], out: str, err: str) -
         atexit._run_exitfuncs()     # what the interpreter does at exit (multiprocessing skips it)
         sys.stdout.flush()
         sys.stderr.flush()
+
+
+@dataclass
+class Clock:
+    """A wall clock (aware UTC) the test sets and moves: `clock()` is its `now`. By default
+    Monday 04/03/2024, 08:00 in Hà Nội."""
+
+    now: datetime = field(default_factory=lambda: datetime(2024, 3, 4, 1, 0, tzinfo=timezone.utc))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kw: Any) -> None:
+        self.now += timedelta(**kw)
 
 
 def wait_until(pred, timeout: float = 30.0) -> bool:  # noqa: ANN001

@@ -19,27 +19,19 @@ from channels.publisher import PostError, Publisher, retry_post, schedule_item
 from channels.state import StateStore
 from content.items.workflow import NewItem, create_item
 from content.models import Item
-from tests.helpers import make_settings
+from tests.helpers import Clock, make_settings
 
 # the adapters and the fake Bot API are written alongside; until they land these tests skip
 build_channels = pytest.importorskip("channels.registry", reason="channels/registry.py not there yet").build_channels
 FakeBotAPI = pytest.importorskip("tests.fakes.telegram_api", reason="fake Bot API not there yet").FakeBotAPI
 
 T0 = datetime(2024, 3, 4, 1, 0, tzinfo=timezone.utc)   # 08:00 in Hà Nội
+
+
 def no_pacing() -> Pacer:
     """A pacer with no limits, fresh for each publisher (a shared one would carry a 429 block
     from one test into the next)."""
     return Pacer({"telegram": Limits()})
-
-
-class Clock:
-    """The publisher's wall clock, moved by the test."""
-
-    def __init__(self, now: datetime = T0):
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

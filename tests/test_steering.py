@@ -27,7 +27,7 @@ from content.items.states import TransitionRefused
 from content.items.when import PastTimeError
 from content.items.workflow import NewItem
 from content.models import Item
-from tests.helpers import make_settings
+from tests.helpers import Clock, make_settings
 from tests.fakes.telegram_api import FakeBotAPI
 from tests.fakes.wordpress_api import FakeWordPress
 from tests.fakes.zalo_api import FakeZaloAPI
@@ -37,14 +37,6 @@ T0 = datetime(2024, 3, 4, 1, 0, tzinfo=timezone.utc)        # 08:00 in Hà Nội
 LAN = Actor("lan", "cli")
 CHIEF = Actor("Trưởng phòng Hùng", "web")
 WP_PASSWORD = "abcd efgh ijkl mnop"
-
-
-class Clock:
-    def __init__(self, now: datetime = T0):
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

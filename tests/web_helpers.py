@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from pathlib import Path
+from datetime import datetime
 from typing import Any
 
 from argon2 import PasswordHasher, profiles
@@ -15,6 +14,7 @@ from argon2 import PasswordHasher, profiles
 from content import users
 from content.text import UTC
 from content.users import add_user
+from tests import helpers
 
 # Argon2's cheapest parameters keep logins in tests fast; production uses the library's defaults.
 users.use_hasher(PasswordHasher.from_parameters(profiles.CHEAPEST))
@@ -30,14 +30,10 @@ CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @dataclass
-class Clock:
+class Clock(helpers.Clock):
+    """The console tests' clock: by default Friday 01/03/2024, 09:00 in Hà Nội."""
+
     now: datetime = field(default_factory=lambda: datetime(2024, 3, 1, 2, 0, tzinfo=UTC))
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **kw: Any) -> None:
-        self.now += timedelta(**kw)
 
 
 def add_accounts(db, now: datetime) -> None:  # noqa: ANN001
